@@ -47,6 +47,7 @@ struct Event {
   Stamp stamp;
   std::string text;        // folded record body without prefix (what the user reads)
   int conn_id = -1;        // ISAKMP connection id from the header ("ISAKMP:(1001):"), -1 if none
+  int pattern = -1;        // index of the pattern that recognised it (-1: produced by the model)
   std::vector<std::pair<std::string, std::string>> fields;  // named captures + key=value fields
 
   std::string_view get(std::string_view key) const {

@@ -1,0 +1,379 @@
+#include "ingest/ingest.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "ingest/line_reader.h"
+#include "ingest/prefix.h"
+
+namespace ipsecdoc {
+namespace {
+
+inline bool starts(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+inline bool is_space(char c) { return c == ' '; }
+inline bool host_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+         c == '.';
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Continuation lines of multi-line debug records that are not indented (seed Example 19-16).
+bool looks_like_continuation(std::string_view body) {
+  static constexpr std::string_view kStarts[] = {
+      "(key eng. msg.)", "(sa)", "local_proxy=", "remote_proxy=", "src_proxy=", "dest_proxy=", "protocol=",
+      "lifedur=", "spi=", "flags=", "sa_spi=", "sa_trans=", "sa_dest=", "sa_lifetime", "src addr", "dst addr",
+      "src port", "dst port", "same proxies", "from ISAKMP", "dest_port", "keysize=", "conn_id=", "local=",
+      "remote=", "src=", "dest=", "transform=", "protocol ", "from "};
+  for (auto p : kStarts)
+    if (starts(body, p)) return true;
+  return false;
+}
+
+enum class CliKind { Config, Show, Other };
+
+CliKind classify_cli(std::string_view cmd) {
+  cmd = trim(cmd);
+  auto word = [&](size_t n) {
+    size_t b = 0;
+    for (size_t k = 0; k < n; ++k) {
+      while (b < cmd.size() && cmd[b] != ' ') ++b;
+      while (b < cmd.size() && cmd[b] == ' ') ++b;
+    }
+    size_t e = b;
+    while (e < cmd.size() && cmd[e] != ' ') ++e;
+    return cmd.substr(b, e - b);
+  };
+  std::string_view w0 = word(0), w1 = word(1);
+  auto abbrev = [](std::string_view w, std::string_view full, size_t min) {
+    return w.size() >= min && w.size() <= full.size() && full.substr(0, w.size()) == w;
+  };
+  if (abbrev(w0, "more", 3) && w1.find("running-config") != std::string_view::npos) return CliKind::Config;
+  if (!abbrev(w0, "show", 2)) return CliKind::Other;
+  if (abbrev(w1, "running-config", 3) || abbrev(w1, "startup-config", 3) || abbrev(w1, "configuration", 4))
+    return CliKind::Config;
+  return CliKind::Show;
+}
+
+bool config_content_start(std::string_view line) {
+  if (line.empty()) return false;
+  switch (line[0]) {
+    case 'B': return starts(line, "Building configuration");
+    case 'C': return starts(line, "Current configuration :") || starts(line, "Current configuration:");
+    case 'U': return starts(line, "Using ") && line.find(" bytes") != std::string_view::npos;
+    case 'v': return starts(line, "version 1") && line.size() < 20;
+    case 'h': return starts(line, "hostname ");
+    case '!': return starts(line, "! Last configuration change") || starts(line, "! NVRAM config last updated");
+    default: return false;
+  }
+}
+
+class Ingestor {
+ public:
+  Ingestor(uint32_t input, const std::string& path, IngestSink& sink, const IngestOptions& opt, InputSummary& sum)
+      : input_(input), path_(path), sink_(sink), opt_(opt), sum_(sum) {}
+
+  void line(uint32_t no, std::string_view text) {
+    bool blank = trim(text).empty();
+    if (mode_ == Mode::Log && blank) {
+      flush_record();
+      ++sum_.blank;
+      prev_len_ = 0;
+      return;
+    }
+    Prompt pr;
+    if (!blank && parse_prompt(text, pr)) {
+      flush_record();
+      set_device(pr.host);
+      if (!pr.mode.empty() && starts(pr.mode, "config")) {
+        if (mode_ != Mode::Config || !transcript_) start_section(Mode::Config, no, "");
+        transcript_ = true;
+        add_to_section(no, text);
+      } else {
+        end_section();
+        switch (classify_cli(pr.command)) {
+          case CliKind::Config: start_section(Mode::Config, no + 1, ""); break;
+          case CliKind::Show: start_section(Mode::Show, no + 1, std::string(trim(pr.command))); break;
+          case CliKind::Other: break;  // debug/terminal/clear...: back to log reading
+        }
+      }
+      prev_len_ = 0;
+      return;
+    }
+    LinePrefix pre = parse_prefix(text);
+    if (mode_ == Mode::Config) {
+      if (!pre.present && !is_crypto_head(text)) {
+        add_to_section(no, text);
+        if (trim(text) == "end" && !transcript_) end_section();
+        return;
+      }
+      end_section();
+    } else if (mode_ == Mode::Show) {
+      if (!pre.present && !is_crypto_head(text)) {
+        std::string sniffed = (!blank && text[0] != ' ' && opt_.show_sniffer) ? opt_.show_sniffer(text) : "";
+        if (!sniffed.empty() && sniffed != section_.command) {
+          end_section();
+          start_section(Mode::Show, no, sniffed);
+        }
+        add_to_section(no, text);
+        return;
+      }
+      end_section();
+    }
+    // Log mode.
+    if (!pre.present) {
+      if (config_content_start(text)) {
+        flush_record();
+        start_section(Mode::Config, no, "");
+        add_to_section(no, text);
+        return;
+      }
+      if (text[0] != ' ' && opt_.show_sniffer && !is_crypto_head(text)) {
+        std::string sniffed = opt_.show_sniffer(text);
+        if (!sniffed.empty()) {
+          flush_record();
+          start_section(Mode::Show, no, sniffed);
+          add_to_section(no, text);
+          return;
+        }
+      }
+    }
+    std::string_view body = text.substr(pre.body);
+    std::string_view note;
+    body = strip_note(body, note);
+    if (pre.present || is_crypto_head(body)) {
+      flush_record();
+      if (!pre.origin.empty()) set_device(pre.origin);
+      if (!mentions_crypto(body)) {
+        ++sum_.other_syslog;
+        prev_len_ = 0;
+        return;
+      }
+      begin_record(no, pre, body, note);
+    } else if (is_space(text[0]) || looks_like_continuation(body) || (have_record_ && prev_len_ >= 79)) {
+      if (have_record_ && rec_.physical_lines < opt_.max_record_lines) {
+        append(no, body, note, prev_len_ == 80 && !is_space(text[0]));
+      } else if (mentions_crypto(body) || looks_like_continuation(body)) {
+        flush_record();
+        begin_record(no, pre, trim(body), note);
+      } else {
+        flush_record();
+        sink_.on_unrecognized(input_, no, text);
+      }
+    } else {
+      flush_record();
+      if (mentions_crypto(body)) begin_record(no, pre, body, note);
+      else sink_.on_unrecognized(input_, no, text);
+    }
+    prev_len_ = text.size();
+  }
+
+  void finish() {
+    flush_record();
+    end_section();
+  }
+
+ private:
+  enum class Mode { Log, Config, Show };
+
+  void set_device(std::string_view d) {
+    if (d.empty() || d == device_) return;
+    device_ = std::string(d);
+    if (std::find(sum_.devices.begin(), sum_.devices.end(), device_) == sum_.devices.end())
+      sum_.devices.push_back(device_);
+  }
+
+  void begin_record(uint32_t no, const LinePrefix& pre, std::string_view body, std::string_view note) {
+    rec_ = Record{};
+    rec_.where = {input_, no, no};
+    rec_.device = !pre.origin.empty() ? std::string(pre.origin)
+                  : !device_.empty()  ? device_
+                                      : std::string(pre.sender);
+    rec_.stamp = pre.stamp;
+    rec_.seq = pre.seq;
+    rec_.body.assign(body.data(), body.size());
+    if (!note.empty()) rec_.notes.emplace_back(note);
+    have_record_ = true;
+  }
+
+  void append(uint32_t no, std::string_view body, std::string_view note, bool hard_wrap) {
+    body = trim(body);
+    if (!body.empty()) {
+      if (!hard_wrap && !rec_.body.empty()) rec_.body.push_back(' ');
+      rec_.body.append(body.data(), body.size());
+    }
+    if (!note.empty()) rec_.notes.emplace_back(note);
+    rec_.where.last_line = no;
+    ++rec_.physical_lines;
+  }
+
+  void flush_record() {
+    if (!have_record_) return;
+    have_record_ = false;
+    ++sum_.log_records;
+    sink_.on_record(std::move(rec_));
+  }
+
+  void start_section(Mode m, uint32_t first_line, std::string command) {
+    end_section();
+    mode_ = m;
+    transcript_ = false;
+    section_ = TextSection{};
+    section_.path = path_;
+    section_.input = input_;
+    section_.device = device_;
+    section_.command = std::move(command);
+    section_first_ = first_line;
+  }
+
+  void add_to_section(uint32_t no, std::string_view text) {
+    if (mode_ == Mode::Config) {
+      ++sum_.config_lines;
+      std::string_view t = trim(text);
+      if (starts(t, "hostname ")) set_device(trim(t.substr(9)));
+      if (section_.device.empty() && !device_.empty()) section_.device = device_;
+      if (starts(t, "hostname ")) section_.device = device_;
+    } else {
+      ++sum_.show_lines;
+    }
+    section_.lines.push_back(SourceLine{no, std::string(text)});
+  }
+
+  void end_section() {
+    if (mode_ == Mode::Log) return;
+    Mode m = mode_;
+    mode_ = Mode::Log;
+    transcript_ = false;
+    // Trailing blank lines belong to nobody.
+    while (!section_.lines.empty() && trim(section_.lines.back().text).empty()) section_.lines.pop_back();
+    if (section_.lines.empty()) return;
+    uint32_t a = section_.lines.front().line, b = section_.lines.back().line;
+    sum_.sections.push_back(fmt::format("{} {}(lines {}-{})", m == Mode::Config ? "config" : section_.command,
+                                        section_.device.empty() ? "" : "on " + section_.device + " ", a, b));
+    sink_.on_section(m == Mode::Config ? SectionKind::Config : SectionKind::Show, std::move(section_));
+    section_ = TextSection{};
+  }
+
+  uint32_t input_;
+  const std::string& path_;
+  IngestSink& sink_;
+  const IngestOptions& opt_;
+  InputSummary& sum_;
+  Mode mode_ = Mode::Log;
+  bool transcript_ = false;
+  std::string device_;
+  Record rec_;
+  bool have_record_ = false;
+  size_t prev_len_ = 0;
+  TextSection section_;
+  uint32_t section_first_ = 0;
+};
+
+}  // namespace
+
+bool is_crypto_head(std::string_view b) {
+  if (b.size() < 4) return false;
+  switch (b[0]) {
+    case 'I':
+      return starts(b, "ISAKMP") || starts(b, "IPSEC") || starts(b, "IPsec") || starts(b, "IPSec");
+    case '%':
+      return starts(b, "%CRYPTO") || starts(b, "%IPSEC") || starts(b, "%ISAKMP");
+    case 'C':
+      return starts(b, "Crypto mapdb") || starts(b, "CryptoEngine") || starts(b, "CRYPTO");
+    case 'c':
+      return starts(b, "crypto_engine") || starts(b, "crypto_ipsec");
+    case '(':
+      return starts(b, "(ipsec_") || starts(b, "(crypto_");
+    default:
+      return false;
+  }
+}
+
+bool mentions_crypto(std::string_view b) {
+  const char* p = b.data();
+  const char* e = p + b.size();
+  for (; p + 5 <= e; ++p) {
+    switch (*p) {
+      case 'I':
+        if (p[1] == 'S' && p[2] == 'A' && p + 6 <= e && std::memcmp(p, "ISAKMP", 6) == 0) return true;
+        if (p[1] == 'P' && (p[2] == 'S' || p[2] == 's') && (std::memcmp(p, "IPSEC", 5) == 0 ||
+                                                           std::memcmp(p, "IPsec", 5) == 0 ||
+                                                           std::memcmp(p, "IPSec", 5) == 0))
+          return true;
+        break;
+      case 'C':
+        if (p + 6 <= e && (std::memcmp(p, "CRYPTO", 6) == 0 || std::memcmp(p, "Crypto", 6) == 0)) return true;
+        break;
+      case 'c':
+        if (p + 6 <= e && std::memcmp(p, "crypto", 6) == 0) return true;
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
+bool parse_prompt(std::string_view line, Prompt& out) {
+  if (line.empty() || !host_char(line[0]) || line[0] == '-' || line[0] == '.') return false;
+  size_t i = 0;
+  while (i < line.size() && i < 64 && host_char(line[i])) ++i;
+  if (i == 0 || i >= line.size()) return false;
+  out = Prompt{};
+  out.host = line.substr(0, i);
+  if (line[i] == '(') {
+    size_t close = line.find(')', i);
+    if (close == std::string_view::npos || close - i > 40) return false;
+    out.mode = line.substr(i + 1, close - i - 1);
+    for (char c : out.mode)
+      if (!(host_char(c) || c == '-')) return false;
+    i = close + 1;
+    if (i >= line.size()) return false;
+  }
+  if (line[i] != '#' && line[i] != '>') return false;
+  // A prompt's host has at least one letter and is not a timestamp/number.
+  bool letter = false;
+  for (char c : out.host) letter |= (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  if (!letter) return false;
+  out.mark = line[i];
+  std::string_view cmd = line.substr(i + 1);
+  while (!cmd.empty() && cmd.front() == ' ') cmd.remove_prefix(1);
+  while (!cmd.empty() && cmd.back() == ' ') cmd.remove_suffix(1);
+  out.command = cmd;
+  return true;
+}
+
+InputSummary ingest_input(const std::string& path, uint32_t input_index, IngestSink& sink, const IngestOptions& opt) {
+  InputSummary sum;
+  sum.path = path;
+  LineReader reader(path);
+  if (!reader.ok()) {
+    sum.error = reader.error();
+    return sum;
+  }
+  sum.compressed = reader.compressed();
+  Ingestor ing(input_index, sum.path, sink, opt, sum);
+  std::string scratch;
+  std::string_view raw;
+  while (reader.next(raw)) {
+    std::string_view text = clean_line(raw, scratch, sum.clean);
+    ing.line(reader.line_number(), text);
+  }
+  ing.finish();
+  if (!reader.ok()) sum.error = reader.error();
+  sum.binary = reader.looks_binary();
+  sum.bytes = reader.bytes_read();
+  sum.lines = reader.line_number();
+  sum.no_final_newline = reader.truncated_last_line();
+  sum.overlong = reader.overlong();
+  sum.nul_bytes = reader.nul_bytes();
+  return sum;
+}
+
+}  // namespace ipsecdoc

@@ -1,0 +1,251 @@
+#include "ingest/prefix.h"
+
+#include <array>
+#include <cstring>
+
+namespace ipsecdoc {
+namespace {
+
+inline bool digit(char c) { return c >= '0' && c <= '9'; }
+inline bool alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+
+int month_index(std::string_view s) {
+  static constexpr std::array<const char*, 12> kMonths{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  if (s.size() < 3) return -1;
+  for (int i = 0; i < 12; ++i)
+    if (std::memcmp(s.data(), kMonths[static_cast<size_t>(i)], 3) == 0) return i;
+  return -1;
+}
+
+constexpr std::array<int, 12> kDaysBefore{0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+
+// reads up to `max` digits; returns count
+size_t read_num(std::string_view s, size_t i, size_t max, long& v) {
+  size_t n = 0;
+  v = 0;
+  while (i + n < s.size() && n < max && digit(s[i + n])) v = v * 10 + (s[i + n++] - '0');
+  return n;
+}
+
+// HH:MM:SS[.fff] at s[i]; returns chars used or 0
+size_t read_clock(std::string_view s, size_t i, double& secs) {
+  long h, m, sec;
+  size_t a = read_num(s, i, 2, h);
+  if (a == 0 || i + a >= s.size() || s[i + a] != ':') return 0;
+  size_t b = read_num(s, i + a + 1, 2, m);
+  if (b != 2 || i + a + 1 + b >= s.size() || s[i + a + 1 + b] != ':') return 0;
+  size_t c = read_num(s, i + a + b + 2, 2, sec);
+  if (c != 2) return 0;
+  size_t used = a + b + c + 2;
+  secs = static_cast<double>(h * 3600 + m * 60 + sec);
+  if (i + used < s.size() && s[i + used] == '.') {
+    long frac;
+    size_t f = read_num(s, i + used + 1, 6, frac);
+    if (f > 0) {
+      double div = 1;
+      for (size_t k = 0; k < f; ++k) div *= 10;
+      secs += static_cast<double>(frac) / div;
+      used += 1 + f;
+    }
+  }
+  return used;
+}
+
+}  // namespace
+
+size_t parse_stamp(std::string_view s, Stamp& out) {
+  size_t i = 0;
+  char marker = 0;
+  if (!s.empty() && (s[0] == '*' || s[0] == '.')) {
+    marker = s[0];
+    i = 1;
+  }
+  // datetime: Mon DD [YYYY] HH:MM:SS[.fff][ TZ]
+  int mon = month_index(s.substr(i));
+  if (mon >= 0 && i + 3 < s.size() && s[i + 3] == ' ') {
+    size_t j = i + 4;
+    if (j < s.size() && s[j] == ' ') ++j;  // day right-aligned
+    long day;
+    size_t d = read_num(s, j, 2, day);
+    if (d == 0 || j + d >= s.size() || s[j + d] != ' ') return 0;
+    j += d + 1;
+    long year;
+    size_t y = read_num(s, j, 4, year);
+    if (y == 4 && j + 4 < s.size() && s[j + 4] == ' ') j += 5;  // optional year
+    double secs;
+    size_t c = read_clock(s, j, secs);
+    if (c == 0) return 0;
+    j += c;
+    // optional time zone: " UTC", " KST", " CET", " EDT" (letters, 2-5)
+    if (j + 1 < s.size() && s[j] == ' ' && alpha(s[j + 1])) {
+      size_t k = j + 1;
+      while (k < s.size() && k - j - 1 < 6 && alpha(s[k])) ++k;
+      if (k < s.size() && s[k] == ':' && k - j - 1 >= 2) j = k;
+    }
+    out.kind = Stamp::Kind::Datetime;
+    out.seconds = (kDaysBefore[static_cast<size_t>(mon)] + day - 1) * 86400.0 + secs;
+    out.clock_marker = marker;
+    out.text = std::string(s.substr(0, j));
+    return j;
+  }
+  // uptime: HH:MM:SS[.fff]  or  1d00h / 2w3d / 1y2w
+  double secs;
+  size_t c = read_clock(s, i, secs);
+  if (c > 0) {
+    out.kind = Stamp::Kind::Uptime;
+    out.seconds = secs;
+    out.clock_marker = marker;
+    out.text = std::string(s.substr(0, i + c));
+    return i + c;
+  }
+  long a;
+  size_t n1 = read_num(s, i, 3, a);
+  if (n1 > 0 && i + n1 < s.size() && (s[i + n1] == 'd' || s[i + n1] == 'w' || s[i + n1] == 'y')) {
+    char u1 = s[i + n1];
+    long b;
+    size_t n2 = read_num(s, i + n1 + 1, 2, b);
+    if (n2 > 0 && i + n1 + 1 + n2 < s.size()) {
+      char u2 = s[i + n1 + 1 + n2];
+      double unit1 = u1 == 'd' ? 86400 : u1 == 'w' ? 604800 : 31536000;
+      double unit2 = u2 == 'h' ? 3600 : u2 == 'd' ? 86400 : u2 == 'w' ? 604800 : -1;
+      if (unit2 > 0) {
+        out.kind = Stamp::Kind::Uptime;
+        out.seconds = a * unit1 + b * unit2;
+        out.clock_marker = marker;
+        size_t used = i + n1 + 2 + n2;
+        out.text = std::string(s.substr(0, used));
+        return used;
+      }
+    }
+  }
+  return 0;
+}
+
+namespace {
+
+// "123: " sequence number
+size_t read_seq(std::string_view s, size_t i, int64_t& seq) {
+  long v;
+  size_t n = read_num(s, i, 10, v);
+  if (n == 0 || i + n + 1 >= s.size() || s[i + n] != ':' || s[i + n + 1] != ' ') return 0;
+  seq = v;
+  return n + 2;
+}
+
+bool is_facility_word(std::string_view w) {
+  for (const char* f : {"ISAKMP", "IPSEC", "IPsec", "IPSec", "CRYPTO", "Crypto", "crypto", "ISAKMP-PAK", "ISAKMP-ERROR",
+                        "IPSEC-ERROR", "IKEv2", "IKEV2", "CryptoEngine0", "interface", "Interface"})
+    if (w == f) return true;
+  return false;
+}
+
+}  // namespace
+
+LinePrefix parse_prefix(std::string_view line) {
+  LinePrefix p;
+  size_t i = 0;
+  // Optional <PRI>
+  if (!line.empty() && line[0] == '<') {
+    size_t k = 1;
+    while (k < line.size() && k < 5 && digit(line[k])) ++k;
+    if (k > 1 && k < line.size() && line[k] == '>') i = k + 1;
+  }
+  // First stamp: either the device's (followed by ':') or a syslog server's (followed by host)
+  Stamp st;
+  size_t n = 0;
+  if (i < line.size() && digit(line[i])) {
+    // ISO 8601 server stamp: 2026-11-26T10:00:00[.fff][Z|+hh:mm]
+    if (line.size() > i + 19 && line[i + 4] == '-' && line[i + 7] == '-' && (line[i + 10] == 'T' || line[i + 10] == ' ')) {
+      long mo, d;
+      read_num(line, i + 5, 2, mo);
+      read_num(line, i + 8, 2, d);
+      double secs;
+      size_t c = read_clock(line, i + 11, secs);
+      if (c > 0 && mo >= 1 && mo <= 12) {
+        size_t j = i + 11 + c;
+        while (j < line.size() && line[j] != ' ') ++j;  // zone
+        st.kind = Stamp::Kind::Datetime;
+        st.seconds = (kDaysBefore[static_cast<size_t>(mo - 1)] + d - 1) * 86400.0 + secs;
+        st.text = std::string(line.substr(i, j - i));
+        n = j - i;
+      }
+    }
+  }
+  if (n == 0) {
+    // sequence number first?  "000123: *Mar  1 ..."
+    int64_t seq;
+    size_t sn = read_seq(line, i, seq);
+    if (sn > 0) {
+      Stamp probe;
+      size_t after = i + sn;
+      size_t m = parse_stamp(line.substr(after), probe);
+      if (m > 0 && after + m < line.size() && line[after + m] == ':') {
+        p.present = true;
+        p.seq = seq;
+        p.stamp = probe;
+        p.body = after + m + 1;
+        while (p.body < line.size() && line[p.body] == ' ') ++p.body;
+        return p;
+      }
+      // a bare sequence number before the message
+      p.present = true;
+      p.seq = seq;
+      p.body = after;
+      return p;
+    }
+    n = parse_stamp(line.substr(i), st);
+    if (n == 0) return p;
+  }
+  size_t j = i + n;
+  if (j < line.size() && line[j] == ':') {  // device stamp
+    p.present = true;
+    p.stamp = st;
+    p.body = j + 1;
+    while (p.body < line.size() && line[p.body] == ' ') ++p.body;
+    return p;
+  }
+  if (j >= line.size() || line[j] != ' ') return p;
+  // Syslog server: "<time> <sender> [seq: ][origin: ][device prefix]"
+  size_t h = j + 1;
+  size_t he = h;
+  while (he < line.size() && line[he] != ' ') ++he;
+  if (he == h || he >= line.size()) return p;
+  std::string_view sender = line.substr(h, he - h);
+  if (sender.back() == ':') sender.remove_suffix(1);
+  if (sender.empty() || is_facility_word(sender) || sender[0] == '%') return p;
+  p.present = true;
+  p.sender = sender;
+  p.stamp = st;
+  size_t k = he + 1;
+  int64_t seq;
+  size_t sn = read_seq(line, k, seq);
+  if (sn > 0) {
+    p.seq = seq;
+    k += sn;
+  }
+  // origin-id "R1: " (a word that is not a facility and not a timestamp)
+  size_t oe = k;
+  while (oe < line.size() && line[oe] != ' ' && line[oe] != ':') ++oe;
+  if (oe > k && oe + 1 < line.size() && line[oe] == ':' && line[oe + 1] == ' ' && line[k] != '%' && line[k] != '*' &&
+      line[k] != '.' && !digit(line[k]) && month_index(line.substr(k)) < 0 && !is_facility_word(line.substr(k, oe - k))) {
+    p.origin = line.substr(k, oe - k);
+    k = oe + 2;
+    sn = read_seq(line, k, seq);
+    if (sn > 0) {
+      p.seq = seq;
+      k += sn;
+    }
+  }
+  Stamp dev;
+  size_t m = parse_stamp(line.substr(k), dev);
+  if (m > 0 && k + m < line.size() && line[k + m] == ':') {
+    p.stamp = dev;
+    k += m + 1;
+  }
+  while (k < line.size() && line[k] == ' ') ++k;
+  p.body = k;
+  return p;
+}
+
+}  // namespace ipsecdoc

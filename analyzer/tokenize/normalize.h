@@ -1,0 +1,25 @@
+// Header normalisation: the many spellings IOS releases use for the same message head
+// become one form, so one pattern covers 12.x, 15.x and IOS-XE (reference §5.2):
+//   "ISAKMP (0:2): x"  "ISAKMP:(1001):x"  "ISAKMP: (1001):x"  "ISAKMP-ERROR: (1003):x"
+//       -> "ISAKMP: x" with conn_id
+//   "IPsec (validate_proposal): x"  "IPSEC(f):, x"  "(ipsec_process_proposal)x"
+//   "IPSEC:(SESSION_ID = 1) (key_engine) x"            -> "IPSEC(f): x"
+//   "Crypto mapdb : x"                                   -> "MAPDB: x"
+//   "CryptoEngine0: x" "crypto_engine: x" "CRYPTO_ENGINE: x" -> "ENGINE: x"
+//   "%CRYPTO-4-IKMP_NO_SA: x"                            -> unchanged
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace ipsecdoc {
+
+struct NormalizedHead {
+  std::string text;        // normalised record, e.g. "ISAKMP: atts not acceptable. Next payload is 0"
+  int conn_id = -1;        // ISAKMP connection id, -1 if absent
+  std::string level;       // "ERROR", "PAK", "EVT"... from ISAKMP-ERROR: etc.
+};
+
+// Returns false when the body does not start with a crypto head we know.
+bool normalize_head(std::string_view body, NormalizedHead& out);
+
+}  // namespace ipsecdoc

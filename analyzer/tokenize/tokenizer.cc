@@ -1,0 +1,261 @@
+#include "tokenize/tokenizer.h"
+
+#include <fmt/format.h>
+
+#include "core/ip.h"
+#include "core/transform.h"
+#include "ingest/line_clean.h"
+#include "ingest/prefix.h"
+#include "tokenize/normalize.h"
+
+namespace ipsecdoc {
+namespace {
+
+inline bool key_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '(' ||
+         c == ')' || c == '/';
+}
+
+std::string_view trim_value(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == ',')) v.remove_suffix(1);
+  return v;
+}
+
+// Maps the key-engine vocabulary of all releases onto one set of field names.
+void normalise_kv(Event& e, std::string_view text, const std::vector<std::pair<std::string, std::string>>& kv) {
+  if (text.find(" INBOUND ") != std::string_view::npos) e.set("direction", "INBOUND");
+  else if (text.find(" OUTBOUND ") != std::string_view::npos) e.set("direction", "OUTBOUND");
+  bool initiator_view = e.kind == EventKind::SaRequest;
+  for (const auto& [k, v] : kv) {
+    if (k == "local" || k == "remote" || k == "local_proxy" || k == "remote_proxy" || k == "protocol" ||
+        k == "lifedur" || k == "spi" || k == "conn_id" || k == "keysize" || k == "flags") {
+      e.set(k, v);
+    } else if (k == "transform") {
+      e.set("transform", v);
+    } else if (k == "src" || k == "dest" || k == "src_proxy" || k == "dest_proxy") {
+      // Old 12.x wording: for an offer being validated (inbound) dest is this router;
+      // for an sa_request (outbound) src is this router.
+      bool is_src = k[0] == 's';
+      bool local = initiator_view ? is_src : !is_src;
+      bool proxy = k.find("proxy") != std::string::npos;
+      e.set(std::string(local ? "local" : "remote") + (proxy ? "_proxy" : ""), v);
+    } else if (k == "sa_dest") {
+      e.set("sa_dest", v);
+    } else if (k == "sa_proto" || k == "sa_prot") {
+      e.set("sa_proto", v);
+    } else if (k == "sa_spi") {
+      e.set("spi", v);
+    } else if (k == "sa_trans") {
+      e.set("transform", v);
+    } else if (k == "sa_conn_id") {
+      e.set("conn_id", v);
+    } else if (k == "sa_lifetime(k/sec)") {
+      e.set("lifetime", v);
+    }
+  }
+  // Addresses may carry ":port" on IOS-XE ("203.0.113.200:0").
+  for (const char* a : {"local", "remote"}) {
+    std::string v(e.get(a));
+    size_t colon = v.find(':');
+    if (colon != std::string::npos) e.set(a, v.substr(0, colon));
+  }
+  // Canonical forms for proxies and transforms.
+  for (const char* p : {"local_proxy", "remote_proxy"}) {
+    if (auto px = parse_proxy(e.get(p))) e.set(p, px->ios());
+  }
+  std::string tr(e.get("transform"));
+  if (!tr.empty()) {
+    if (tr.find("(Transport") != std::string::npos) e.set("mode", "transport");
+    else if (tr.find("(Tunnel") != std::string::npos) e.set("mode", "tunnel");
+    if (auto t = parse_transform(tr)) e.set("transform", t->str());
+  }
+  std::string spi(e.get("spi"));
+  size_t paren = spi.find('(');
+  if (paren != std::string::npos) e.set("spi", spi.substr(0, paren));
+}
+
+// Field touch-ups that depend on the event kind.
+void enrich(Event& e) {
+  if (e.kind == EventKind::TransformNotSupported && e.has("trans")) {
+    int proto = std::atoi(std::string(e.get("protocol_id")).c_str());
+    int trans = std::atoi(std::string(e.get("trans")).c_str());
+    int hmac = std::atoi(std::string(e.get("hmac_alg")).c_str());
+    if (auto t = decode_transform_numbers(proto, trans, hmac)) e.set("transform", t->str());
+    else e.set("transform", fmt::format("protocol {} transform {} hmac {}", proto, trans, hmac));
+  } else if (e.kind == EventKind::TransformNotSupported && e.has("transform")) {
+    if (auto t = parse_transform(e.get("transform"))) e.set("transform", t->str());
+  }
+  if (e.kind == EventKind::PolicyInvalidated) {
+    std::string_view err = e.get("error");
+    e.set("error_text", err == "32"    ? " (error 32: the proposed proxies are not covered by a crypto map entry for this peer)"
+                        : err == "256" ? " (error 256: no transform set of the entry matches the proposal)"
+                        : err.empty()  ? ""
+                                       : fmt::format(" (error {})", err));
+  }
+  if (e.kind == EventKind::P1AttsNotAcceptable)
+    e.set("next_text", e.get("next") == "3" ? "another transform of the same proposal follows and is checked next."
+                                            : "it was the last one offered.");
+  if (e.kind == EventKind::PskNotFound && e.has("peer2")) e.set("peer", std::string(e.get("peer2")));
+  if (e.kind == EventKind::PskLookup && e.has("peer2")) e.set("peer", std::string(e.get("peer2")));
+  if ((e.kind == EventKind::SpiAllocated || e.kind == EventKind::EnableOutbound) && e.has("spi_dec")) {
+    unsigned long v = std::stoul(std::string(e.get("spi_dec")));
+    e.set("spi", fmt::format("0x{:X}", v));
+  }
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> parse_key_values(std::string_view t) {
+  std::vector<std::pair<std::string, std::string>> out;
+  struct Key { size_t start, eq; };
+  std::vector<Key> keys;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t[i] != '=') continue;
+    size_t s = i;
+    while (s > 0 && key_char(t[s - 1])) --s;
+    if (s == i) continue;
+    if (s > 0 && t[s - 1] != ' ' && t[s - 1] != ',') continue;  // "(type=4)" is not a key
+    if (t[s] == '(') continue;
+    keys.push_back({s, i});
+  }
+  for (size_t k = 0; k < keys.size(); ++k) {
+    size_t vstart = keys[k].eq + 1;
+    size_t vend = k + 1 < keys.size() ? keys[k + 1].start : t.size();
+    out.emplace_back(std::string(t.substr(keys[k].start, keys[k].eq - keys[k].start)),
+                     std::string(trim_value(t.substr(vstart, vend - vstart))));
+  }
+  return out;
+}
+
+std::string render_template(std::string_view tpl, const Event& e) {
+  std::string out;
+  out.reserve(tpl.size() + 32);
+  for (size_t i = 0; i < tpl.size(); ++i) {
+    if (tpl[i] == '{') {
+      size_t close = tpl.find('}', i);
+      if (close != std::string_view::npos) {
+        std::string_view name = tpl.substr(i + 1, close - i - 1);
+        std::string_view v = e.get(name);
+        if (name == "conn_id_header") v = {};
+        out += v.empty() ? std::string("?") : std::string(v);
+        i = close;
+        continue;
+      }
+    }
+    out.push_back(tpl[i]);
+  }
+  return out;
+}
+
+std::unique_ptr<Tokenizer> Tokenizer::build(const std::vector<std::pair<std::string, nlohmann::json>>& files,
+                                            std::vector<PatternProblem>& problems) {
+  auto t = std::make_unique<Tokenizer>();
+  for (const auto& [path, doc] : files) t->set_.add_file(path, doc, problems);
+  if (!t->set_.compile(problems)) return t;
+  t->check_samples(problems);
+  return t;
+}
+
+bool Tokenizer::tokenize(const Record& r, Event& out) const {
+  NormalizedHead head;
+  if (!normalize_head(r.body, head)) return false;
+  int idx = set_.classify(head.text);
+  if (idx < 0) return false;
+  const Pattern& p = set_.at(idx);
+  out = Event{};
+  out.kind = p.event;
+  out.pattern = idx;
+  out.where = r.where;
+  out.device = r.device;
+  out.stamp = r.stamp;
+  out.text = r.body;
+  out.conn_id = head.conn_id;
+  if (!head.level.empty()) out.set("level", head.level);
+  if (!p.groups.empty()) {
+    int n = p.re->NumberOfCapturingGroups();
+    std::vector<re2::StringPiece> sub(static_cast<size_t>(n) + 1);
+    if (p.re->Match(head.text, 0, head.text.size(), RE2::UNANCHORED, sub.data(), n + 1)) {
+      for (const auto& [name, gi] : p.groups) {
+        const auto& sp = sub[static_cast<size_t>(gi)];
+        if (sp.data() != nullptr) out.set(name, std::string(sp.data(), sp.size()));
+      }
+    }
+  }
+  if (p.kv) normalise_kv(out, head.text, parse_key_values(head.text));
+  enrich(out);
+  return true;
+}
+
+bool Tokenizer::tokenize_lines(const std::vector<std::string>& lines, Event& out) const {
+  if (lines.empty()) return false;
+  Record r;
+  std::string_view note;
+  LinePrefix pre = parse_prefix(lines[0]);
+  r.stamp = pre.stamp;
+  r.body = std::string(strip_note(std::string_view(lines[0]).substr(pre.body), note));
+  if (!pre.origin.empty()) r.device = std::string(pre.origin);
+  for (size_t i = 1; i < lines.size(); ++i) {
+    std::string_view l = strip_note(lines[i], note);
+    while (!l.empty() && l.front() == ' ') l.remove_prefix(1);
+    if (!l.empty()) {
+      r.body.push_back(' ');
+      r.body.append(l.data(), l.size());
+    }
+  }
+  return tokenize(r, out);
+}
+
+std::string Tokenizer::explain(const Event& e) const {
+  if (e.pattern >= 0 && static_cast<size_t>(e.pattern) < set_.size())
+    return render_template(set_.at(e.pattern).explain, e);
+  for (size_t i = 0; i < set_.size(); ++i)
+    if (set_.at(static_cast<int>(i)).event == e.kind) return render_template(set_.at(static_cast<int>(i)).explain, e);
+  return {};
+}
+
+void Tokenizer::check_samples(std::vector<PatternProblem>& problems) {
+  for (size_t i = 0; i < set_.size(); ++i) {
+    const Pattern& p = set_.at(static_cast<int>(i));
+    for (const auto& s : p.samples) {
+      std::vector<std::string> lines;
+      nlohmann::json fields = nlohmann::json::object();
+      if (s.is_string()) {
+        lines.push_back(s.get<std::string>());
+      } else if (s.is_object()) {
+        for (const auto& l : s.value("lines", nlohmann::json::array())) lines.push_back(l.get<std::string>());
+        fields = s.value("fields", nlohmann::json::object());
+      }
+      Event ev;
+      std::string shown = lines.empty() ? "" : lines[0];
+      if (!tokenize_lines(lines, ev)) {
+        problems.push_back({p.file, p.id, "sample matches no pattern: " + shown});
+        continue;
+      }
+      if (ev.pattern != static_cast<int>(i)) {
+        problems.push_back({p.file, p.id,
+                            fmt::format("sample is taken by earlier pattern {}: {}", set_.at(ev.pattern).id, shown)});
+        continue;
+      }
+      for (const auto& [k, v] : fields.items()) {
+        std::string want = v.is_string() ? v.get<std::string>() : v.dump();
+        if (ev.get(k) != want)
+          problems.push_back({p.file, p.id,
+                              fmt::format("sample field {} is \"{}\", expected \"{}\": {}", k, ev.get(k), want, shown)});
+      }
+      // Collisions: another (later) pattern would also match this sample.
+      NormalizedHead head;
+      Record r;
+      r.body = ev.text;
+      if (normalize_head(r.body, head)) {
+        for (size_t j = i + 1; j < set_.size(); ++j) {
+          const Pattern& q = set_.at(static_cast<int>(j));
+          if (RE2::PartialMatch(head.text, *q.re))
+            collisions_.push_back(fmt::format("{} sample \"{}\" also matches {} (resolved by order)", p.id, shown, q.id));
+        }
+      }
+    }
+  }
+}
+
+}  // namespace ipsecdoc

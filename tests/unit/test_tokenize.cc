@@ -1,0 +1,77 @@
+#include <doctest/doctest.h>
+
+#include "app/rules_dir.h"
+#include "tokenize/normalize.h"
+#include "tokenize/tokenizer.h"
+
+using namespace ipsecdoc;
+
+namespace {
+const Tokenizer& tok() {
+  static std::unique_ptr<Tokenizer> t = [] {
+    std::vector<std::string> errors;
+    auto files = read_json_dir(std::string(RULES_DIR) + "/patterns", errors);
+    REQUIRE(errors.empty());
+    std::vector<std::pair<std::string, nlohmann::json>> docs;
+    for (auto& f : files) docs.emplace_back(f.path, f.doc);
+    std::vector<PatternProblem> problems;
+    auto t = Tokenizer::build(docs, problems);
+    for (auto& p : problems)
+      if (p.fatal) FAIL_CHECK(p.file << " " << p.pattern << ": " << p.message);
+    return t;
+  }();
+  return *t;
+}
+Event one(std::vector<std::string> lines) {
+  Event e;
+  bool ok = tok().tokenize_lines(lines, e);
+  CHECK_MESSAGE(ok, lines[0]);
+  return e;
+}
+}  // namespace
+
+TEST_CASE("every pattern sample loads and classifies as its own pattern") {
+  CHECK(tok().patterns().size() > 50);
+}
+
+TEST_CASE("header normalisation across releases") {
+  NormalizedHead h;
+  REQUIRE(normalize_head("ISAKMP (0:2) : atts not acceptable. Next payload is 0", h));
+  CHECK(h.text == "ISAKMP: atts not acceptable. Next payload is 0");
+  CHECK(h.conn_id == 2);
+  REQUIRE(normalize_head("ISAKMP (0:2) SA not acceptable", h));
+  CHECK(h.text == "ISAKMP: SA not acceptable");
+  REQUIRE(normalize_head("ISAKMP-ERROR: (1003):IPSec policy invalidated proposal with error 32", h));
+  CHECK(h.conn_id == 1003);
+  CHECK(h.level == "ERROR");
+  REQUIRE(normalize_head("IPsec (validate_proposal): transform proposal", h));
+  CHECK(h.text == "IPSEC(validate_proposal): transform proposal");
+  REQUIRE(normalize_head("IPSEC(initialize_sas):, (key eng. msg.)", h));
+  CHECK(h.text == "IPSEC(initialize_sas): (key eng. msg.)");
+  REQUIRE(normalize_head("(ipsec_process_proposal)Map Accepted: CMAP, 10", h));
+  CHECK(h.text == "IPSEC(ipsec_process_proposal): Map Accepted: CMAP, 10");
+  CHECK_FALSE(normalize_head("%LINK-3-UPDOWN: Interface Ethernet0/0, changed state to up", h));
+}
+
+TEST_CASE("the same rejection in three dialects gives the same event") {
+  auto a = one({"IPSEC(validate_proposal): transform proposal (port 3, trans 2, hmac_alg 2) not supported"});
+  auto b = one({"*Mar  1 00:42:09.431: IPSEC(ipsec_process_proposal): transform proposal not supported for identity: {esp-des esp-sha-hmac }"});
+  CHECK(a.kind == EventKind::TransformNotSupported);
+  CHECK(b.kind == EventKind::TransformNotSupported);
+  CHECK(a.get("transform") == b.get("transform"));
+  CHECK(a.get("transform") == "esp-des esp-sha-hmac");
+}
+
+TEST_CASE("key-engine key=value fields") {
+  auto kv = parse_key_values("(key eng. msg.) INBOUND local= 1.1.1.1, remote= 2.2.2.2, local_proxy= 10.0.0.0/255.0.0.0/0/0 (type=4), lifedur= 0s and 0kb,");
+  REQUIRE(kv.size() == 4);
+  CHECK(kv[0].first == "local");
+  CHECK(kv[2].second == "10.0.0.0/255.0.0.0/0/0 (type=4)");
+  CHECK(kv[3].second == "0s and 0kb");
+}
+
+TEST_CASE("unrelated and unknown lines are not recognised") {
+  Event e;
+  CHECK_FALSE(tok().tokenize_lines({"%SYS-5-CONFIG_I: Configured from console by console"}, e));
+  CHECK_FALSE(tok().tokenize_lines({"ISAKMP: some message no release ever printed"}, e));
+}
