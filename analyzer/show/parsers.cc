@@ -359,6 +359,7 @@ void parse_engine_connections(const TextSection& s, Parsed& out) {
       }
       if (!cur.empty()) tok.push_back(cur);
     }
+    if (t == "Crypto Engine Connections") continue;  // title line of the typed layout
     if (tok.size() >= 4 && tok[0] == "ID" && (tok[1] == "Interface" || tok[1] == "Type")) {
       cols = tok;
       out.data["layout"] = tok[1] == "Type" ? "typed" : "12.x";

@@ -14,7 +14,7 @@
 
 #include "show/show.h"
 #include "show/parsers.h"
-#include "show_test_util.h"
+#include "test_show_util.h"
 
 using nlohmann::json;
 using namespace ipsecdoc;
