@@ -1,2 +1,179 @@
+// ipsec-doctor command line: argument parsing and output only; everything else is in
+// the library (app/analysis.h wires the parts together).
+#include <unistd.h>
+
 #include <cstdio>
-int main() { std::puts("ipsec-doctor: not yet"); return 0; }
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "app/analysis.h"
+#include "app/rules_dir.h"
+#include "report/report.h"
+
+using namespace ipsecdoc;
+
+namespace {
+
+constexpr int kExitOk = 0, kExitFindings = 1, kExitUsage = 2;
+
+struct Output {
+  std::unique_ptr<std::ofstream> file;
+  std::ostream* out = &std::cout;
+  bool tty = false;
+  bool open(const std::string& path) {
+    if (path.empty() || path == "-") {
+      tty = ::isatty(1) && !std::getenv("NO_COLOR");
+      return true;
+    }
+    file = std::make_unique<std::ofstream>(path);
+    if (!*file) return false;
+    out = file.get();
+    return true;
+  }
+};
+
+int fail_exit(const Analysis& a, const std::string& fail_on) {
+  if (fail_on == "none") return kExitOk;
+  Severity s = Severity::Error;
+  parse_severity(fail_on, s);
+  return a.has_findings_at_or_above(s) ? kExitFindings : kExitOk;
+}
+
+bool load(const char* argv0, RuleData& rd) {
+  rd = load_rules(find_rules_dir(argv0));
+  if (!rd.ok()) {
+    std::cerr << "ipsec-doctor: the rule data in " << rd.dir << " does not load:\n";
+    for (const auto& p : rd.problems) std::cerr << "  " << p << "\n";
+    return false;
+  }
+  return true;
+}
+
+std::string dump(const nlohmann::json& j) { return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"ipsec-doctor: why a Cisco IOS IPsec tunnel does not come up, and what to type to fix it"};
+  app.set_version_flag("--version", std::string(IPSEC_DOCTOR_VERSION));
+  app.require_subcommand(1);
+
+  std::vector<std::string> paths;
+  std::string format = "text", output, fail_on = "error";
+  bool show_unrecognized = false, no_color = false;
+
+  auto* analyze = app.add_subcommand("analyze", "Analyze logs, show outputs and configs (files, directories, - for stdin, .gz)");
+  analyze->add_option("PATH", paths, "inputs")->required();
+  analyze->add_option("--format", format, "text | json")->check(CLI::IsMember({"text", "json"}));
+  analyze->add_option("-o,--output", output, "write the report to FILE");
+  analyze->add_option("--fail-on", fail_on, "exit 1 when a finding is at or above: none|info|warning|error")
+      ->check(CLI::IsMember({"none", "info", "warning", "error"}));
+  analyze->add_flag("--show-unrecognized", show_unrecognized, "list the lines that were not understood");
+  analyze->add_flag("--no-color", no_color, "never colour the text report");
+
+  auto* timeline = app.add_subcommand("timeline", "Print only the negotiation timelines");
+  timeline->add_option("PATH", paths, "inputs")->required();
+  timeline->add_option("--format", format, "text | json")->check(CLI::IsMember({"text", "json"}));
+  timeline->add_option("-o,--output", output, "write to FILE");
+  timeline->add_flag("--no-color", no_color, "never colour");
+
+  auto* parse = app.add_subcommand("parse", "Dump everything recognised (sections, show data, events)");
+  parse->add_option("PATH", paths, "inputs")->required();
+  parse->add_option("--format", format, "json")->check(CLI::IsMember({"json"}));
+  parse->add_option("-o,--output", output, "write to FILE");
+
+  auto* rules = app.add_subcommand("rules", "Read and check the diagnosis rules and log patterns");
+  rules->require_subcommand(1);
+  auto* rules_list = rules->add_subcommand("list", "List every rule id with its severity and title");
+  std::string rule_id;
+  auto* rules_show = rules->add_subcommand("show", "Show one rule");
+  rules_show->add_option("ID", rule_id)->required();
+  std::string rules_dir;
+  auto* rules_check = rules->add_subcommand("check", "Load and check a rules directory (default: the built-in one)");
+  rules_check->add_option("DIR", rules_dir);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  }
+
+  RuleData rd;
+  if (rules_check->parsed()) {
+    rd = load_rules(rules_dir.empty() ? find_rules_dir(argv[0]) : rules_dir);
+    std::cout << "rules: " << (rd.tokenizer ? rd.tokenizer->patterns().size() : 0) << " log patterns, "
+              << rd.book.rules().size() << " diagnosis rules in " << rd.dir << "\n";
+    for (const auto& w : rd.warnings) std::cout << "  warning: " << w << "\n";
+    for (const auto& p : rd.problems) std::cout << "  error: " << p << "\n";
+    std::cout << (rd.ok() ? "ok\n" : "FAILED\n");
+    return rd.ok() ? kExitOk : kExitFindings;
+  }
+  if (!load(argv[0], rd)) return kExitUsage;
+
+  if (rules_list->parsed()) {
+    for (const auto& r : rd.book.rules())
+      std::cout << fmt::format("{:<26} {:<8} {}\n", r.id, severity_name(r.severity), r.title);
+    return kExitOk;
+  }
+  if (rules_show->parsed()) {
+    const DiagnosisRule* r = rd.book.find(rule_id);
+    if (!r) {
+      std::cerr << "ipsec-doctor: no rule " << rule_id << " (see `ipsec-doctor rules list`)\n";
+      return kExitUsage;
+    }
+    std::cout << r->id << " (" << severity_name(r->severity) << "): " << r->title << "\n\n" << r->explanation << "\n";
+    if (!r->fix.empty()) std::cout << "\nfix templates:\n";
+    for (const auto& f : r->fix) {
+      std::cout << "  on " << f.device << ":\n";
+      for (const auto& c : f.commands) std::cout << "    " << c << "\n";
+      if (!f.note.empty()) std::cout << "    ! " << f.note << "\n";
+    }
+    for (const auto& n : r->next) std::cout << "next: " << n << "\n";
+    for (const auto& ref : r->references) std::cout << "reference: " << ref << "\n";
+    for (const auto& ex : r->fire) std::cout << "fires on: " << ex << "\n";
+    for (const auto& ex : r->silent) std::cout << "silent on: " << ex << "\n";
+    std::cout << "defined in: " << r->file << "\n";
+    return kExitOk;
+  }
+
+  Output out;
+  if (!out.open(output)) {
+    std::cerr << "ipsec-doctor: cannot write " << output << "\n";
+    return kExitUsage;
+  }
+  AnalysisOptions opt;
+  opt.keep_events = parse->parsed();
+  Analysis a = ipsecdoc::analyze(paths, rd, opt);
+  for (const auto& s : a.inputs)
+    if (!s.error.empty()) std::cerr << "ipsec-doctor: cannot read " << s.path << ": " << s.error << "\n";
+  if (a.had_unusable_input) {
+    std::cerr << "ipsec-doctor: no usable input\n";
+    return kExitUsage;
+  }
+  ReportOptions ro;
+  ro.color = out.tty && !no_color;
+  ro.show_unrecognized = show_unrecognized;
+  if (parse->parsed()) {
+    ro.include_events = true;
+    *out.out << dump(analysis_json(a, ro)) << "\n";
+    return kExitOk;
+  }
+  if (timeline->parsed()) {
+    if (format == "json") {
+      nlohmann::json j = nlohmann::json::array();
+      for (const auto& n : a.negotiations) j.push_back(negotiation_json(n, a.paths));
+      *out.out << dump(j) << "\n";
+    } else {
+      ro.findings = false;
+      write_text(*out.out, a, ro);
+    }
+    return kExitOk;
+  }
+  if (format == "json") *out.out << dump(analysis_json(a, ro)) << "\n";
+  else write_text(*out.out, a, ro);
+  return fail_exit(a, fail_on);
+}

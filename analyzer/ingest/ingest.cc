@@ -36,6 +36,12 @@ bool looks_like_continuation(std::string_view body) {
   return false;
 }
 
+// The router's answer to a debug command, e.g. "Crypto ISAKMP debugging is on".
+bool is_debug_echo(std::string_view b) {
+  auto ends = [&](std::string_view s) { return b.size() >= s.size() && b.substr(b.size() - s.size()) == s; };
+  return ends("debugging is on") || ends("debugging is off") || ends("debugging is on for all peers");
+}
+
 enum class CliKind { Config, Show, Other };
 
 CliKind classify_cli(std::string_view cmd) {
@@ -56,6 +62,7 @@ CliKind classify_cli(std::string_view cmd) {
   };
   if (abbrev(w0, "more", 3) && w1.find("running-config") != std::string_view::npos) return CliKind::Config;
   if (!abbrev(w0, "show", 2)) return CliKind::Other;
+  if (abbrev(w1, "logging", 3)) return CliKind::Other;  // its output is log lines
   if (abbrev(w1, "running-config", 3) || abbrev(w1, "startup-config", 3) || abbrev(w1, "configuration", 4))
     return CliKind::Config;
   return CliKind::Show;
@@ -168,7 +175,8 @@ class Ingestor {
       }
     } else {
       flush_record();
-      if (mentions_crypto(body)) begin_record(no, pre, body, note);
+      if (is_debug_echo(body)) ++sum_.other_syslog;  // "Crypto IPSEC debugging is on"
+      else if (mentions_crypto(body)) begin_record(no, pre, body, note);
       else sink_.on_unrecognized(input_, no, text);
     }
     prev_len_ = text.size();

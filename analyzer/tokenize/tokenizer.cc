@@ -62,7 +62,10 @@ void normalise_kv(Event& e, std::string_view text, const std::vector<std::pair<s
   }
   // Canonical forms for proxies and transforms.
   for (const char* p : {"local_proxy", "remote_proxy"}) {
-    if (auto px = parse_proxy(e.get(p))) e.set(p, px->ios());
+    if (auto px = parse_proxy(e.get(p))) {
+      e.set(p, px->ios());
+      e.set(p[0] == 'l' ? "local_net" : "remote_net", px->str());
+    }
   }
   std::string tr(e.get("transform"));
   if (!tr.empty()) {
@@ -136,9 +139,8 @@ std::string render_template(std::string_view tpl, const Event& e) {
       size_t close = tpl.find('}', i);
       if (close != std::string_view::npos) {
         std::string_view name = tpl.substr(i + 1, close - i - 1);
-        std::string_view v = e.get(name);
-        if (name == "conn_id_header") v = {};
-        out += v.empty() ? std::string("?") : std::string(v);
+        if (e.has(name)) out += e.get(name);
+        else out += "(not logged)";
         i = close;
         continue;
       }

@@ -1,0 +1,81 @@
+// One analysis run: ingest -> tokenize -> timeline / show / config -> rules -> report data.
+// This is the only place that wires the parts together; the CLI only parses arguments
+// and picks a report format.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/finding.h"
+#include "core/source_line.h"
+#include "ingest/ingest.h"
+#include "rules/diagnosis_rules.h"
+#include "show/show.h"
+#include "timeline/timeline.h"
+#include "tokenize/tokenizer.h"
+
+namespace ipsecdoc {
+
+// Loaded, checked rule data (log patterns + diagnosis rules).
+struct RuleData {
+  std::string dir;
+  std::unique_ptr<Tokenizer> tokenizer;
+  RuleBook book;
+  std::vector<std::string> problems;   // "file: rule: message" (fatal ones)
+  std::vector<std::string> warnings;   // non-fatal: missing samples/examples, collisions
+  bool ok() const { return problems.empty() && tokenizer != nullptr; }
+};
+RuleData load_rules(const std::string& dir);
+
+struct AnalysisOptions {
+  size_t max_negotiations = 2000;     // kept for the report; more are counted, summarised by findings
+  size_t max_unrecognized = 10000;    // listed; more are counted
+  size_t max_standalone = 2000;
+  bool keep_events = false;           // `parse`: keep every recognised event
+  size_t max_events = 200000;
+};
+
+struct UnrecognizedLine {
+  std::string path;
+  uint32_t line;
+  std::string section;  // "log", "config", "show crypto ipsec sa"
+  std::string text;
+};
+
+struct ShowResult {
+  TextSection section;  // lines dropped after parsing to save memory; kept: path/device/command
+  uint32_t first_line = 0, last_line = 0;
+  show::Parsed parsed;
+};
+
+struct Analysis {
+  std::vector<InputSummary> inputs;
+  std::vector<std::string> paths;          // input index -> path
+  std::vector<Negotiation> negotiations;   // in order of closing
+  uint64_t negotiations_total = 0;
+  std::map<std::string, uint64_t> outcome_counts;
+  std::vector<Finding> findings;
+  std::vector<ShowResult> shows;
+  std::vector<TextSection> configs;
+  std::vector<Event> standalone;           // data-plane / other crypto syslog
+  uint64_t standalone_total = 0;
+  std::vector<Event> events;               // only with keep_events
+  uint64_t events_total = 0;
+  uint64_t records_total = 0;
+  std::vector<UnrecognizedLine> unrecognized;
+  uint64_t unrecognized_total = 0;
+  std::map<std::string, uint64_t> unrecognized_by_section;
+  std::vector<std::string> devices;
+  bool had_unusable_input = false;         // every input failed to open, or none given
+
+  bool has_findings_at_or_above(Severity s) const;
+};
+
+// Runs everything on `paths` (files, directories, "-").
+Analysis analyze(const std::vector<std::string>& paths, const RuleData& rules, const AnalysisOptions& opt);
+
+}  // namespace ipsecdoc

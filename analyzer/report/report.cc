@@ -1,0 +1,253 @@
+#include "report/report.h"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "core/ip.h"
+
+namespace ipsecdoc {
+namespace {
+
+const char* kRed = "\x1b[1;31m";
+const char* kYellow = "\x1b[1;33m";
+const char* kGreen = "\x1b[1;32m";
+const char* kCyan = "\x1b[36m";
+const char* kBold = "\x1b[1m";
+const char* kDim = "\x1b[2m";
+const char* kReset = "\x1b[0m";
+
+struct Paint {
+  bool on;
+  std::string operator()(const char* code, const std::string& s) const { return on ? code + s + kReset : s; }
+};
+
+std::string proxy_text(const std::string& ios) {
+  auto p = parse_proxy(ios);
+  return p ? p->str() : ios;
+}
+
+std::string path_of(uint32_t input, const std::vector<std::string>& paths) {
+  return input < paths.size() ? paths[input] : "";
+}
+
+}  // namespace
+
+nlohmann::json event_json(const Event& e, const std::vector<std::string>& paths, const std::string& explain) {
+  nlohmann::json j{{"path", path_of(e.where.input, paths)},
+                   {"line", e.where.line},
+                   {"kind", event_kind_name(e.kind)},
+                   {"text", e.text}};
+  if (e.where.last_line > e.where.line) j["last_line"] = e.where.last_line;
+  if (!explain.empty()) j["explain"] = explain;
+  if (!e.device.empty()) j["device"] = e.device;
+  if (e.stamp.kind != Stamp::Kind::None) j["time"] = e.stamp.text;
+  if (e.conn_id >= 0) j["conn_id"] = e.conn_id;
+  if (!e.fields.empty()) {
+    nlohmann::json f = nlohmann::json::object();
+    for (const auto& [k, v] : e.fields) f[k] = v;
+    j["fields"] = f;
+  }
+  return j;
+}
+
+nlohmann::json negotiation_json(const Negotiation& n, const std::vector<std::string>& paths) {
+  nlohmann::json j{{"id", n.id},
+                   {"phase", n.phase},
+                   {"device", n.device},
+                   {"role", n.role},
+                   {"local", n.local},
+                   {"peer", n.peer},
+                   {"local_proxy", n.local_proxy.empty() ? "" : proxy_text(n.local_proxy)},
+                   {"remote_proxy", n.remote_proxy.empty() ? "" : proxy_text(n.remote_proxy)},
+                   {"transforms", n.transforms},
+                   {"outcome", n.outcome},
+                   {"failure", n.failure.empty() ? nlohmann::json(nullptr) : nlohmann::json(n.failure)}};
+  if (n.conn_id >= 0) j["conn_id"] = n.conn_id;
+  if (n.ike) j["ike_negotiation"] = n.ike;
+  if (!n.inbound_spi.empty()) j["inbound_spi"] = n.inbound_spi;
+  if (!n.outbound_spi.empty()) j["outbound_spi"] = n.outbound_spi;
+  if (!n.map.empty()) j["crypto_map"] = {{"name", n.map}, {"seq", n.map_seq}};
+  if (!n.pfs_group.empty()) j["pfs_group"] = n.pfs_group;
+  if (!n.mode.empty()) j["mode"] = n.mode;
+  if (n.first.kind != Stamp::Kind::None) j["start"] = n.first.text;
+  double d = n.duration();
+  if (d >= 0) j["duration_s"] = std::round(d * 1000) / 1000;
+  j["events"] = nlohmann::json::array();
+  for (const auto& s : n.steps) j["events"].push_back(event_json(s.event, paths, s.explain));
+  if (n.steps_omitted) j["events_omitted"] = n.steps_omitted;
+  return j;
+}
+
+nlohmann::json analysis_json(const Analysis& a, const ReportOptions& opt) {
+  nlohmann::json j;
+  j["schema"] = "ipsec-doctor/1";
+  j["version"] = IPSEC_DOCTOR_VERSION;
+  j["inputs"] = nlohmann::json::array();
+  for (const auto& s : a.inputs) {
+    nlohmann::json i{{"path", s.path}};
+    if (!s.error.empty()) {
+      i["error"] = s.error;
+    } else {
+      i["bytes"] = s.bytes;
+      i["lines"] = s.lines;
+      i["compressed"] = s.compressed;
+      i["binary"] = s.binary;
+      i["log_records"] = s.log_records;
+      i["other_syslog_lines"] = s.other_syslog;
+      i["config_lines"] = s.config_lines;
+      i["show_lines"] = s.show_lines;
+      i["blank_lines"] = s.blank;
+      i["sections"] = s.sections;
+      i["devices"] = s.devices;
+      nlohmann::json clean{{"crlf", s.clean.cr}, {"ansi_escapes", s.clean.ansi}, {"backspaces", s.clean.backspaces},
+                           {"pager_prompts", s.clean.pager}, {"control_bytes", s.clean.control}};
+      i["cleaned"] = clean;
+      if (s.nul_bytes) i["nul_bytes"] = s.nul_bytes;
+      if (s.overlong) i["overlong_lines"] = s.overlong;
+      if (s.no_final_newline) i["no_final_newline"] = true;
+    }
+    j["inputs"].push_back(i);
+  }
+  j["devices"] = a.devices;
+  j["negotiations"] = nlohmann::json::array();
+  for (const auto& n : a.negotiations) j["negotiations"].push_back(negotiation_json(n, a.paths));
+  j["negotiation_counts"] = {{"total", a.negotiations_total}, {"listed", a.negotiations.size()}};
+  for (const auto& [k, v] : a.outcome_counts) j["negotiation_counts"][k] = v;
+  j["show"] = nlohmann::json::array();
+  for (const auto& s : a.shows)
+    j["show"].push_back({{"path", s.section.path},
+                         {"device", s.section.device},
+                         {"command", s.section.command.empty() ? std::string(show::command_name(s.parsed.command))
+                                                               : s.section.command},
+                         {"parser", show::command_name(s.parsed.command)},
+                         {"lines", {s.first_line, s.last_line}},
+                         {"data", s.parsed.data}});
+  j["configs"] = nlohmann::json::array();
+  for (const auto& c : a.configs)
+    j["configs"].push_back({{"path", c.path},
+                            {"device", c.device},
+                            {"lines", {c.lines.empty() ? 0 : c.lines.front().line, c.lines.empty() ? 0 : c.lines.back().line}}});
+  j["syslog"] = nlohmann::json::array();
+  for (const auto& e : a.standalone) j["syslog"].push_back(event_json(e, a.paths));
+  if (a.standalone_total > a.standalone.size()) j["syslog_omitted"] = a.standalone_total - a.standalone.size();
+  j["findings"] = nlohmann::json::array();
+  for (const auto& f : a.findings) j["findings"].push_back(to_json(f));
+  nlohmann::json un{{"total", a.unrecognized_total}, {"by_section", a.unrecognized_by_section}};
+  un["lines"] = nlohmann::json::array();
+  for (const auto& u : a.unrecognized)
+    un["lines"].push_back({{"path", u.path}, {"line", u.line}, {"section", u.section}, {"text", u.text}});
+  if (a.unrecognized_total > a.unrecognized.size()) un["not_listed"] = a.unrecognized_total - a.unrecognized.size();
+  j["unrecognized"] = un;
+  if (opt.include_events) {
+    j["events"] = nlohmann::json::array();
+    for (const auto& e : a.events) j["events"].push_back(event_json(e, a.paths));
+    j["event_counts"] = {{"total", a.events_total}, {"listed", a.events.size()}};
+  }
+  for (auto& [k, v] : opt.extra.items()) j[k] = v;
+  return j;
+}
+
+void write_finding_text(std::ostream& out, const Finding& f, bool color) {
+  Paint p{color};
+  const char* sc = f.severity == Severity::Error ? kRed : f.severity == Severity::Warning ? kYellow : kCyan;
+  std::string where = f.device.empty() ? "" : f.device;
+  if (!f.peer.empty()) where += (where.empty() ? "peer " : " -> peer ") + f.peer;
+  out << p(sc, fmt::format("{:<7}", std::string(severity_name(f.severity)))) << " " << p(kBold, f.rule)
+      << (where.empty() ? "" : "  [" + where + "]") << (f.occurrences > 1 ? fmt::format("  (x{})", f.occurrences) : "")
+      << "\n";
+  out << "        " << f.message << "\n";
+  if (!f.explanation.empty()) out << "        " << p(kDim, "why: ") << f.explanation << "\n";
+  for (const auto& e : f.evidence) {
+    std::string text = e.text.size() > 160 ? e.text.substr(0, 157) + "..." : e.text;
+    out << "        " << p(kDim, fmt::format("{}:{}: ", e.path, e.line)) << text << "\n";
+  }
+  if (f.extra.contains("replay")) {
+    const auto& r = f.extra["replay"];
+    out << "        " << p(kDim, "replay: ") << r.value("status", "") << "  before: " << r.value("before", "")
+        << "  after fix: " << r.value("after", "") << "\n";
+  }
+  for (const auto& s : f.fix) {
+    out << "        " << p(kGreen, "fix on " + s.device + ":") << "\n";
+    for (const auto& c : s.commands) out << "          " << c << "\n";
+    if (!s.note.empty()) out << "          " << p(kDim, "! " + s.note) << "\n";
+  }
+  if (!f.candidates.empty()) {
+    std::string c;
+    for (const auto& x : f.candidates) c += (c.empty() ? "" : ", ") + x;
+    out << "        " << p(kDim, "possible causes: ") << c << "\n";
+  }
+  for (const auto& n : f.next) out << "        " << p(kDim, "next: ") << n << "\n";
+}
+
+void write_text(std::ostream& out, const Analysis& a, const ReportOptions& opt) {
+  Paint p{opt.color};
+  uint64_t bytes = 0, lines = 0;
+  for (const auto& s : a.inputs) bytes += s.bytes, lines += s.lines;
+  out << p(kBold, "ipsec-doctor " IPSEC_DOCTOR_VERSION) << ": " << a.inputs.size() << " input(s), " << lines
+      << " lines, " << a.devices.size() << " device(s), " << a.negotiations_total << " negotiation(s), "
+      << a.shows.size() << " show output(s), " << a.configs.size() << " config(s), " << a.findings.size()
+      << " finding(s)\n";
+  for (const auto& s : a.inputs) {
+    if (!s.error.empty()) out << p(kRed, "  cannot read ") << s.path << ": " << s.error << "\n";
+    else if (s.binary) out << p(kYellow, "  note: ") << s.path << " looks like binary data; read as text anyway\n";
+    else if (s.lines == 0) out << p(kYellow, "  note: ") << s.path << " is empty\n";
+    if (s.error.empty() && s.lines > 0 && s.log_records == 0 && s.config_lines == 0 && s.show_lines == 0)
+      out << p(kYellow, "  note: ") << s.path << ": nothing crypto-related found (" << s.lines << " lines, "
+          << s.other_syslog << " unrelated syslog)\n";
+  }
+  if (opt.timelines && !a.negotiations.empty()) {
+    std::vector<std::string> devs;
+    for (const auto& n : a.negotiations)
+      if (std::find(devs.begin(), devs.end(), n.device) == devs.end()) devs.push_back(n.device);
+    for (const auto& d : devs) {
+      out << "\n" << p(kBold, "== " + (d.empty() ? std::string("(device not named in the capture)") : d) + " ==") << "\n";
+      for (const auto& n : a.negotiations) {
+        if (n.device != d) continue;
+        const char* oc = n.outcome == "established" ? kGreen : n.outcome == "failed" ? kRed : kYellow;
+        std::string proxies = n.local_proxy.empty() && n.remote_proxy.empty()
+                                  ? ""
+                                  : "  " + proxy_text(n.local_proxy) + " <-> " + proxy_text(n.remote_proxy);
+        std::string ts;
+        for (const auto& t : n.transforms) ts += (ts.empty() ? "  " : ", ") + t;
+        std::string dur = n.duration() >= 0 ? fmt::format(" in {:.3f}s", n.duration()) : "";
+        out << fmt::format("  {} #{} {} {} {} {}{}{}  ", n.phase == 1 ? "IKE (Phase 1)" : "Quick Mode (Phase 2)", n.id,
+                           n.role, n.local.empty() ? "?" : n.local, n.role == "responder" ? "<-" : "->",
+                           n.peer.empty() ? "?" : n.peer, proxies, ts)
+            << p(oc, n.outcome + (n.failure.empty() ? "" : " (" + n.failure + ")")) << dur << "\n";
+        if (!opt.steps) continue;
+        int k = 0;
+        for (const auto& s : n.steps) {
+          if (event_kind_is_noise(s.event.kind)) continue;
+          std::string loc = fmt::format("{}:{}", path_of(s.event.where.input, a.paths), s.event.where.line);
+          out << fmt::format("     {:>2}. ", ++k) << p(kDim, loc) << " " << p(kCyan, std::string(event_kind_name(s.event.kind)))
+              << "\n         " << (s.explain.empty() ? s.event.text : s.explain) << "\n";
+        }
+        if (n.steps_omitted) out << "     (" << n.steps_omitted << " more events not listed)\n";
+      }
+    }
+    if (a.negotiations_total > a.negotiations.size())
+      out << "\n  (" << a.negotiations_total - a.negotiations.size() << " more negotiations not listed; see findings)\n";
+  }
+  if (opt.findings) {
+    out << "\n" << p(kBold, "Findings") << "\n";
+    if (a.findings.empty()) out << "  none\n";
+    for (const auto& f : a.findings) write_finding_text(out, f, opt.color);
+  }
+  if (a.unrecognized_total) {
+    out << "\n" << a.unrecognized_total << " line(s) not understood";
+    std::string by;
+    for (const auto& [k, v] : a.unrecognized_by_section) by += (by.empty() ? "" : ", ") + fmt::format("{}: {}", k, v);
+    out << " (" << by << ")";
+    if (!opt.show_unrecognized) out << "; list them with --show-unrecognized";
+    out << "\n";
+    if (opt.show_unrecognized) {
+      for (const auto& u : a.unrecognized) out << "  " << u.path << ":" << u.line << " [" << u.section << "] " << u.text << "\n";
+      if (a.unrecognized_total > a.unrecognized.size())
+        out << "  (" << a.unrecognized_total - a.unrecognized.size() << " more not listed)\n";
+    }
+  }
+}
+
+}  // namespace ipsecdoc

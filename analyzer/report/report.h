@@ -1,0 +1,29 @@
+// Reports of an analysis: text for people (grouped by device and negotiation, colour only
+// on a terminal) and versioned JSON ("schema": "ipsec-doctor/1") for programs.
+#pragma once
+#include <ostream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "app/analysis.h"
+
+namespace ipsecdoc {
+
+struct ReportOptions {
+  bool color = false;
+  bool show_unrecognized = false;
+  bool timelines = true;      // text: print negotiation timelines
+  bool findings = true;       // text: print findings
+  bool steps = true;          // text: print each step of each negotiation
+  bool include_events = false;  // json: `events` (parse command)
+  nlohmann::json extra = nlohmann::json::object();  // merged into the JSON top level (lint, replay...)
+};
+
+nlohmann::json negotiation_json(const Negotiation& n, const std::vector<std::string>& paths);
+nlohmann::json event_json(const Event& e, const std::vector<std::string>& paths, const std::string& explain = {});
+nlohmann::json analysis_json(const Analysis& a, const ReportOptions& opt);
+void write_text(std::ostream& out, const Analysis& a, const ReportOptions& opt);
+void write_finding_text(std::ostream& out, const Finding& f, bool color);
+
+}  // namespace ipsecdoc

@@ -1,0 +1,295 @@
+#include "rules/diagnosis_rules.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/ip.h"
+
+namespace ipsecdoc {
+namespace {
+
+std::vector<std::string> strings(const nlohmann::json& j, const char* key) {
+  std::vector<std::string> out;
+  if (j.contains(key) && j[key].is_array())
+    for (const auto& v : j[key])
+      if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
+
+std::string acl_operand(std::string_view ios_proxy) {
+  auto p = parse_proxy(ios_proxy);
+  return p ? p->acl_operand() : std::string();
+}
+
+std::string proxy_text(std::string_view ios_proxy) {
+  auto p = parse_proxy(ios_proxy);
+  return p ? p->str() : std::string(ios_proxy);
+}
+
+std::string attr(const Negotiation& n, std::string_view name) {
+  if (name == "role") return n.role;
+  if (name == "outcome") return n.outcome;
+  if (name == "peer") return n.peer;
+  if (name == "local") return n.local;
+  if (name == "phase") return std::to_string(n.phase);
+  if (name == "proxy-kind") {
+    auto l = parse_proxy(n.local_proxy), r = parse_proxy(n.remote_proxy);
+    if (!l || !r) return "";
+    return (l->is_host() || r->is_host()) ? "host" : "network";
+  }
+  return "";
+}
+
+// Condition forms:  "role=initiator"  "kind.field=value"  "kind.field!=@peer"  "has:kind"
+bool condition_holds(const Negotiation& n, const std::string& c) {
+  size_t ne = c.find("!=");
+  size_t eq = ne == std::string::npos ? c.find('=') : ne;
+  if (eq == std::string::npos) return false;
+  std::string lhs = c.substr(0, eq);
+  std::string rhs = c.substr(eq + (ne == std::string::npos ? 1 : 2));
+  std::string value;
+  size_t dot = lhs.find('.');
+  if (dot != std::string::npos) {
+    auto kind = event_kind_from_name(lhs.substr(0, dot));
+    if (!kind) return false;
+    const Event* e = n.first_of(*kind);
+    if (!e) return false;
+    value = std::string(e->get(lhs.substr(dot + 1)));
+  } else {
+    value = attr(n, lhs);
+  }
+  if (!rhs.empty() && rhs[0] == '@') rhs = attr(n, rhs.substr(1));
+  bool same = value == rhs;
+  return ne == std::string::npos ? same : (!same && !value.empty() && !rhs.empty());
+}
+
+bool signature_matches(const LogSignature& s, const Negotiation& n) {
+  if (s.phase && s.phase != n.phase) return false;
+  std::vector<std::string> outcomes = s.outcome.empty() ? std::vector<std::string>{"failed", "incomplete"} : s.outcome;
+  if (std::find(outcomes.begin(), outcomes.end(), n.outcome) == outcomes.end()) return false;
+  for (auto k : s.all)
+    if (!n.has(k)) return false;
+  if (!s.any.empty() && std::none_of(s.any.begin(), s.any.end(), [&](EventKind k) { return n.has(k); })) return false;
+  for (auto k : s.none)
+    if (n.has(k)) return false;
+  for (const auto& c : s.when)
+    if (!condition_holds(n, c)) return false;
+  return true;
+}
+
+}  // namespace
+
+std::string fill(const std::string& tpl, const std::map<std::string, std::string>& ctx) {
+  std::string out;
+  for (size_t i = 0; i < tpl.size(); ++i) {
+    if (tpl[i] == '{') {
+      size_t close = tpl.find('}', i);
+      if (close != std::string::npos) {
+        std::string name = tpl.substr(i + 1, close - i - 1);
+        auto it = ctx.find(name);
+        out += (it != ctx.end() && !it->second.empty()) ? it->second : "<" + name + ">";
+        i = close;
+        continue;
+      }
+    }
+    out.push_back(tpl[i]);
+  }
+  return out;
+}
+
+void RuleBook::add_file(const std::string& file, const nlohmann::json& j, std::vector<RuleProblem>& problems) {
+  DiagnosisRule r;
+  r.file = file;
+  r.id = j.value("id", "");
+  if (r.id.empty()) {
+    problems.push_back({file, "", "rule without \"id\""});
+    return;
+  }
+  if (find(r.id)) {
+    problems.push_back({file, r.id, "duplicate rule id"});
+    return;
+  }
+  r.title = j.value("title", "");
+  if (!parse_severity(j.value("severity", "error"), r.severity))
+    problems.push_back({file, r.id, "severity must be error, warning or info"});
+  r.sources = strings(j, "sources");
+  r.priority = j.value("priority", 0);
+  r.message = j.value("message", "");
+  r.explanation = j.value("explanation", "");
+  r.next = strings(j, "next");
+  r.candidates = strings(j, "candidates");
+  r.references = strings(j, "references");
+  if (j.contains("examples")) {
+    r.fire = strings(j["examples"], "fire");
+    r.silent = strings(j["examples"], "silent");
+  }
+  if (r.title.empty() || r.explanation.empty()) problems.push_back({file, r.id, "title and explanation are required"});
+  if (r.fire.empty()) problems.push_back({file, r.id, "no example that must fire", false});
+  for (const auto& f : j.value("fix", nlohmann::json::array()))
+    r.fix.push_back({f.value("device", "{device}"), strings(f, "commands"), f.value("note", "")});
+  for (const auto& s : j.value("log", nlohmann::json::array())) {
+    LogSignature sig;
+    sig.phase = s.value("phase", 0);
+    auto kinds = [&](const char* key, std::vector<EventKind>& out) {
+      for (const auto& name : strings(s, key)) {
+        if (auto k = event_kind_from_name(name)) out.push_back(*k);
+        else problems.push_back({file, r.id, fmt::format("unknown event kind \"{}\" in {}", name, key)});
+      }
+    };
+    kinds("all", sig.all);
+    kinds("any", sig.any);
+    kinds("none", sig.none);
+    sig.outcome = strings(s, "outcome");
+    sig.when = strings(s, "when");
+    sig.note = s.value("note", "");
+    if (s.contains("severity")) {
+      Severity sv;
+      if (parse_severity(s["severity"].get<std::string>(), sv)) sig.severity = sv;
+    }
+    if (sig.all.empty() && sig.any.empty()) problems.push_back({file, r.id, "log signature needs \"all\" or \"any\""});
+    r.log.push_back(std::move(sig));
+  }
+  rules_.push_back(std::move(r));
+  by_priority_.clear();
+  for (size_t i = 0; i < rules_.size(); ++i) by_priority_.push_back(i);
+  std::stable_sort(by_priority_.begin(), by_priority_.end(),
+                   [&](size_t a, size_t b) { return rules_[a].priority > rules_[b].priority; });
+}
+
+void RuleBook::check_overlaps(std::vector<RuleProblem>& problems) const {
+  for (size_t a = 0; a < rules_.size(); ++a)
+    for (size_t b = a + 1; b < rules_.size(); ++b)
+      for (const auto& sa : rules_[a].log)
+        for (const auto& sb : rules_[b].log)
+          if (sa.all == sb.all && sa.any == sb.any && sa.none == sb.none && sa.when == sb.when && sa.phase == sb.phase &&
+              rules_[a].priority == rules_[b].priority)
+            problems.push_back({rules_[b].file, rules_[b].id,
+                                fmt::format("signature identical to one of {} with the same priority", rules_[a].id)});
+}
+
+const DiagnosisRule* RuleBook::find(const std::string& id) const {
+  for (const auto& r : rules_)
+    if (r.id == id) return &r;
+  return nullptr;
+}
+
+std::optional<Finding> RuleBook::diagnose(Negotiation& n, const std::vector<std::string>& paths) const {
+  if (n.outcome == "established") return std::nullopt;
+  for (size_t i : by_priority_) {
+    const DiagnosisRule& r = rules_[i];
+    for (const auto& sig : r.log) {
+      if (!signature_matches(sig, n)) continue;
+      n.failure = r.id;
+      Finding f;
+      f.rule = r.id;
+      f.severity = sig.severity.value_or(r.severity);
+      f.device = n.device;
+      f.peer = n.peer;
+      // Template context.
+      std::map<std::string, std::string> ctx;
+      ctx["device"] = n.device.empty() ? "this router (the one that logged it)" : n.device;
+      ctx["device_name"] = n.device.empty() ? "this router" : n.device;
+      ctx["peer"] = n.peer;
+      ctx["peer_or"] = n.peer.empty() ? "the peer" : n.peer;
+      ctx["peer_device"] = n.peer.empty() ? "the peer" : "the peer " + n.peer;
+      ctx["local"] = n.local;
+      ctx["role"] = n.role;
+      ctx["map"] = n.map;
+      ctx["seq"] = n.map_seq;
+      ctx["local_proxy"] = n.local_proxy.empty() ? "" : proxy_text(n.local_proxy);
+      ctx["remote_proxy"] = n.remote_proxy.empty() ? "" : proxy_text(n.remote_proxy);
+      ctx["local_acl"] = acl_operand(n.local_proxy);
+      ctx["remote_acl"] = acl_operand(n.remote_proxy);
+      ctx["transform"] = n.transforms.empty() ? "" : n.transforms.front();
+      std::string all_t;
+      for (const auto& t : n.transforms) all_t += (all_t.empty() ? "" : ", ") + t;
+      ctx["transforms"] = all_t;
+      ctx["pfs_group"] = n.pfs_group;
+      // Evidence: every decisive/failure event, plus the proposal it was about.
+      for (const auto& s : n.steps) {
+        const Event& e = s.event;
+        bool wanted = event_kind_is_failure(e.kind) || e.kind == EventKind::ProposalRequest ||
+                      e.kind == EventKind::SaRequest;
+        for (auto k : sig.all) wanted |= e.kind == k;
+        for (auto k : sig.any) wanted |= e.kind == k;
+        if (!wanted) continue;
+        if (f.evidence.size() >= 12) break;
+        std::string path = e.where.input < paths.size() ? paths[e.where.input] : "";
+        f.evidence.push_back({path, e.where.line, e.text});
+        for (const char* k : {"address", "error", "state", "group", "attr", "mode"})
+          if (!e.get(k).empty() && !ctx.count(k)) ctx[k] = std::string(e.get(k));
+      }
+      if (ctx["peer_tag"].empty()) {
+        std::string tag = n.peer;
+        std::replace(tag.begin(), tag.end(), '.', '-');
+        ctx["peer_tag"] = tag.empty() ? "PEER" : tag;
+      }
+      f.message = fill(r.message, ctx);
+      f.explanation = fill(r.explanation, ctx);
+      if (!sig.note.empty()) f.explanation += " " + fill(sig.note, ctx);
+      for (const auto& t : r.fix) {
+        FixStep step{fill(t.device, ctx), {}, fill(t.note, ctx)};
+        for (const auto& c : t.commands) step.commands.push_back(fill(c, ctx));
+        f.fix.push_back(std::move(step));
+      }
+      for (const auto& s : r.next) f.next.push_back(fill(s, ctx));
+      f.candidates = r.candidates;
+      f.key = fmt::format("{}|{}|{}|{}|{}|{}", r.id, n.device, n.peer, n.local_proxy, n.remote_proxy, ctx["transform"]);
+      f.extra["negotiation"] = n.id;
+      f.extra["phase"] = n.phase;
+      if (!n.local_proxy.empty()) f.extra["local_proxy"] = ctx["local_proxy"];
+      if (!n.remote_proxy.empty()) f.extra["remote_proxy"] = ctx["remote_proxy"];
+      if (!n.transforms.empty()) f.extra["offered_transforms"] = n.transforms;
+      return f;
+    }
+  }
+  if (n.outcome == "failed") {
+    n.failure = "negotiation-failed";
+    Finding f;
+    f.rule = "negotiation-failed";
+    f.severity = Severity::Warning;
+    f.device = n.device;
+    f.peer = n.peer;
+    f.message = fmt::format("{} negotiation with {} failed for a reason no rule recognises",
+                            n.phase == 1 ? "Phase 1" : "Phase 2", n.peer.empty() ? "the peer" : n.peer);
+    for (const auto& s : n.steps)
+      if (event_kind_is_failure(s.event.kind) && f.evidence.size() < 12)
+        f.evidence.push_back({s.event.where.input < paths.size() ? paths[s.event.where.input] : "", s.event.where.line,
+                              s.event.text});
+    f.key = fmt::format("negotiation-failed|{}|{}", n.device, n.peer);
+    complete(f);
+    return f;
+  }
+  return std::nullopt;
+}
+
+std::optional<Finding> RuleBook::diagnose_standalone(const Event& e, const std::vector<std::string>& paths) const {
+  Negotiation n;
+  n.phase = 0;
+  n.outcome = "failed";
+  n.device = e.device;
+  n.peer = std::string(e.get("peer"));
+  n.mark(e.kind);
+  n.steps.push_back(Step{e, ""});
+  for (size_t i : by_priority_) {
+    const DiagnosisRule& r = rules_[i];
+    for (const auto& sig : r.log) {
+      if (sig.phase != 0 || !signature_matches(sig, n)) continue;
+      auto f = diagnose(n, paths);
+      if (f) f->key = fmt::format("{}|{}|{}", r.id, e.device, e.get("detail"));
+      return f;
+    }
+  }
+  return std::nullopt;
+}
+
+void RuleBook::complete(Finding& f) const {
+  const DiagnosisRule* r = find(f.rule);
+  if (!r) return;
+  if (f.explanation.empty()) f.explanation = r->explanation;
+  if (f.next.empty()) f.next = r->next;
+  if (f.candidates.empty()) f.candidates = r->candidates;
+}
+
+}  // namespace ipsecdoc

@@ -1,0 +1,89 @@
+// Timeline: groups tokenized events into negotiations per device — IKE SAs (Phase 1,
+// keyed by ISAKMP connection id) and Quick Mode exchanges (Phase 2, including the
+// IPSEC(...) lines that carry no connection id) — with role, addresses, proxies,
+// transforms, SPIs, outcome and a plain-language explanation of every step.
+// Streaming: a negotiation is handed to the sink as soon as it is closed; only open
+// negotiations are kept (bounded per device), so memory does not grow with the input.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/event.h"
+
+namespace ipsecdoc {
+
+class Tokenizer;
+
+struct Step {
+  Event event;
+  std::string explain;
+};
+
+struct Negotiation {
+  uint32_t id = 0;
+  int phase = 2;                 // 1 = IKE SA (Main/Aggressive Mode), 2 = Quick Mode exchange
+  uint32_t input = 0;
+  std::string device;            // may be empty when the capture does not name it
+  std::string role = "unknown";  // initiator | responder | unknown
+  std::string local, peer;       // outer (IKE/ESP) addresses
+  int conn_id = -1;              // ISAKMP connection id
+  uint32_t ike = 0;              // id of the IKE SA negotiation this exchange ran under (0 = unknown)
+  std::string local_proxy, remote_proxy;  // IOS form a/m/p/p
+  std::vector<std::string> transforms;    // offered or used, canonical keywords
+  std::string inbound_spi, outbound_spi;
+  std::string map, map_seq, pfs_group, mode;
+  std::string outcome = "incomplete";     // established | failed | incomplete
+  std::string failure;                    // rule id, set by the diagnosis rules
+  Stamp first, last;
+  std::vector<Step> steps;
+  uint32_t steps_omitted = 0;             // beyond the per-negotiation cap; counted, not lost silently
+  uint64_t kinds = 0, kinds2 = 0;         // bitset of EventKinds seen (see has())
+
+  bool has(EventKind k) const {
+    auto i = static_cast<unsigned>(k);
+    return i < 64 ? (kinds >> i) & 1u : (kinds2 >> (i - 64)) & 1u;
+  }
+  void mark(EventKind k) {
+    auto i = static_cast<unsigned>(k);
+    if (i < 64) kinds |= uint64_t{1} << i;
+    else kinds2 |= uint64_t{1} << (i - 64);
+  }
+  const Event* first_of(EventKind k) const {
+    for (const auto& s : steps)
+      if (s.event.kind == k) return &s.event;
+    return nullptr;
+  }
+  double duration() const;  // seconds between first and last stamp, <0 if unknown
+};
+
+class TimelineBuilder {
+ public:
+  using Sink = std::function<void(Negotiation&&)>;
+  using StandaloneSink = std::function<void(Event&&)>;
+  TimelineBuilder(const Tokenizer& tok, Sink on_close, StandaloneSink on_standalone, size_t max_steps = 400);
+  ~TimelineBuilder();
+
+  void add(Event&& e);
+  void finish();  // closes everything still open, in order of creation
+
+ private:
+  struct DeviceState;
+  DeviceState& state_for(const Event& e);
+  Negotiation* new_negotiation(DeviceState& d, const Event& e, int phase);
+  void attach(DeviceState& d, Negotiation& n, Event&& e);
+  void close(DeviceState& d, uint32_t id);
+  void close_idle(DeviceState& d);
+
+  const Tokenizer& tok_;
+  Sink sink_;
+  StandaloneSink standalone_;
+  size_t max_steps_;
+  uint32_t next_id_ = 1;
+  std::map<std::string, std::unique_ptr<DeviceState>> devices_;
+};
+
+}  // namespace ipsecdoc
