@@ -145,10 +145,18 @@ const PresharedKey* DeviceConfig::key_for(uint32_t peer, uint32_t local, const I
     if (const Interface* i = interface(la)) return i->has_address(local);
     return true;
   };
+  // Most specific address wins; on a tie a keyring bound to this local address beats an
+  // unbound one, then the first configured.
+  auto bound = [&](const std::string& kr) {
+    auto it = keyrings.find(kr);
+    return it != keyrings.end() && !it->second.local_address.empty() && local != 0;
+  };
   const PresharedKey* best = nullptr;
   for (auto& k : keys) {
     if (!k.matches(peer) || !keyring_allows(k.keyring)) continue;
-    if (!best || mask_prefix_len(k.mask) > mask_prefix_len(best->mask)) best = &k;
+    if (!best) { best = &k; continue; }
+    int lk = mask_prefix_len(k.mask), lb = mask_prefix_len(best->mask);
+    if (lk > lb || (lk == lb && bound(k.keyring) && !bound(best->keyring))) best = &k;
   }
   return best;
 }
