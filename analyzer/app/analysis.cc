@@ -75,7 +75,10 @@ class Collector : public IngestSink {
     std::unordered_map<uint32_t, const std::string*> text;
     for (const auto& l : s.lines) text[l.line] = &l.text;
     for (uint32_t ln : res.parsed.unrecognized) add_unrecognized(s.input, ln, label, text.count(ln) ? *text[ln] : "");
-    for (auto& f : show::read(res.parsed, s)) add_finding(std::move(f));
+    for (auto& f : show::read(res.parsed, s)) {
+      f.extra["source"] = "show";
+      add_finding(std::move(f));
+    }
     res.first_line = s.lines.empty() ? 0 : s.lines.front().line;
     res.last_line = s.lines.empty() ? 0 : s.lines.back().line;
     s.lines.clear();
@@ -121,7 +124,10 @@ class Collector : public IngestSink {
 
   void on_negotiation(Negotiation&& n) {
     ++out_.negotiations_total;
-    if (auto f = rules_.book.diagnose(n, out_.paths)) add_finding(std::move(*f));
+    if (auto f = rules_.book.diagnose(n, out_.paths)) {
+      f->extra["source"] = "log";
+      add_finding(std::move(*f));
+    }
     ++out_.outcome_counts[n.outcome];
     if (out_.negotiations.size() < opt_.max_negotiations) out_.negotiations.push_back(std::move(n));
   }
@@ -129,7 +135,10 @@ class Collector : public IngestSink {
   void on_standalone(Event&& e) {
     ++out_.standalone_total;
     note_device(e.device);
-    if (auto f = rules_.book.diagnose_standalone(e, out_.paths)) add_finding(std::move(*f));
+    if (auto f = rules_.book.diagnose_standalone(e, out_.paths)) {
+      f->extra["source"] = "log";
+      add_finding(std::move(*f));
+    }
     if (out_.standalone.size() < opt_.max_standalone) out_.standalone.push_back(std::move(e));
   }
 
@@ -166,6 +175,18 @@ Analysis analyze(const std::vector<std::string>& paths, const RuleData& rules, c
   }
   col.finish();
   out.had_unusable_input = usable == 0;
+  if (!out.configs.empty()) {
+    out.lint = std::make_shared<LintResult>(lint(out.configs));
+    for (auto f : out.lint->findings) {
+      f.extra["source"] = "config";
+      col.add_finding(std::move(f));
+    }
+    for (const auto& [path, sl] : out.lint->unrecognized) {
+      ++out.unrecognized_total;
+      ++out.unrecognized_by_section["config"];
+      if (out.unrecognized.size() < opt.max_unrecognized) out.unrecognized.push_back({path, sl.line, "config", sl.text});
+    }
+  }
   // Findings: most severe first, then by device/peer, stable.
   std::stable_sort(out.findings.begin(), out.findings.end(), [](const Finding& a, const Finding& b) {
     if (a.severity != b.severity) return a.severity > b.severity;

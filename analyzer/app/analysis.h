@@ -13,6 +13,7 @@
 #include "core/finding.h"
 #include "core/source_line.h"
 #include "ingest/ingest.h"
+#include "lint/lint.h"
 #include "rules/diagnosis_rules.h"
 #include "show/show.h"
 #include "timeline/timeline.h"
@@ -71,6 +72,7 @@ struct Analysis {
   std::map<std::string, uint64_t> unrecognized_by_section;
   std::vector<std::string> devices;
   bool had_unusable_input = false;         // every input failed to open, or none given
+  std::shared_ptr<LintResult> lint;        // config models, pairs and lint findings (when configs were given)
 
   bool has_findings_at_or_above(Severity s) const;
 };

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <algorithm>
 #include <memory>
 
 #include <CLI/CLI.hpp>
@@ -13,6 +14,7 @@
 #include "app/analysis.h"
 #include "app/rules_dir.h"
 #include "report/report.h"
+#include "report/sarif.h"
 
 using namespace ipsecdoc;
 
@@ -85,6 +87,15 @@ int main(int argc, char** argv) {
   parse->add_option("PATH", paths, "inputs")->required();
   parse->add_option("--format", format, "json")->check(CLI::IsMember({"json"}));
   parse->add_option("-o,--output", output, "write to FILE");
+
+  auto* lintc = app.add_subcommand("lint", "Check IOS configs, per device and between peers (for people and CI)");
+  lintc->add_option("CONFIG", paths, "configs or directories of configs")->required();
+  lintc->add_option("--format", format, "text | json | sarif")->check(CLI::IsMember({"text", "json", "sarif"}));
+  lintc->add_option("-o,--output", output, "write the report to FILE");
+  lintc->add_option("--fail-on", fail_on, "exit 1 when a finding is at or above: error|warning|info|none")
+      ->check(CLI::IsMember({"none", "info", "warning", "error"}));
+  lintc->add_flag("--show-unrecognized", show_unrecognized, "list the config lines that were not understood");
+  lintc->add_flag("--no-color", no_color, "never colour the text report");
 
   auto* rules = app.add_subcommand("rules", "Read and check the diagnosis rules and log patterns");
   rules->require_subcommand(1);
@@ -172,6 +183,27 @@ int main(int argc, char** argv) {
       write_text(*out.out, a, ro);
     }
     return kExitOk;
+  }
+  if (lintc->parsed()) {
+    // Only what the configs say: drop log/show findings and timelines.
+    a.findings.erase(std::remove_if(a.findings.begin(), a.findings.end(),
+                                    [](const Finding& f) { return f.extra.value("source", "") != "config"; }),
+                     a.findings.end());
+    if (a.configs.empty()) std::cerr << "ipsec-doctor: no IOS configuration found in the inputs\n";
+    if (format == "sarif") {
+      auto lookup = [&](std::string_view id) -> std::optional<SarifRule> {
+        const DiagnosisRule* r = rd.book.find(std::string(id));
+        if (!r) return std::nullopt;
+        return SarifRule{r->id, r->title, r->explanation, r->severity, ""};
+      };
+      *out.out << dump(to_sarif(a.findings, lookup, IPSEC_DOCTOR_VERSION)) << "\n";
+    } else if (format == "json") {
+      *out.out << dump(analysis_json(a, ro)) << "\n";
+    } else {
+      ro.timelines = false;
+      write_text(*out.out, a, ro);
+    }
+    return a.configs.empty() ? kExitUsage : fail_exit(a, fail_on);
   }
   if (format == "json") *out.out << dump(analysis_json(a, ro)) << "\n";
   else write_text(*out.out, a, ro);

@@ -42,6 +42,17 @@ bool is_debug_echo(std::string_view b) {
   return ends("debugging is on") || ends("debugging is off") || ends("debugging is on for all peers");
 }
 
+// The rest of a line a mail client or terminal wrapped: starts with a digit or punctuation
+// ("#1, (key eng. msg.)", "3, trans 2, hmac_alg 1) not supported") or with a key= token.
+bool looks_like_soft_wrap(std::string_view b) {
+  if (b.empty()) return false;
+  char c = b[0];
+  if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return true;
+  size_t sp = b.find(' ');
+  std::string_view w = b.substr(0, sp);
+  return w.find('=') != std::string_view::npos || w.find('_') != std::string_view::npos;
+}
+
 enum class CliKind { Config, Show, Other };
 
 CliKind classify_cli(std::string_view cmd) {
@@ -76,7 +87,8 @@ bool config_content_start(std::string_view line) {
     case 'U': return starts(line, "Using ") && line.find(" bytes") != std::string_view::npos;
     case 'v': return starts(line, "version 1") && line.size() < 20;
     case 'h': return starts(line, "hostname ");
-    case '!': return starts(line, "! Last configuration change") || starts(line, "! NVRAM config last updated");
+    case '!':  // config comment (logs never start a line with '!')
+      return line.size() == 1 || line[1] == ' ' || line[1] == '!';
     default: return false;
   }
 }
@@ -99,7 +111,12 @@ class Ingestor {
       flush_record();
       set_device(pr.host);
       if (!pr.mode.empty() && starts(pr.mode, "config")) {
-        if (mode_ != Mode::Config || !transcript_) start_section(Mode::Config, no, "");
+        bool comments_only = mode_ == Mode::Config && !transcript_ &&
+                             std::all_of(section_.lines.begin(), section_.lines.end(), [](const SourceLine& l) {
+                               std::string_view t = trim(l.text);
+                               return t.empty() || t[0] == '!';
+                             });
+        if (!comments_only && (mode_ != Mode::Config || !transcript_)) start_section(Mode::Config, no, "");
         transcript_ = true;
         add_to_section(no, text);
       } else {
@@ -163,7 +180,7 @@ class Ingestor {
         return;
       }
       begin_record(no, pre, body, note);
-    } else if (is_space(text[0]) || looks_like_continuation(body) || (have_record_ && prev_len_ >= 79)) {
+    } else if (is_space(text[0]) || looks_like_continuation(body) || (have_record_ && prev_len_ >= 60 && looks_like_soft_wrap(body))) {
       if (have_record_ && rec_.physical_lines < opt_.max_record_lines) {
         append(no, body, note, prev_len_ == 80 && !is_space(text[0]));
       } else if (mentions_crypto(body) || looks_like_continuation(body)) {

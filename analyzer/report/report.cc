@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/ip.h"
+#include "lint/lint.h"
 
 namespace ipsecdoc {
 namespace {
@@ -129,6 +130,26 @@ nlohmann::json analysis_json(const Analysis& a, const ReportOptions& opt) {
     j["configs"].push_back({{"path", c.path},
                             {"device", c.device},
                             {"lines", {c.lines.empty() ? 0 : c.lines.front().line, c.lines.empty() ? 0 : c.lines.back().line}}});
+  if (a.lint) {
+    nlohmann::json l;
+    l["devices"] = nlohmann::json::array();
+    for (const auto& d : a.lint->devices) l["devices"].push_back({{"path", d.path}, {"hostname", d.hostname}});
+    l["pairs"] = nlohmann::json::array();
+    for (const auto& p : a.lint->pairs) {
+      auto dir = [](const DirectionPrediction& d) {
+        return nlohmann::json{{"can_initiate", d.can_initiate}, {"phase1_ok", d.phase1_ok}, {"phase2_ok", d.phase2_ok},
+                              {"failures", d.rules}, {"summary", d.summary}};
+      };
+      const auto& da = a.lint->devices[p.a];
+      const auto& db = a.lint->devices[p.b];
+      l["pairs"].push_back({{"a", da.hostname}, {"b", db.hostname}, {"kind", p.kind},
+                            {"a_address", format_ipv4(p.a_addr)}, {"b_address", format_ipv4(p.b_addr)},
+                            {"a_to_b", dir(p.a_to_b)}, {"b_to_a", dir(p.b_to_a)}});
+    }
+    l["lines"] = {{"total", a.lint->lines_total}, {"modelled", a.lint->lines_modelled}, {"skipped", a.lint->lines_skipped}};
+    l["notes"] = a.lint->notes;
+    j["lint"] = l;
+  }
   j["syslog"] = nlohmann::json::array();
   for (const auto& e : a.standalone) j["syslog"].push_back(event_json(e, a.paths));
   if (a.standalone_total > a.standalone.size()) j["syslog_omitted"] = a.standalone_total - a.standalone.size();
@@ -193,6 +214,9 @@ void write_text(std::ostream& out, const Analysis& a, const ReportOptions& opt) 
     if (!s.error.empty()) out << p(kRed, "  cannot read ") << s.path << ": " << s.error << "\n";
     else if (s.binary) out << p(kYellow, "  note: ") << s.path << " looks like binary data; read as text anyway\n";
     else if (s.lines == 0) out << p(kYellow, "  note: ") << s.path << " is empty\n";
+    if (s.error.empty() && s.no_final_newline && s.lines > 0)
+      out << p(kYellow, "  note: ") << s.path << ": the last line has no newline (truncated capture?)\n";
+    if (s.overlong) out << p(kYellow, "  note: ") << s.path << ": " << s.overlong << " line(s) longer than 1 MiB were cut into pieces\n";
     if (s.error.empty() && s.lines > 0 && s.log_records == 0 && s.config_lines == 0 && s.show_lines == 0)
       out << p(kYellow, "  note: ") << s.path << ": nothing crypto-related found (" << s.lines << " lines, "
           << s.other_syslog << " unrelated syslog)\n";
@@ -229,6 +253,19 @@ void write_text(std::ostream& out, const Analysis& a, const ReportOptions& opt) 
     }
     if (a.negotiations_total > a.negotiations.size())
       out << "\n  (" << a.negotiations_total - a.negotiations.size() << " more negotiations not listed; see findings)\n";
+  }
+  if (opt.findings && a.lint && !a.lint->pairs.empty()) {
+    out << "\n" << p(kBold, "Peers (predicted from the configs)") << "\n";
+    for (const auto& pr : a.lint->pairs) {
+      const auto& da = a.lint->devices[pr.a];
+      const auto& db = a.lint->devices[pr.b];
+      auto line = [&](const std::string& x, const std::string& y, const DirectionPrediction& d) {
+        bool ok = d.can_initiate && d.phase1_ok && d.phase2_ok;
+        out << "  " << x << " -> " << y << ": " << p(ok ? kGreen : kRed, d.summary) << "\n";
+      };
+      line(da.hostname, db.hostname, pr.a_to_b);
+      line(db.hostname, da.hostname, pr.b_to_a);
+    }
   }
   if (opt.findings) {
     out << "\n" << p(kBold, "Findings") << "\n";

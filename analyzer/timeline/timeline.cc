@@ -21,6 +21,7 @@ bool decisive_qm_failure(EventKind k) {
     case EventKind::P2PolicyNotAcceptable:
     case EventKind::ProposalNotChosenSent:
     case EventKind::ProposalNotChosenRecv:
+    case EventKind::ModeFailure:
       return true;
     default:
       return false;
