@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Speed-and-memory benchmark driver, called by the CMake target `bench` (see bench/CMakeLists.txt).
+# Generates the inputs once (cached in the data dir), then for each input measures
+#   ipsec-doctor analyze --format json -o /dev/null FILE
+#   grep -cE 'IPSEC|ISAKMP|CRYPTO' FILE                     (the yardstick)
+#   ingest_probe FILE   (library ingest + tokenizer only, to split the cost; one run)
+# with bench/run_measured.cc (median of N wall times, peak RSS from wait4's rusage).
+# MB = 10^6 bytes.
+set -euo pipefail
+
+RUNS=3
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --bin) BIN=$2; shift 2 ;;
+    --gen) GEN=$2; shift 2 ;;
+    --measure) MEASURE=$2; shift 2 ;;
+    --probe) PROBE=$2; shift 2 ;;
+    --data) DATA=$2; shift 2 ;;
+    --build-type) BUILD_TYPE=$2; shift 2 ;;
+    --mixed-mb) MIXED_MB=$2; shift 2 ;;
+    --debug-mb) DEBUG_MB=$2; shift 2 ;;
+    --small-mb) SMALL_MB=$2; shift 2 ;;
+    --runs) RUNS=$2; shift 2 ;;
+    *) echo "run_bench.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+: "${BIN:?}" "${GEN:?}" "${MEASURE:?}" "${DATA:?}" "${MIXED_MB:=200}" "${DEBUG_MB:=100}" "${SMALL_MB:=50}"
+
+if [[ "${BUILD_TYPE:-}" != "Release" && "${BUILD_TYPE:-}" != "RelWithDebInfo" ]]; then
+  echo "warning: build type is '${BUILD_TYPE:-}', numbers are meaningless unless Release" >&2
+fi
+mkdir -p "$DATA"
+
+# Generation is deterministic: the file name carries mode, size and seed, so a cached file is
+# the same bytes as a fresh one (delete the directory after changing bench/gen_logs.cc).
+gen() {  # mode mb seed -> path
+  local f="$DATA/$1-$2mb-seed$3.log"
+  if [[ ! -s "$f" ]]; then
+    "$GEN" --mode "$1" --mb "$2" --seed "$3" -o "$f.tmp" >&2
+    mv "$f.tmp" "$f"
+  fi
+  echo "$f"
+}
+MIXED=$(gen mixed "$MIXED_MB" 1)
+SMALL=$(gen mixed "$SMALL_MB" 1)
+DEBUG=$(gen debug "$DEBUG_MB" 2)
+
+HAVE_ANALYZE=1
+if ! "$BIN" analyze --help >/dev/null 2>&1; then
+  HAVE_ANALYZE=0
+  echo "note: '$BIN analyze' is not available yet; only grep and the library probe are measured" >&2
+fi
+
+OUT="$DATA/stdout.tmp"   # grep -c to /dev/null would stop at the first match (GNU grep shortcut)
+RESULTS=()
+measure() {  # label file runs cmd... ; appends "label|file|bytes|median|rss|status"
+  local label=$1 file=$2 runs=$3; shift 3
+  local line
+  line=$("$MEASURE" --runs "$runs" --stdout "$OUT" -- "$@")
+  local med rss st
+  med=$(sed -E 's/.*wall_median_s=([0-9.]+).*/\1/' <<<"$line")
+  rss=$(sed -E 's/.*maxrss_kib=([0-9]+).*/\1/' <<<"$line")
+  st=$(sed -E 's/.*status=([0-9]+).*/\1/' <<<"$line")
+  RESULTS+=("$label|$file|$(stat -c %s "$file")|$med|$rss|$st")
+}
+
+for f in "$MIXED" "$DEBUG" "$SMALL"; do
+  cat "$f" >/dev/null  # page cache warm: we measure parsing, not the disk
+  runs=$RUNS
+  [[ "$f" == "$SMALL" ]] && runs=1
+  measure grep "$f" "$runs" grep -cE 'IPSEC|ISAKMP|CRYPTO' "$f"
+  if [[ $HAVE_ANALYZE == 1 ]]; then
+    measure ipsec-doctor "$f" "$runs" "$BIN" analyze --format json -o /dev/null "$f"
+  fi
+  if [[ -n "${PROBE:-}" && "$f" != "$SMALL" ]]; then
+    measure "ingest+tokenize" "$f" 1 "$PROBE" "$f"
+  fi
+done
+
+# ---- table ----
+awk -v runs="$RUNS" -F'|' '
+  { label[NR]=$1; file[NR]=$2; bytes[NR]=$3; med[NR]=$4; rss[NR]=$5; st[NR]=$6
+    if ($1 == "grep") grepmed[$2] = $4 }
+  END {
+    printf "\n%-34s %-16s %9s %9s %8s %11s %s\n", "input", "tool", "median s", "MB/s", "vs grep", "peak RSS", "exit"
+    for (i = 1; i <= NR; i++) {
+      n = file[i]; sub(/.*\//, "", n)
+      mbs = bytes[i] / 1e6 / (med[i] > 0 ? med[i] : 1e-9)
+      ratio = (label[i] == "grep" || !(file[i] in grepmed)) ? "" : sprintf("%.1fx", med[i] / grepmed[file[i]])
+      printf "%-34s %-16s %9.3f %9.0f %8s %8.1f MB %s\n", n " (" sprintf("%.0f", bytes[i]/1e6) " MB)", label[i], med[i], mbs, ratio, rss[i]/1024, st[i]
+    }
+    printf "(median of %d runs; the %s-MB archive and ingest+tokenize: 1 run; MB = 10^6 bytes; RSS in MiB)\n", runs, "small"
+  }' < <(printf '%s\n' "${RESULTS[@]}")
+
+# ---- goals (from the issue) ----
+if [[ $HAVE_ANALYZE == 1 ]]; then
+  printf '%s\n' "${RESULTS[@]}" | awk -F'|' -v mixed="$MIXED" -v debug="$DEBUG" -v small="$SMALL" '
+    { k = $1 "|" $2; med[k] = $4; rss[k] = $5; bytes[$2] = $3 }
+    END {
+      r = med["ipsec-doctor|" mixed] / med["grep|" mixed]
+      printf "\ngoal: mixed archive within 2x of grep ........ %.1fx  %s\n", r, (r <= 2 ? "met" : "MISSED")
+      s = bytes[debug] / 1e6 / med["ipsec-doctor|" debug]
+      printf "goal: >= 150 MB/s on pure debug .............. %.0f MB/s  %s\n", s, (s >= 150 ? "met" : "MISSED")
+      a = rss["ipsec-doctor|" small] / 1024; b = rss["ipsec-doctor|" mixed] / 1024; c = rss["ipsec-doctor|" debug] / 1024
+      m = a > b ? a : b; m = m > c ? m : c
+      printf "goal: peak RSS < 64 MB at any size ........... %.1f MB (%d MB input) / %.1f MB (%d MB input) / %.1f MB (debug)  %s\n",
+        a, bytes[small] / 1e6, b, bytes[mixed] / 1e6, c, (m < 64 ? "met" : "MISSED")
+    }'
+fi
+rm -f "$OUT"
