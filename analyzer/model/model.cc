@@ -308,11 +308,11 @@ class Replay {
     const DeviceConfig* di = nullptr;
     if (!from.empty()) {
       for (size_t i = 0; i < devs_.size(); ++i) if (dev_name(devs_[i], i) == from) di = devs_[i];
-      if (!di) return no_crypto("no device named " + from);
+      if (!di) { no_crypto("no device named " + from); return std::move(res_); }
     } else {
       std::string why;
       di = initiator_for(devs_, res_.trigger, why);
-      if (!di) return no_crypto("no device holds the source " + ip(res_.trigger.src));
+      if (!di) { no_crypto("no device holds the source " + ip(res_.trigger.src)); return std::move(res_); }
       res_.notes.push_back(fmt::format("initiator {}: {}", name_of(di), why));
     }
     I_.cfg = di;
@@ -337,10 +337,9 @@ class Replay {
     for (size_t i = 0; i < devs_.size(); ++i) if (devs_[i] == d) return dev_name(d, i);
     return "";
   }
-  ReplayResult no_crypto(std::string why) {
+  void no_crypto(std::string why) {
     res_.outcome = "no-crypto";
     res_.notes.push_back(std::move(why));
-    return std::move(res_);
   }
   void fail(const char* id, const char* check) {
     res_.outcome = "failed";

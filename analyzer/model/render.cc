@@ -24,8 +24,7 @@ std::string isakmp(Dialect d, int conn, std::string_view body, std::string_view 
     s += fmt::format(":({}):", ike_id(d, conn));
     if (sp) s += ' ';
   } else {
-    s += fmt::format(": ({}):", ike_id(d, conn));
-    if (sp) s += ' ';
+    s += fmt::format(": ({}):", ike_id(d, conn));  // XE: no space after the header (S23, S24)
   }
   s += body;
   return s;
