@@ -31,7 +31,8 @@ bench: build
 
 # Re-write golden files from the current binary; review the result with `git diff`.
 approve: build
-	IPSEC_DOCTOR_APPROVE=1 $(BUILD)/tests/golden_runner --approve
+	IPSEC_DOCTOR_APPROVE=1 $(BUILD)/tests/unit_tests -tc="golden*"
+	@git status --short corpus/golden && echo "review with: git diff corpus/golden"
 
 clean:
 	rm -rf $(BUILD) build-asan

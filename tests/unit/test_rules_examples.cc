@@ -32,9 +32,13 @@ TEST_CASE("every rule fires on its examples and stays silent on its counter-exam
       CHECK_MESSAGE(has_rule(a, r.id), r.id << " must fire on " << ex);
       ++checked;
     }
+    // "silent" = no warning or error of this rule (an informational note is allowed, e.g. an
+    // idle crypto map entry is reported as info by no-data-sa).
     for (const auto& ex : r.silent) {
       auto a = run({root + "/" + ex});
-      CHECK_MESSAGE(!has_rule(a, r.id), r.id << " must stay silent on " << ex);
+      bool loud = false;
+      for (const auto& f : a.findings) loud |= f.rule == r.id && f.severity >= Severity::Warning;
+      CHECK_MESSAGE(!loud, r.id << " must stay silent on " << ex);
       ++checked;
     }
   }
