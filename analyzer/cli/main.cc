@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "app/analysis.h"
+#include "app/replay_run.h"
 #include "app/rules_dir.h"
 #include "report/report.h"
 #include "report/sarif.h"
@@ -96,6 +97,16 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"none", "info", "warning", "error"}));
   lintc->add_flag("--show-unrecognized", show_unrecognized, "list the config lines that were not understood");
   lintc->add_flag("--no-color", no_color, "never colour the text report");
+
+  auto* replayc = app.add_subcommand("replay", "Replay traffic through the reference IKEv1 model of the given configs");
+  std::vector<std::string> traffic;
+  std::string dialect = "ios15", from_device;
+  replayc->add_option("CONFIG", paths, "configs or directories")->required();
+  replayc->add_option("--format", format, "text | json")->check(CLI::IsMember({"text", "json"}));
+  replayc->add_option("-o,--output", output, "write to FILE");
+  replayc->add_option("--dialect", dialect, "ios12 | ios15 | iosxe")->check(CLI::IsMember({"ios12", "ios15", "iosxe"}));
+  replayc->add_option("--traffic", traffic, "SRC DST [PROTO [PORT]]")->expected(2, 4);
+  replayc->add_option("--from", from_device, "initiating device (default: the one whose crypto ACL holds SRC)");
 
   auto* rules = app.add_subcommand("rules", "Read and check the diagnosis rules and log patterns");
   rules->require_subcommand(1);
@@ -183,6 +194,48 @@ int main(int argc, char** argv) {
       write_text(*out.out, a, ro);
     }
     return kExitOk;
+  }
+  if (replayc->parsed()) {
+    if (!a.lint || a.lint->devices.empty()) {
+      std::cerr << "ipsec-doctor: no IOS configuration found in the inputs\n";
+      return kExitUsage;
+    }
+    ReplayRequest req;
+    req.from_device = from_device;
+    req.dialect = dialect == "ios12" ? model::Dialect::Ios12 : dialect == "iosxe" ? model::Dialect::IosXe : model::Dialect::Ios15;
+    if (!traffic.empty()) {
+      auto src = parse_ipv4(traffic[0]);
+      auto dst = traffic.size() > 1 ? parse_ipv4(traffic[1]) : std::nullopt;
+      if (!src || !dst) {
+        std::cerr << "ipsec-doctor: --traffic needs SRC DST as IPv4 addresses\n";
+        return kExitUsage;
+      }
+      model::Trigger t;
+      t.src = *src;
+      t.dst = *dst;
+      if (traffic.size() > 2) t.proto = static_cast<uint8_t>(std::atoi(traffic[2].c_str()));
+      if (traffic.size() > 3) t.port = static_cast<uint16_t>(std::atoi(traffic[3].c_str()));
+      req.traffic = t;
+    }
+    nlohmann::json j = run_replay(a.lint->devices, req);
+    if (format == "json") {
+      *out.out << dump(j) << "\n";
+    } else {
+      for (const auto& d : j["directions"]) {
+        *out.out << d["initiator"].get<std::string>() << " -> " << d["responder"].get<std::string>() << "  ("
+                 << d["trigger"].get<std::string>() << "): " << d["outcome"].get<std::string>();
+        if (!d["failure"].is_null()) *out.out << "  " << d["failure"].get<std::string>() << " at " << d["failing_check"].get<std::string>();
+        *out.out << "\n";
+        for (const auto& n : d["notes"]) *out.out << "  note: " << n.get<std::string>() << "\n";
+        for (const auto& [dev, lines] : d["logs"].items()) {
+          *out.out << "  --- " << dev << " (" << j["dialect"].get<std::string>() << ") ---\n";
+          for (const auto& l : lines) *out.out << "  " << l.get<std::string>() << "\n";
+        }
+      }
+    }
+    bool failed = false;
+    for (const auto& d : j["directions"]) failed |= d["outcome"] == "failed";
+    return failed ? kExitFindings : kExitOk;
   }
   if (lintc->parsed()) {
     // Only what the configs say: drop log/show findings and timelines.
