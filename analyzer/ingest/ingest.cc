@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <fmt/format.h>
 
@@ -169,12 +172,26 @@ class Ingestor {
       }
     }
     std::string_view body = text.substr(pre.body);
+    bool crypto_known = false;  // mentions_crypto(body) is known to be true
+    if (pre.present) {
+      if (!mentions_crypto(body)) {
+        // Well-formed syslog about something else (most of an archive). Same outcome as the
+        // general path below: strip_note only shortens the body, so it cannot add a keyword.
+        flush_record();
+        if (!pre.origin.empty()) set_device(pre.origin);
+        ++sum_.other_syslog;
+        prev_len_ = 0;
+        return;
+      }
+      crypto_known = true;
+    }
     std::string_view note;
     body = strip_note(body, note);
+    if (!note.empty()) crypto_known = false;  // the body lost its note: test again
     if (pre.present || is_crypto_head(body)) {
       flush_record();
       if (!pre.origin.empty()) set_device(pre.origin);
-      if (!mentions_crypto(body)) {
+      if (!crypto_known && !mentions_crypto(body)) {
         ++sum_.other_syslog;
         prev_len_ = 0;
         return;
@@ -320,28 +337,50 @@ bool is_crypto_head(std::string_view b) {
   }
 }
 
+namespace {
+
+// The exact test at one position (p + 5 <= e): does a keyword start at p?
+inline bool keyword_at(const char* p, const char* e) {
+  switch (*p) {
+    case 'I':
+      if (p[1] == 'S' && p[2] == 'A' && p + 6 <= e && std::memcmp(p, "ISAKMP", 6) == 0) return true;
+      if (p[1] == 'P' && (p[2] == 'S' || p[2] == 's') &&
+          (std::memcmp(p, "IPSEC", 5) == 0 || std::memcmp(p, "IPsec", 5) == 0 || std::memcmp(p, "IPSec", 5) == 0))
+        return true;
+      return false;
+    case 'C':
+      return p + 6 <= e && (std::memcmp(p, "CRYPTO", 6) == 0 || std::memcmp(p, "Crypto", 6) == 0);
+    case 'c':
+      return p + 6 <= e && std::memcmp(p, "crypto", 6) == 0;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+// Does the body contain ISAKMP, IPSEC/IPsec/IPSec or CRYPTO/Crypto/crypto? Runs on every
+// syslog line, so it first finds candidates 16 bytes at a time: every keyword starts with
+// 'I' followed by 'S'/'P', or with 'C'/'c' followed by 'R'/'r'. Candidates are then checked
+// exactly by keyword_at (the scalar loop is the same test at every position).
 bool mentions_crypto(std::string_view b) {
   const char* p = b.data();
   const char* e = p + b.size();
-  for (; p + 5 <= e; ++p) {
-    switch (*p) {
-      case 'I':
-        if (p[1] == 'S' && p[2] == 'A' && p + 6 <= e && std::memcmp(p, "ISAKMP", 6) == 0) return true;
-        if (p[1] == 'P' && (p[2] == 'S' || p[2] == 's') && (std::memcmp(p, "IPSEC", 5) == 0 ||
-                                                           std::memcmp(p, "IPsec", 5) == 0 ||
-                                                           std::memcmp(p, "IPSec", 5) == 0))
-          return true;
-        break;
-      case 'C':
-        if (p + 6 <= e && (std::memcmp(p, "CRYPTO", 6) == 0 || std::memcmp(p, "Crypto", 6) == 0)) return true;
-        break;
-      case 'c':
-        if (p + 6 <= e && std::memcmp(p, "crypto", 6) == 0) return true;
-        break;
-      default:
-        break;
-    }
+#if defined(__SSE2__)
+  const __m128i kI = _mm_set1_epi8('I'), kS = _mm_set1_epi8('S'), kP = _mm_set1_epi8('P'),
+                k20 = _mm_set1_epi8(0x20), kc = _mm_set1_epi8('c'), kr = _mm_set1_epi8('r');
+  for (; e - p >= 17; p += 16) {  // p[0..15] and p[1..16]; every candidate k has p + k + 5 <= e
+    __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    __m128i n = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1));
+    __m128i i_sp = _mm_and_si128(_mm_cmpeq_epi8(a, kI), _mm_or_si128(_mm_cmpeq_epi8(n, kS), _mm_cmpeq_epi8(n, kP)));
+    // x | 0x20 == 'c' exactly for 'C' and 'c'; likewise 'R'/'r'.
+    __m128i c_r = _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(a, k20), kc), _mm_cmpeq_epi8(_mm_or_si128(n, k20), kr));
+    for (unsigned m = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(i_sp, c_r))); m; m &= m - 1)
+      if (keyword_at(p + __builtin_ctz(m), e)) return true;
   }
+#endif
+  for (; p + 5 <= e; ++p)
+    if (keyword_at(p, e)) return true;
   return false;
 }
 
