@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <unordered_set>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -99,7 +100,8 @@ bool config_content_start(std::string_view line) {
 class Ingestor {
  public:
   Ingestor(uint32_t input, const std::string& path, IngestSink& sink, const IngestOptions& opt, InputSummary& sum)
-      : input_(input), path_(path), sink_(sink), opt_(opt), sum_(sum) {}
+      : input_(input), path_(path), sink_(sink), opt_(opt), sum_(sum),
+        seen_devices_(sum.devices.begin(), sum.devices.end()) {}
 
   void line(uint32_t no, std::string_view text) {
     bool blank = trim(text).empty();
@@ -226,9 +228,10 @@ class Ingestor {
 
   void set_device(std::string_view d) {
     if (d.empty() || d == device_) return;
-    device_ = std::string(d);
-    if (std::find(sum_.devices.begin(), sum_.devices.end(), device_) == sum_.devices.end())
-      sum_.devices.push_back(device_);
+    device_.assign(d.data(), d.size());
+    // Archives interleave many devices, so this runs for most lines: a hash set instead of
+    // a linear search of the (first-seen ordered) list.
+    if (seen_devices_.insert(device_).second) sum_.devices.push_back(device_);
   }
 
   void begin_record(uint32_t no, const LinePrefix& pre, std::string_view body, std::string_view note) {
@@ -310,6 +313,7 @@ class Ingestor {
   Mode mode_ = Mode::Log;
   bool transcript_ = false;
   std::string device_;
+  std::unordered_set<std::string> seen_devices_;  // == the set of sum_.devices
   Record rec_;
   bool have_record_ = false;
   size_t prev_len_ = 0;

@@ -10,11 +10,13 @@ inline bool digit(char c) { return c >= '0' && c <= '9'; }
 inline bool alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 
 int month_index(std::string_view s) {
-  static constexpr std::array<const char*, 12> kMonths{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  // Runs several times per syslog line (stamps, origin-id test): plain byte compares.
+  static constexpr char kMonths[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
   if (s.size() < 3) return -1;
-  for (int i = 0; i < 12; ++i)
-    if (std::memcmp(s.data(), kMonths[static_cast<size_t>(i)], 3) == 0) return i;
+  for (int i = 0; i < 12; ++i) {
+    const char* m = kMonths + 3 * i;
+    if (s[0] == m[0] && s[1] == m[1] && s[2] == m[2]) return i;
+  }
   return -1;
 }
 
@@ -134,8 +136,14 @@ size_t read_seq(std::string_view s, size_t i, int64_t& seq) {
 }
 
 bool is_facility_word(std::string_view w) {
-  for (const char* f : {"ISAKMP", "IPSEC", "IPsec", "IPSec", "CRYPTO", "Crypto", "crypto", "ISAKMP-PAK", "ISAKMP-ERROR",
-                        "IPSEC-ERROR", "IKEv2", "IKEV2", "CryptoEngine0", "interface", "Interface"})
+  // Called for the sender and origin fields of every syslog-server line: reject by the first
+  // letter (all facility words start with I, C, c or i) before comparing.
+  if (w.empty() || (w[0] != 'I' && w[0] != 'C' && w[0] != 'c' && w[0] != 'i')) return false;
+  static constexpr std::string_view kWords[] = {"ISAKMP",        "IPSEC",      "IPsec",         "IPSec",
+                                                "CRYPTO",        "Crypto",     "crypto",        "ISAKMP-PAK",
+                                                "ISAKMP-ERROR",  "IPSEC-ERROR", "IKEv2",        "IKEV2",
+                                                "CryptoEngine0", "interface",  "Interface"};
+  for (std::string_view f : kWords)
     if (w == f) return true;
   return false;
 }
@@ -183,7 +191,7 @@ LinePrefix parse_prefix(std::string_view line) {
       if (m > 0 && after + m < line.size() && line[after + m] == ':') {
         p.present = true;
         p.seq = seq;
-        p.stamp = probe;
+        p.stamp = std::move(probe);
         p.body = after + m + 1;
         while (p.body < line.size() && line[p.body] == ' ') ++p.body;
         return p;
@@ -200,7 +208,7 @@ LinePrefix parse_prefix(std::string_view line) {
   size_t j = i + n;
   if (j < line.size() && line[j] == ':') {  // device stamp
     p.present = true;
-    p.stamp = st;
+    p.stamp = std::move(st);
     p.body = j + 1;
     while (p.body < line.size() && line[p.body] == ' ') ++p.body;
     return p;
@@ -216,7 +224,7 @@ LinePrefix parse_prefix(std::string_view line) {
   if (sender.empty() || is_facility_word(sender) || sender[0] == '%') return p;
   p.present = true;
   p.sender = sender;
-  p.stamp = st;
+  p.stamp = std::move(st);
   size_t k = he + 1;
   int64_t seq;
   size_t sn = read_seq(line, k, seq);
@@ -240,7 +248,7 @@ LinePrefix parse_prefix(std::string_view line) {
   Stamp dev;
   size_t m = parse_stamp(line.substr(k), dev);
   if (m > 0 && k + m < line.size() && line[k + m] == ':') {
-    p.stamp = dev;
+    p.stamp = std::move(dev);
     k += m + 1;
   }
   while (k < line.size() && line[k] == ' ') ++k;
