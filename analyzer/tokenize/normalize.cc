@@ -53,7 +53,7 @@ bool normalize_ipsec(std::string_view b, NormalizedHead& out) {
     b.remove_prefix(6);
   }
   skip(b, " ");
-  std::string func;
+  std::string_view func;
   if (!b.empty() && b[0] == ':') {
     b.remove_prefix(1);
     skip(b, " ");
@@ -66,12 +66,14 @@ bool normalize_ipsec(std::string_view b, NormalizedHead& out) {
   if (!b.empty() && b[0] == '(') {
     size_t close = b.find(')');
     if (close != std::string_view::npos && close < 64) {
-      func = std::string(b.substr(1, close - 1));
+      func = b.substr(1, close - 1);
       b.remove_prefix(close + 1);
     }
   }
   skip(b, " :,");
-  out.text = "IPSEC(" + func + "): ";
+  out.text.assign("IPSEC(");
+  out.text.append(func.data(), func.size());
+  out.text.append("): ");
   out.text.append(b.data(), b.size());
   return true;
 }
@@ -79,7 +81,10 @@ bool normalize_ipsec(std::string_view b, NormalizedHead& out) {
 }  // namespace
 
 bool normalize_head(std::string_view b, NormalizedHead& out) {
-  out = NormalizedHead{};
+  // Reset field by field (not `out = NormalizedHead{}`) so a reused `out` keeps its buffers.
+  out.text.clear();
+  out.conn_id = -1;
+  out.level.clear();
   if (starts(b, "ISAKMP")) return normalize_isakmp(b, out);
   if (starts(b, "IPSEC") || starts(b, "IPsec") || starts(b, "IPSec")) return normalize_ipsec(b, out);
   if (starts(b, "(ipsec_") || starts(b, "(crypto_")) {  // XE: "(ipsec_process_proposal)Map Accepted: CMAP, 10"
@@ -87,7 +92,9 @@ bool normalize_head(std::string_view b, NormalizedHead& out) {
     if (close == std::string_view::npos) return false;
     std::string_view rest = b.substr(close + 1);
     skip(rest, " :,");
-    out.text = "IPSEC(" + std::string(b.substr(1, close - 1)) + "): ";
+    out.text.assign("IPSEC(");
+    out.text.append(b.data() + 1, close - 1);
+    out.text.append("): ");
     out.text.append(rest.data(), rest.size());
     return true;
   }

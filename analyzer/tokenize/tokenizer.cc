@@ -1,5 +1,8 @@
 #include "tokenize/tokenizer.h"
 
+#include <optional>
+#include <unordered_map>
+
 #include <fmt/format.h>
 
 #include "core/ip.h"
@@ -22,15 +25,30 @@ std::string_view trim_value(std::string_view v) {
   return v;
 }
 
+// parse_transform(words)->str(), or nullptr when the words are not a transform. A capture
+// repeats a handful of transform strings thousands of times and parsing one costs a string
+// stream, so results are remembered (per thread, bounded; parse_transform is pure).
+const std::string* canonical_transform(const std::string& words) {
+  thread_local std::unordered_map<std::string, std::optional<std::string>> memo;
+  auto it = memo.find(words);
+  if (it == memo.end()) {
+    if (memo.size() >= 256) memo.clear();
+    auto t = parse_transform(words);
+    it = memo.emplace(words, t ? std::optional<std::string>(t->str()) : std::nullopt).first;
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
 // Maps the key-engine vocabulary of all releases onto one set of field names.
 void normalise_kv(Event& e, std::string_view text, const std::vector<std::pair<std::string, std::string>>& kv) {
   if (text.find(" INBOUND ") != std::string_view::npos) e.set("direction", "INBOUND");
   else if (text.find(" OUTBOUND ") != std::string_view::npos) e.set("direction", "OUTBOUND");
   bool initiator_view = e.kind == EventKind::SaRequest;
-  for (const auto& [k, v] : kv) {
+  for (const auto& [key, v] : kv) {
+    std::string_view k = key;  // compares below check the length first (no strlen per literal)
     if (k == "local" || k == "remote" || k == "local_proxy" || k == "remote_proxy" || k == "protocol" ||
         k == "lifedur" || k == "spi" || k == "conn_id" || k == "keysize" || k == "flags") {
-      e.set(k, v);
+      e.set(key, v);
     } else if (k == "transform") {
       e.set("transform", v);
     } else if (k == "src" || k == "dest" || k == "src_proxy" || k == "dest_proxy") {
@@ -71,7 +89,7 @@ void normalise_kv(Event& e, std::string_view text, const std::vector<std::pair<s
   if (!tr.empty()) {
     if (tr.find("(Transport") != std::string::npos) e.set("mode", "transport");
     else if (tr.find("(Tunnel") != std::string::npos) e.set("mode", "tunnel");
-    if (auto t = parse_transform(tr)) e.set("transform", t->str());
+    if (const std::string* canon = canonical_transform(tr)) e.set("transform", *canon);
   }
   std::string spi(e.get("spi"));
   size_t paren = spi.find('(');
@@ -160,7 +178,7 @@ std::unique_ptr<Tokenizer> Tokenizer::build(const std::vector<std::pair<std::str
 }
 
 bool Tokenizer::tokenize(const Record& r, Event& out) const {
-  NormalizedHead head;
+  thread_local NormalizedHead head;  // reused: its buffer keeps its capacity between records
   if (!normalize_head(r.body, head)) return false;
   int idx = set_.classify(head.text);
   if (idx < 0) return false;
@@ -176,8 +194,14 @@ bool Tokenizer::tokenize(const Record& r, Event& out) const {
   if (!head.level.empty()) out.set("level", head.level);
   if (!p.groups.empty()) {
     int n = p.re->NumberOfCapturingGroups();
-    std::vector<re2::StringPiece> sub(static_cast<size_t>(n) + 1);
-    if (p.re->Match(head.text, 0, head.text.size(), RE2::UNANCHORED, sub.data(), n + 1)) {
+    re2::StringPiece small[16];
+    std::vector<re2::StringPiece> big;
+    re2::StringPiece* sub = small;
+    if (n + 1 > 16) {
+      big.resize(static_cast<size_t>(n) + 1);
+      sub = big.data();
+    }
+    if (p.re->Match(head.text, 0, head.text.size(), RE2::UNANCHORED, sub, n + 1)) {
       for (const auto& [name, gi] : p.groups) {
         const auto& sp = sub[static_cast<size_t>(gi)];
         if (sp.data() != nullptr) out.set(name, std::string(sp.data(), sp.size()));
