@@ -2,7 +2,8 @@
 # `make demo` builds and analyzes a bundled example; `make test` builds and runs the suite.
 BUILD      ?= build
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
-CMAKE_GEN  := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
+# Recursive (=), so it is evaluated when a recipe runs, i.e. after `deps` has installed ninja.
+CMAKE_GEN   = $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
 .PHONY: all deps build demo test asan bench approve clean
 
