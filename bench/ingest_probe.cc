@@ -50,7 +50,8 @@ struct Sink : IngestSink {
     } else {
       ++not_understood;
       std::string head = r.body.substr(0, std::min<size_t>(r.body.size(), 48));
-      ++not_understood_heads[head];
+      // Bounded, so the probe's own bookkeeping does not show up as memory growth.
+      if (not_understood_heads.size() < 1000 || not_understood_heads.count(head)) ++not_understood_heads[head];
       if (dump) fmt::print("N\n");
     }
   }
