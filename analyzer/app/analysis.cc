@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "app/confirm.h"
 #include "app/rules_dir.h"
 #include "ingest/line_reader.h"
 
@@ -187,6 +188,7 @@ Analysis analyze(const std::vector<std::string>& paths, const RuleData& rules, c
       if (out.unrecognized.size() < opt.max_unrecognized) out.unrecognized.push_back({path, sl.line, "config", sl.text});
     }
   }
+  if (opt.replay) confirm_findings(out);
   // Findings: most severe first, then by device/peer, stable.
   std::stable_sort(out.findings.begin(), out.findings.end(), [](const Finding& a, const Finding& b) {
     if (a.severity != b.severity) return a.severity > b.severity;

@@ -37,6 +37,7 @@ struct AnalysisOptions {
   size_t max_unrecognized = 10000;    // listed; more are counted
   size_t max_standalone = 2000;
   bool keep_events = false;           // `parse`: keep every recognised event
+  bool replay = true;                 // confirm failure findings in the reference model
   size_t max_events = 200000;
 };
 

@@ -186,8 +186,19 @@ void write_finding_text(std::ostream& out, const Finding& f, bool color) {
   }
   if (f.extra.contains("replay")) {
     const auto& r = f.extra["replay"];
-    out << "        " << p(kDim, "replay: ") << r.value("status", "") << "  before: " << r.value("before", "")
-        << "  after fix: " << r.value("after", "") << "\n";
+    std::string st = r.value("status", "");
+    out << "        " << p(kDim, "replay: ") << p(st == "confirmed" ? kGreen : st == "refuted" ? kRed : kDim, st);
+    if (st == "not-replayable") out << " (" << r.value("why", "") << ")";
+    else {
+      out << " - the model fails with " << r.value("before", "?");
+      if (r.contains("traffic")) out << " for " << r["traffic"].get<std::string>();
+      if (r.contains("after")) {
+        out << "; after the fix";
+        if (r.contains("fix_applied")) out << " on " << r["fix_applied"].value("device", "");
+        out << ": " << r["after"].get<std::string>();
+      }
+    }
+    out << "\n";
   }
   for (const auto& s : f.fix) {
     out << "        " << p(kGreen, "fix on " + s.device + ":") << "\n";

@@ -238,6 +238,10 @@ std::optional<Finding> RuleBook::diagnose(Negotiation& n, const std::vector<std:
       f.key = fmt::format("{}|{}|{}|{}|{}|{}", r.id, n.device, n.peer, n.local_proxy, n.remote_proxy, ctx["transform"]);
       f.extra["negotiation"] = n.id;
       f.extra["phase"] = n.phase;
+      if (!n.local.empty()) f.extra["local"] = n.local;
+      f.extra["role"] = n.role;
+      if (!n.local_proxy.empty()) f.extra["local_proxy_ios"] = n.local_proxy;
+      if (!n.remote_proxy.empty()) f.extra["remote_proxy_ios"] = n.remote_proxy;
       if (!n.local_proxy.empty()) f.extra["local_proxy"] = ctx["local_proxy"];
       if (!n.remote_proxy.empty()) f.extra["remote_proxy"] = ctx["remote_proxy"];
       if (!n.transforms.empty()) f.extra["offered_transforms"] = n.transforms;

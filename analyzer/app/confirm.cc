@@ -1,0 +1,183 @@
+#include "app/confirm.h"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "app/replay_run.h"
+#include "config/patch.h"
+
+namespace ipsecdoc {
+namespace {
+
+bool replayable_rule(const std::string& id) {
+  const auto& ids = model::failure_ids_in_check_order();
+  return std::find(ids.begin(), ids.end(), id) != ids.end() || id == "peer-rejected-proposal" ||
+         id == "phase2-no-response" || id == "no-ike-sa" || id == "no-data-sa";
+}
+
+// Rules whose finding names candidates rather than one cause: the model picks the cause.
+bool candidate_rule(const Finding& f) { return !f.candidates.empty(); }
+
+int device_by_name(const std::vector<DeviceConfig>& devs, const std::string& name) {
+  for (size_t i = 0; i < devs.size(); ++i)
+    if (!name.empty() && devs[i].hostname == name) return static_cast<int>(i);
+  return -1;
+}
+
+int device_by_address(const std::vector<DeviceConfig>& devs, const std::string& addr_text) {
+  auto a = parse_ipv4(addr_text);
+  if (!a) return -1;
+  for (size_t i = 0; i < devs.size(); ++i)
+    for (const auto& itf : devs[i].interfaces)
+      for (const auto& ad : itf.addresses)
+        if (ad.addr == *a) return static_cast<int>(i);
+  return -1;
+}
+
+uint32_t first_host(const Proxy& p) {
+  uint32_t net = p.addr & p.mask;
+  return p.mask == 0xFFFFFFFFu ? net : net + 1;
+}
+
+std::string describe(const model::ReplayResult& r) {
+  if (r.outcome == "failed") return r.failure;
+  return r.outcome;  // established | no-crypto
+}
+
+std::string trigger_text(const model::Trigger& t) {
+  return format_ipv4(t.src) + " -> " + format_ipv4(t.dst);
+}
+
+// Resolve a fix step's device text ("HQ", "the peer 198.51.100.2", "this router ...").
+int fix_target(const std::vector<DeviceConfig>& devs, const std::string& text, int self, int peer) {
+  int byname = device_by_name(devs, text);
+  if (byname >= 0) return byname;
+  if (text.rfind("the peer ", 0) == 0) {
+    int d = device_by_address(devs, text.substr(9));
+    return d >= 0 ? d : peer;
+  }
+  if (text.rfind("this router", 0) == 0) return self;
+  return -1;
+}
+
+}  // namespace
+
+void confirm_findings(Analysis& a, const model::ModelOptions& opt) {
+  const std::vector<DeviceConfig>* devs = a.lint ? &a.lint->devices : nullptr;
+  bool sections_match = devs && devs->size() == a.configs.size();
+  for (auto& f : a.findings) {
+    if (f.severity < Severity::Warning || !replayable_rule(f.rule)) continue;
+    nlohmann::json rep{{"status", "not-replayable"}, {"assumptions", nlohmann::json::array()}};
+    auto done = [&]() { f.extra["replay"] = rep; };
+    if (!devs || devs->size() < 2) {
+      rep["why"] = fmt::format("needs the configs of both peers ({} given); reconstructing a scenario from the log alone is not implemented yet",
+                               devs ? devs->size() : 0);
+      done();
+      continue;
+    }
+    int self = device_by_name(*devs, f.device);
+    if (self < 0 && f.extra.contains("local")) self = device_by_address(*devs, f.extra["local"].get<std::string>());
+    int peer = device_by_address(*devs, f.peer);
+    if (self < 0 || peer < 0 || self == peer) {
+      rep["why"] = fmt::format("the configs given do not contain both {} and the peer {}",
+                               f.device.empty() ? "the device" : f.device, f.peer.empty() ? "(unknown)" : f.peer);
+      done();
+      continue;
+    }
+    std::vector<const DeviceConfig*> ptrs;
+    for (const auto& d : *devs) ptrs.push_back(&d);
+    // Traffic: the proxies of the logged negotiation, else every crypto ACL line of the pair.
+    std::vector<std::pair<std::string, model::Trigger>> triggers;
+    std::string role = f.extra.value("role", "");
+    if (f.extra.contains("local_proxy_ios") && f.extra.contains("remote_proxy_ios")) {
+      auto lp = parse_proxy(f.extra["local_proxy_ios"].get<std::string>());
+      auto rp = parse_proxy(f.extra["remote_proxy_ios"].get<std::string>());
+      if (lp && rp) {
+        model::Trigger t;
+        bool self_initiates = role == "initiator";
+        t.src = first_host(self_initiates ? *lp : *rp);
+        t.dst = first_host(self_initiates ? *rp : *lp);
+        triggers.emplace_back((*devs)[static_cast<size_t>(self_initiates ? self : peer)].hostname, t);
+        rep["assumptions"].push_back("traffic taken from the proxies of the logged negotiation");
+      }
+    }
+    for (auto& [from, t] : representative_traffic(*devs))
+      if (from == (*devs)[static_cast<size_t>(self)].hostname || from == (*devs)[static_cast<size_t>(peer)].hostname)
+        triggers.emplace_back(from, t);
+    if (triggers.empty()) {
+      rep["why"] = "no crypto ACL permit line between the two devices to take traffic from";
+      done();
+      continue;
+    }
+    if (triggers.size() > 16) triggers.resize(16);
+    // Before: the first direction that fails as the finding says (or, for candidate findings,
+    // the first that fails at all).
+    int chosen = -1;
+    model::ReplayResult before;
+    std::vector<std::string> seen;
+    for (size_t i = 0; i < triggers.size(); ++i) {
+      auto r = model::replay(ptrs, triggers[i].second, triggers[i].first, opt);
+      seen.push_back(fmt::format("{} from {}: {}", trigger_text(triggers[i].second), triggers[i].first, describe(r)));
+      bool match = r.outcome == "failed" && (r.failure == f.rule || candidate_rule(f) || f.rule == "no-data-sa" ||
+                                              f.rule == "no-ike-sa");
+      if (match) {
+        chosen = static_cast<int>(i);
+        before = std::move(r);
+        break;
+      }
+    }
+    rep["tried"] = seen;
+    if (chosen < 0) {
+      rep["status"] = "refuted";
+      rep["before"] = seen.empty() ? "" : seen.front();
+      rep["why"] = "the model of the configs given does not fail this way; the configs may not be the ones the routers ran";
+      f.extra["confidence"] = "low";
+      f.explanation += " (Replay: the reference model of the configs given does not reproduce this failure; treat this finding with caution.)";
+      done();
+      continue;
+    }
+    rep["status"] = "confirmed";
+    rep["before"] = before.failure;
+    rep["traffic"] = fmt::format("{} from {}", trigger_text(triggers[static_cast<size_t>(chosen)].second),
+                                 triggers[static_cast<size_t>(chosen)].first);
+    rep["failing_check"] = before.failing_check;
+    if (candidate_rule(f) || before.failure != f.rule) rep["resolved_to"] = before.failure;
+    // After: apply each alternative fix (and, failing that, the matching config finding's fix).
+    std::vector<const FixStep*> steps;
+    for (const auto& s : f.fix) steps.push_back(&s);
+    std::string cause = before.failure;
+    for (const auto& g : a.findings)
+      if (&g != &f && g.rule == cause && g.extra.value("source", "") == "config" &&
+          (device_by_name(*devs, g.device) == self || device_by_name(*devs, g.device) == peer))
+        for (const auto& s : g.fix) steps.push_back(&s);
+    std::string after = "not-applicable: the fix needs values that only the device has";
+    nlohmann::json problems = nlohmann::json::array();
+    for (const FixStep* s : steps) {
+      int target = fix_target(*devs, s->device, self, peer);
+      if (target < 0 || !sections_match) continue;
+      PatchResult patched = apply_commands(a.configs[static_cast<size_t>(target)], s->commands);
+      if (!patched.problems.empty()) {
+        for (auto& p : patched.problems) problems.push_back(p);
+        continue;
+      }
+      std::vector<DeviceConfig> fixed = *devs;
+      fixed[static_cast<size_t>(target)] = parse_config(patched.config);
+      std::vector<const DeviceConfig*> fptrs;
+      for (const auto& d : fixed) fptrs.push_back(&d);
+      const auto& trig = triggers[static_cast<size_t>(chosen)];
+      auto r = model::replay(fptrs, trig.second, trig.first, opt);
+      after = describe(r);
+      rep["fix_applied"] = {{"device", fixed[static_cast<size_t>(target)].hostname}, {"commands", s->commands}};
+      if (r.outcome == "established") break;
+    }
+    if (after.rfind("not-applicable", 0) == 0 && (cause == "phase1-psk-mismatch" || cause == "phase1-no-key"))
+      after = "not-applicable: the fix is a secret key, never printed; enter the same key on both routers";
+    rep["after"] = after;
+    if (!problems.empty()) rep["fix_problems"] = problems;
+    done();
+  }
+}
+
+}  // namespace ipsecdoc
