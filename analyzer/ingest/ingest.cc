@@ -176,7 +176,8 @@ class Ingestor {
     std::string_view body = text.substr(pre.body);
     bool crypto_known = false;  // mentions_crypto(body) is known to be true
     if (pre.present) {
-      if (!mentions_crypto(body)) {
+      // is_crypto_head: XE's "(ipsec_process_proposal)Map Accepted" names no facility in capitals
+      if (!mentions_crypto(body) && !is_crypto_head(body)) {
         // Well-formed syslog about something else (most of an archive). Same outcome as the
         // general path below: strip_note only shortens the body, so it cannot add a keyword.
         flush_record();
@@ -193,7 +194,7 @@ class Ingestor {
     if (pre.present || is_crypto_head(body)) {
       flush_record();
       if (!pre.origin.empty()) set_device(pre.origin);
-      if (!crypto_known && !mentions_crypto(body)) {
+      if (!crypto_known && !mentions_crypto(body) && !is_crypto_head(body)) {
         ++sum_.other_syslog;
         prev_len_ = 0;
         return;

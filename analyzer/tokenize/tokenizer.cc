@@ -81,6 +81,7 @@ void normalise_kv(Event& e, std::string_view text, const std::vector<std::pair<s
   // Canonical forms for proxies and transforms.
   for (const char* p : {"local_proxy", "remote_proxy"}) {
     if (auto px = parse_proxy(e.get(p))) {
+      px->proto_raw = 0;  // canonical: IOS-XE's "any protocol" 256 is 0 like the other releases
       e.set(p, px->ios());
       e.set(p[0] == 'l' ? "local_net" : "remote_net", px->str());
     }
