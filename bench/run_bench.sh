@@ -57,11 +57,12 @@ measure() {  # label file runs cmd... ; appends "label|file|bytes|median|rss|sta
   local label=$1 file=$2 runs=$3; shift 3
   local line
   line=$("$MEASURE" --runs "$runs" --stdout "$OUT" -- "$@")
-  local med rss st
+  local med rss st cpu
   med=$(sed -E 's/.*wall_median_s=([0-9.]+).*/\1/' <<<"$line")
+  cpu=$(sed -E 's/.*cpu_median_s=([0-9.]+).*/\1/' <<<"$line")
   rss=$(sed -E 's/.*maxrss_kib=([0-9]+).*/\1/' <<<"$line")
   st=$(sed -E 's/.*status=([0-9]+).*/\1/' <<<"$line")
-  RESULTS+=("$label|$file|$(stat -c %s "$file")|$med|$rss|$st")
+  RESULTS+=("$label|$file|$(stat -c %s "$file")|$med|$rss|$st|$cpu")
 }
 
 for f in "$MIXED" "$DEBUG" "$SMALL"; do
@@ -79,17 +80,17 @@ done
 
 # ---- table ----
 awk -v runs="$RUNS" -F'|' '
-  { label[NR]=$1; file[NR]=$2; bytes[NR]=$3; med[NR]=$4; rss[NR]=$5; st[NR]=$6
+  { label[NR]=$1; file[NR]=$2; bytes[NR]=$3; med[NR]=$4; rss[NR]=$5; st[NR]=$6; cpu[NR]=$7
     if ($1 == "grep") grepmed[$2] = $4 }
   END {
-    printf "\n%-34s %-16s %9s %9s %8s %11s %s\n", "input", "tool", "median s", "MB/s", "vs grep", "peak RSS", "exit"
+    printf "\n%-34s %-16s %9s %9s %8s %11s %7s %s\n", "input", "tool", "median s", "MB/s", "vs grep", "peak RSS", "cpu s", "exit"
     for (i = 1; i <= NR; i++) {
       n = file[i]; sub(/.*\//, "", n)
       mbs = bytes[i] / 1e6 / (med[i] > 0 ? med[i] : 1e-9)
       ratio = (label[i] == "grep" || !(file[i] in grepmed)) ? "" : sprintf("%.1fx", med[i] / grepmed[file[i]])
-      printf "%-34s %-16s %9.3f %9.0f %8s %8.1f MB %s\n", n " (" sprintf("%.0f", bytes[i]/1e6) " MB)", label[i], med[i], mbs, ratio, rss[i]/1024, st[i]
+      printf "%-34s %-16s %9.3f %9.0f %8s %8.1f MB %7.3f %s\n", n " (" sprintf("%.0f", bytes[i]/1e6) " MB)", label[i], med[i], mbs, ratio, rss[i]/1024, cpu[i], st[i]
     }
-    printf "(median of %d runs; the %s-MB archive and ingest+tokenize: 1 run; MB = 10^6 bytes; RSS in MiB)\n", runs, "small"
+    printf "(wall median of %d runs; the small archive and ingest+tokenize: 1 run; MB = 10^6 bytes; RSS in MiB;\n cpu s = median user+sys time, steadier than wall time on a shared machine)\n", runs
   }' < <(printf '%s\n' "${RESULTS[@]}")
 
 # ---- goals (from the issue) ----
