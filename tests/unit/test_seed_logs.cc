@@ -2,6 +2,8 @@
 // explains, read through the whole pipeline.
 #include <doctest/doctest.h>
 
+#include <map>
+
 #include "test_analysis_helpers.h"
 
 using namespace ipsecdoc;
@@ -105,4 +107,19 @@ TEST_CASE("benign noise of a healthy Phase 1 raises nothing") {
   REQUIRE(a.negotiations.size() == 1);
   CHECK(a.negotiations[0].outcome == "established");
   CHECK(a.negotiations[0].role == "initiator");
+}
+
+TEST_CASE("interleaved devices and concurrent negotiations stay apart") {
+  auto a = run({std::string(CORPUS_DIR) + "/logs/cases/interleaved-devices.log"});
+  REQUIRE(a.negotiations.size() == 3);
+  std::map<std::string, std::string> by_peer;  // device/peer -> outcome
+  for (const auto& n : a.negotiations) by_peer[n.device + "/" + n.peer] = n.outcome + "/" + n.failure;
+  CHECK(by_peer["HUB/10.9.0.2"] == "established/");
+  CHECK(by_peer["HUB/10.9.0.3"] == "failed/transform-mismatch");
+  CHECK(by_peer["SPOKE3/10.0.0.1"] == "failed/peer-rejected-proposal");
+  for (const auto& n : a.negotiations)
+    if (n.device == "HUB" && n.peer == "10.9.0.2") {
+      CHECK(n.inbound_spi == "0xDFCB138A");
+      CHECK(n.outbound_spi == "0x3DC7A592");
+    }
 }
