@@ -609,11 +609,18 @@ class Parser {
     if (sz >= 4 && w[1] == "isakmp" && w[2] == "policy") {
       auto pr = to_u64(w[3]);
       if (!pr) { broken(c); ctx_ = Ctx::Skip; return; }
+      // Re-entering an existing policy (pasted transcripts) edits it, as on the router.
+      ctx_ = Ctx::IsakmpPolicy;
+      for (size_t k = 0; k < d_.isakmp_policies.size(); ++k)
+        if (d_.isakmp_policies[k].policy.priority == static_cast<int>(*pr)) {
+          ctx_index_ = k;
+          modelled(c);
+          return;
+        }
       IsakmpPolicy p;
       p.policy.priority = static_cast<int>(*pr);
       p.src = ref(c);
       d_.isakmp_policies.push_back(std::move(p));
-      ctx_ = Ctx::IsakmpPolicy;
       ctx_index_ = d_.isakmp_policies.size() - 1;
       modelled(c);
       return;

@@ -64,3 +64,13 @@ TEST_CASE("patch: transcript input is understood") {
   std::string t = joined(r.config);
   CHECK(t.find("crypto map mymap 10 ipsec-isakmp\n match address 101\n set peer 192.1.1.1\n set peer 192.1.1.9") != std::string::npos);
 }
+
+TEST_CASE("re-entering crypto isakmp policy edits it instead of adding a default one") {
+  auto cfg = text({"crypto isakmp policy 10", " encryption aes 256", " authentication pre-share", " group 14",
+                   "crypto isakmp policy 10", " hash sha256"});
+  DeviceConfig d = parse_config(cfg);
+  REQUIRE(d.isakmp_policies.size() == 1);
+  CHECK(d.isakmp_policies[0].policy.encryption == "aes");
+  CHECK(d.isakmp_policies[0].policy.hash == "sha256");
+  CHECK(d.isakmp_policies[0].policy.group == 14);
+}
