@@ -22,10 +22,14 @@ demo: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# Wall-clock limits are meaningless under ASan/UBSan (here ~40x slower than Release); those tests run in `make test`.
+# lint hub: `CHECK(secs < 5.0)` in the non-NDEBUG branch measured 19 s under ASan on 2 loaded cores.
+ASAN_SKIP ?= ^lint: hub with 2,000 entries
+
 asan: deps
 	@if [ ! -f build-asan/CMakeCache.txt ]; then cmake -S . -B build-asan $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DIPSEC_DOCTOR_SANITIZE=ON; fi
 	cmake --build build-asan -j $(JOBS)
-	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) -LE slow
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) -LE slow -E '$(ASAN_SKIP)'
 
 bench: build
 	cmake --build $(BUILD) --target bench
