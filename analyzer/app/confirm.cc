@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "app/reconstruct.h"
 #include "app/replay_run.h"
 #include "config/patch.h"
 
@@ -64,7 +65,7 @@ int fix_target(const std::vector<DeviceConfig>& devs, const std::string& text, i
 
 }  // namespace
 
-void confirm_findings(Analysis& a, const model::ModelOptions& opt) {
+void confirm_findings(Analysis& a, const model::ModelOptions& opt, const Tokenizer* tok) {
   const std::vector<DeviceConfig>* devs = a.lint ? &a.lint->devices : nullptr;
   bool sections_match = devs && devs->size() == a.configs.size();
   for (auto& f : a.findings) {
@@ -72,8 +73,20 @@ void confirm_findings(Analysis& a, const model::ModelOptions& opt) {
     nlohmann::json rep{{"status", "not-replayable"}, {"assumptions", nlohmann::json::array()}};
     auto done = [&]() { f.extra["replay"] = rep; };
     if (!devs || devs->size() < 2) {
-      rep["why"] = fmt::format("needs the configs of both peers ({} given); reconstructing a scenario from the log alone is not implemented yet",
-                               devs ? devs->size() : 0);
+      // A log finding without both configs: replay the smallest scenario the log implies.
+      if (f.extra.value("source", "") == "log") {
+        const Negotiation* n = nullptr;
+        if (f.extra.contains("negotiation") && f.extra["negotiation"].is_number_unsigned()) {
+          auto id = f.extra["negotiation"].get<uint32_t>();
+          for (const auto& x : a.negotiations)
+            if (x.id == id) n = &x;
+        }
+        rep = replay_from_log(f, n, opt, tok);
+        if (rep["status"] == "refuted") f.extra["confidence"] = "low";
+        done();
+        continue;
+      }
+      rep["why"] = fmt::format("needs the configs of both peers ({} given)", devs ? devs->size() : 0);
       done();
       continue;
     }

@@ -9,6 +9,8 @@
 
 namespace ipsecdoc {
 
-void confirm_findings(Analysis& a, const model::ModelOptions& opt = {});
+// Without the configs of both peers, a log finding is replayed in a scenario reconstructed
+// from the log (app/reconstruct.h); `tok` (optional) reads the rendered log back for that check.
+void confirm_findings(Analysis& a, const model::ModelOptions& opt = {}, const Tokenizer* tok = nullptr);
 
 }  // namespace ipsecdoc

@@ -47,11 +47,24 @@ TEST_CASE("confirm: a log that the configs cannot produce is refuted and loses c
   CHECK(f->explanation.find("does not reproduce") != std::string::npos);
 }
 
-TEST_CASE("confirm: a log alone is not replayable, and says why") {
+// A log alone is replayed in the scenario reconstructed from it (app/reconstruct.h; the
+// per-log cases are in test_reconstruct.cc). What stays not-replayable is a log that carries
+// too little: the initiator's side only shows that the peer said no, not the peer's check.
+TEST_CASE("confirm: a log alone is replayed in a scenario reconstructed from it") {
   auto a = run({root() + "/corpus/logs/seed/example-19-11.log"});
   REQUIRE(a.findings.size() == 1);
-  CHECK(a.findings[0].extra["replay"]["status"] == "not-replayable");
-  CHECK(a.findings[0].extra["replay"]["why"].get<std::string>().find("configs") != std::string::npos);
+  const auto& r = a.findings[0].extra["replay"];
+  CHECK(r["status"] == "confirmed");
+  CHECK(r["scenario"] == "reconstructed from the log");
+  CHECK_FALSE(r["assumptions"].empty());
+}
+
+TEST_CASE("confirm: an initiator's log alone carries too little and is not replayable, and says why") {
+  auto a = run({root() + "/corpus/logs/cases/initiator-pnc.log"});
+  const Finding* f = find(a, "peer-rejected-proposal", "log");
+  REQUIRE(f != nullptr);
+  CHECK(f->extra["replay"]["status"] == "not-replayable");
+  CHECK(f->extra["replay"]["why"].get<std::string>().find("configs") != std::string::npos);
 }
 
 TEST_CASE("confirm: every between-peer lint case is confirmed by the model and its fix works") {
