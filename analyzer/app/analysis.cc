@@ -130,7 +130,21 @@ class Collector : public IngestSink {
       add_finding(std::move(*f));
     }
     ++out_.outcome_counts[n.outcome];
-    if (out_.negotiations.size() < opt_.max_negotiations) out_.negotiations.push_back(std::move(n));
+    if (out_.negotiations.size() >= opt_.max_negotiations) return;
+    bool detailed = detailed_ < opt_.max_detailed;
+    if (!detailed && !n.failure.empty()) {
+      size_t& seen = detailed_failures_[n.failure + "|" + n.device + "|" + n.peer];
+      detailed = seen < opt_.max_detailed_per_failure;
+      if (detailed) ++seen;
+    }
+    if (detailed) {
+      ++detailed_;
+    } else {
+      n.steps_omitted += static_cast<uint32_t>(n.steps.size());
+      n.steps.clear();
+      n.steps.shrink_to_fit();
+    }
+    out_.negotiations.push_back(std::move(n));
   }
 
   void on_standalone(Event&& e) {
@@ -148,12 +162,15 @@ class Collector : public IngestSink {
   Analysis& out_;
   TimelineBuilder timeline_;
   std::unordered_map<std::string, size_t> index_;
+  size_t detailed_ = 0;
+  std::unordered_map<std::string, size_t> detailed_failures_;
 };
 
 }  // namespace
 
 Analysis analyze(const std::vector<std::string>& paths, const RuleData& rules, const AnalysisOptions& opt) {
   Analysis out;
+  out.tokenizer = rules.tokenizer.get();
   ExpandedPaths ex = expand_paths(paths);
   for (auto& [p, why] : ex.errors) {
     InputSummary s;
@@ -188,7 +205,7 @@ Analysis analyze(const std::vector<std::string>& paths, const RuleData& rules, c
       if (out.unrecognized.size() < opt.max_unrecognized) out.unrecognized.push_back({path, sl.line, "config", sl.text});
     }
   }
-  if (opt.replay) confirm_findings(out);
+  if (opt.replay) confirm_findings(out, {}, rules.tokenizer.get());
   // Findings: most severe first, then by device/peer, stable.
   std::stable_sort(out.findings.begin(), out.findings.end(), [](const Finding& a, const Finding& b) {
     if (a.severity != b.severity) return a.severity > b.severity;

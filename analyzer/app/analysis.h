@@ -33,9 +33,13 @@ struct RuleData {
 RuleData load_rules(const std::string& dir);
 
 struct AnalysisOptions {
-  size_t max_negotiations = 2000;     // kept for the report; more are counted, summarised by findings
-  size_t max_unrecognized = 10000;    // listed; more are counted
-  size_t max_standalone = 2000;
+  // What the report keeps is bounded so memory does not grow with the input; totals are
+  // always counted and findings summarise everything (with occurrence counts).
+  size_t max_negotiations = 1000;     // listed in the report
+  size_t max_detailed = 200;          // of those, with every step (the others: summary only)
+  size_t max_detailed_per_failure = 3;  // failed negotiations keep their steps: up to 3 per finding
+  size_t max_unrecognized = 2000;     // listed; more are counted
+  size_t max_standalone = 500;
   bool keep_events = false;           // `parse`: keep every recognised event
   bool replay = true;                 // confirm failure findings in the reference model
   size_t max_events = 200000;
@@ -55,6 +59,7 @@ struct ShowResult {
 };
 
 struct Analysis {
+  const Tokenizer* tokenizer = nullptr;    // for rendering step explanations in reports
   std::vector<InputSummary> inputs;
   std::vector<std::string> paths;          // input index -> path
   std::vector<Negotiation> negotiations;   // in order of closing

@@ -187,7 +187,7 @@ int main(int argc, char** argv) {
   if (timeline->parsed()) {
     if (format == "json") {
       nlohmann::json j = nlohmann::json::array();
-      for (const auto& n : a.negotiations) j.push_back(negotiation_json(n, a.paths));
+      for (const auto& n : a.negotiations) j.push_back(negotiation_json(n, a.paths, a.tokenizer));
       *out.out << dump(j) << "\n";
     } else {
       ro.findings = false;

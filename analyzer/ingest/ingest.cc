@@ -177,7 +177,10 @@ class Ingestor {
     bool crypto_known = false;  // mentions_crypto(body) is known to be true
     if (pre.present) {
       // is_crypto_head: XE's "(ipsec_process_proposal)Map Accepted" names no facility in capitals
-      if (!mentions_crypto(body) && !is_crypto_head(body)) {
+      // A %FACILITY-N-MNEMONIC message of another facility is other syslog even when its text
+      // mentions crypto (%SSH-5-SSH2_SESSION: ... using crypto cipher ...).
+      bool other_facility = !body.empty() && body[0] == '%' && !is_crypto_head(body);
+      if (other_facility || (!mentions_crypto(body) && !is_crypto_head(body))) {
         // Well-formed syslog about something else (most of an archive). Same outcome as the
         // general path below: strip_note only shortens the body, so it cannot add a keyword.
         flush_record();

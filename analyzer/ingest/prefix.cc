@@ -236,7 +236,8 @@ LinePrefix parse_prefix(std::string_view line) {
   size_t oe = k;
   while (oe < line.size() && line[oe] != ' ' && line[oe] != ':') ++oe;
   if (oe > k && oe + 1 < line.size() && line[oe] == ':' && line[oe + 1] == ' ' && line[k] != '%' && line[k] != '*' &&
-      line[k] != '.' && !digit(line[k]) && month_index(line.substr(k)) < 0 && !is_facility_word(line.substr(k, oe - k))) {
+      line[k] != '.' && !digit(line[k]) && month_index(line.substr(k)) < 0 && !is_facility_word(line.substr(k, oe - k)) &&
+      line.substr(k, oe - k).find('(') == std::string_view::npos) {  // "IPSEC(f):" is a message, not a host
     p.origin = line.substr(k, oe - k);
     k = oe + 2;
     sn = read_seq(line, k, seq);

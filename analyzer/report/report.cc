@@ -53,7 +53,7 @@ nlohmann::json event_json(const Event& e, const std::vector<std::string>& paths,
   return j;
 }
 
-nlohmann::json negotiation_json(const Negotiation& n, const std::vector<std::string>& paths) {
+nlohmann::json negotiation_json(const Negotiation& n, const std::vector<std::string>& paths, const Tokenizer* tok) {
   nlohmann::json j{{"id", n.id},
                    {"phase", n.phase},
                    {"device", n.device},
@@ -76,7 +76,8 @@ nlohmann::json negotiation_json(const Negotiation& n, const std::vector<std::str
   double d = n.duration();
   if (d >= 0) j["duration_s"] = std::round(d * 1000) / 1000;
   j["events"] = nlohmann::json::array();
-  for (const auto& s : n.steps) j["events"].push_back(event_json(s.event, paths, s.explain));
+  for (const auto& s : n.steps)
+    j["events"].push_back(event_json(s.event, paths, !s.explain.empty() || !tok ? s.explain : tok->explain(s.event)));
   if (n.steps_omitted) j["events_omitted"] = n.steps_omitted;
   return j;
 }
@@ -113,7 +114,7 @@ nlohmann::json analysis_json(const Analysis& a, const ReportOptions& opt) {
   }
   j["devices"] = a.devices;
   j["negotiations"] = nlohmann::json::array();
-  for (const auto& n : a.negotiations) j["negotiations"].push_back(negotiation_json(n, a.paths));
+  for (const auto& n : a.negotiations) j["negotiations"].push_back(negotiation_json(n, a.paths, a.tokenizer));
   j["negotiation_counts"] = {{"total", a.negotiations_total}, {"listed", a.negotiations.size()}};
   for (const auto& [k, v] : a.outcome_counts) j["negotiation_counts"][k] = v;
   j["show"] = nlohmann::json::array();
@@ -256,10 +257,11 @@ void write_text(std::ostream& out, const Analysis& a, const ReportOptions& opt) 
         for (const auto& s : n.steps) {
           if (event_kind_is_noise(s.event.kind)) continue;
           std::string loc = fmt::format("{}:{}", path_of(s.event.where.input, a.paths), s.event.where.line);
+          std::string why = !s.explain.empty() ? s.explain : a.tokenizer ? a.tokenizer->explain(s.event) : "";
           out << fmt::format("     {:>2}. ", ++k) << p(kDim, loc) << " " << p(kCyan, std::string(event_kind_name(s.event.kind)))
-              << "\n         " << (s.explain.empty() ? s.event.text : s.explain) << "\n";
+              << "\n         " << (why.empty() ? s.event.text : why) << "\n";
         }
-        if (n.steps_omitted) out << "     (" << n.steps_omitted << " more events not listed)\n";
+        if (n.steps_omitted) out << "     (" << n.steps_omitted << " events not listed: the report keeps the steps of a bounded number of negotiations)\n";
       }
     }
     if (a.negotiations_total > a.negotiations.size())

@@ -20,7 +20,8 @@ struct ReportOptions {
   nlohmann::json extra = nlohmann::json::object();  // merged into the JSON top level (lint, replay...)
 };
 
-nlohmann::json negotiation_json(const Negotiation& n, const std::vector<std::string>& paths);
+nlohmann::json negotiation_json(const Negotiation& n, const std::vector<std::string>& paths,
+                                const Tokenizer* tok = nullptr);
 nlohmann::json event_json(const Event& e, const std::vector<std::string>& paths, const std::string& explain = {});
 nlohmann::json analysis_json(const Analysis& a, const ReportOptions& opt);
 void write_text(std::ostream& out, const Analysis& a, const ReportOptions& opt);

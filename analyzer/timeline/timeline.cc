@@ -260,8 +260,7 @@ void TimelineBuilder::attach(DeviceState& d, Negotiation& n, Event&& e) {
     n.last = e.stamp;
   }
   if (n.steps.size() < max_steps_) {
-    std::string why = tok_.explain(e);
-    n.steps.push_back(Step{std::move(e), std::move(why)});
+    n.steps.push_back(Step{std::move(e), {}});  // explanations are rendered by the report, when shown
   } else {
     ++n.steps_omitted;
   }

@@ -20,7 +20,7 @@ class Tokenizer;
 
 struct Step {
   Event event;
-  std::string explain;
+  std::string explain;  // empty until a report renders it (Tokenizer::explain)
 };
 
 struct Negotiation {
@@ -64,7 +64,7 @@ class TimelineBuilder {
  public:
   using Sink = std::function<void(Negotiation&&)>;
   using StandaloneSink = std::function<void(Event&&)>;
-  TimelineBuilder(const Tokenizer& tok, Sink on_close, StandaloneSink on_standalone, size_t max_steps = 400);
+  TimelineBuilder(const Tokenizer& tok, Sink on_close, StandaloneSink on_standalone, size_t max_steps = 200);
   ~TimelineBuilder();
 
   void add(Event&& e);

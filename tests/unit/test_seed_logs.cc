@@ -2,6 +2,8 @@
 // explains, read through the whole pipeline.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "test_analysis_helpers.h"
@@ -122,4 +124,23 @@ TEST_CASE("interleaved devices and concurrent negotiations stay apart") {
       CHECK(n.inbound_spi == "0xDFCB138A");
       CHECK(n.outbound_spi == "0x3DC7A592");
     }
+}
+
+TEST_CASE("syslog-server lines: other facilities that mention crypto stay other syslog; IPSEC(f): is not a host") {
+  namespace fs = std::filesystem;
+  fs::path p = fs::temp_directory_path() / "ipsecdoc-ssh-origin.log";
+  {
+    std::ofstream o(p);
+    o << "Nov 26 10:00:00 10.0.0.1 12: R1: Nov 26 10:00:00.100: %SSH-5-SSH2_SESSION: SSH2 Session request from 10.9.9.9 "
+         "(tty = 0) using crypto cipher 'aes256-ctr', hmac 'hmac-sha2-256' Succeeded\n"
+      << "Nov 26 10:00:01 10.0.0.1 IPSEC(key_engine_enable_outbound): rec'd enable notify from ISAKMP\n";
+  }
+  auto a = run({p.string()});
+  CHECK(a.unrecognized_total == 0);
+  CHECK(a.inputs[0].other_syslog == 1);
+  REQUIRE(a.events_total == 1);
+  REQUIRE(a.negotiations.size() == 1);
+  CHECK(a.negotiations[0].steps[0].event.kind == EventKind::EnableOutbound);
+  CHECK(a.negotiations[0].device == "R1");  // the sender named itself R1 a line earlier; not "IPSEC(...)"
+  fs::remove(p);
 }
