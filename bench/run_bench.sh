@@ -62,7 +62,7 @@ measure() {  # label file runs cmd... ; appends "label|file|bytes|median|rss|sta
   cpu=$(sed -E 's/.*cpu_median_s=([0-9.]+).*/\1/' <<<"$line")
   rss=$(sed -E 's/.*maxrss_kib=([0-9]+).*/\1/' <<<"$line")
   st=$(sed -E 's/.*status=([0-9]+).*/\1/' <<<"$line")
-  RESULTS+=("$label|$file|$(stat -c %s "$file")|$med|$rss|$st|$cpu")
+  RESULTS+=("$label|$file|$(stat -L -c %s "$file")|$med|$rss|$st|$cpu")
 }
 
 for f in "$MIXED" "$DEBUG" "$SMALL"; do
@@ -77,6 +77,16 @@ for f in "$MIXED" "$DEBUG" "$SMALL"; do
     measure "ingest+tokenize" "$f" 1 "$PROBE" "$f"
   fi
 done
+
+# ---- config lint (issue #3): a hub with 2,000 entries / 20,000 crypto ACL lines, and a fleet ----
+HUB="$DATA/hub-2000x10.cfg"
+[[ -s "$HUB" ]] || bash "$(dirname "$0")/gen_configs.sh" hub "$HUB" 2000 10
+FLEET="$DATA/fleet-500"
+[[ -s "$FLEET/hub.cfg" ]] || bash "$(dirname "$0")/gen_configs.sh" fleet "$FLEET" 499
+if [[ $HAVE_ANALYZE == 1 ]]; then
+  measure "lint (hub)" "$HUB" "$RUNS" "$BIN" lint --format json -o /dev/null --fail-on none "$HUB"
+  measure "lint (500 configs)" "$FLEET/hub.cfg" "$RUNS" "$BIN" lint --format json -o /dev/null --fail-on none "$FLEET"
+fi
 
 # ---- table ----
 awk -v runs="$RUNS" -F'|' '
@@ -106,6 +116,10 @@ if [[ $HAVE_ANALYZE == 1 ]]; then
       m = a > b ? a : b; m = m > c ? m : c
       printf "goal: peak RSS < 64 MB at any size ........... %.1f MB (%d MB input) / %.1f MB (%d MB input) / %.1f MB (debug)  %s\n",
         a, bytes[small] / 1e6, b, bytes[mixed] / 1e6, c, (m < 64 ? "met" : "MISSED")
+      for (k in med) if (k ~ /^lint \(hub\)/) h = med[k]
+      for (k in med) if (k ~ /^lint \(500/) f = med[k]
+      printf "goal: hub (2,000 entries, 20,000 ACL lines) lints in well under 1 s ... %.2f s  %s\n", h, (h < 1 ? "met" : "MISSED")
+      printf "goal: 500 configs paired in seconds ........... %.2f s  %s\n", f, (f < 10 ? "met" : "MISSED")
     }'
 fi
 rm -f "$OUT"

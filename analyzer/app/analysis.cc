@@ -104,6 +104,21 @@ class Collector : public IngestSink {
       if (!f.evidence.empty()) g.extra["last_seen"] = to_json(f.evidence.front());
       return;
     }
+    // Bounded: past the cap, a finding counts towards the first one of the same rule, device
+    // and peer ("similar"), or, failing that, towards the per-rule count of omitted findings.
+    std::string coarse = f.rule + "|" + f.device + "|" + f.peer;
+    if (out_.findings.size() >= opt_.max_findings) {
+      auto c = coarse_.find(coarse);
+      if (c != coarse_.end()) {
+        Finding& g = out_.findings[c->second];
+        ++g.occurrences;
+        g.extra["similar"] = g.extra.value("similar", 0) + 1;
+      } else {
+        ++out_.findings_omitted[f.rule];
+      }
+      return;
+    }
+    coarse_.emplace(coarse, out_.findings.size());
     index_.emplace(f.key, out_.findings.size());
     out_.findings.push_back(std::move(f));
   }
@@ -127,12 +142,25 @@ class Collector : public IngestSink {
     ++out_.negotiations_total;
     if (auto f = rules_.book.diagnose(n, out_.paths)) {
       f->extra["source"] = "log";
-      add_finding(std::move(*f));
+      // A lone %CRYPTO-6-IKMP_MODE_FAILURE that arrives after the exchange it ends was closed
+      // repeats a failure already diagnosed for this device and peer: count it there.
+      bool lone_mode_failure = f->rule == "negotiation-failed" && !n.steps.empty() &&
+                               std::all_of(n.steps.begin(), n.steps.end(),
+                                           [](const Step& s) { return s.event.kind == EventKind::ModeFailure; });
+      auto known = coarse_peer_.find(n.device + "|" + n.peer);
+      if (lone_mode_failure && known != coarse_peer_.end()) {
+        ++out_.findings[known->second].occurrences;
+      } else {
+        std::string key = f->key, rule = f->rule;
+        add_finding(std::move(*f));
+        auto it = index_.find(key);
+        if (rule != "negotiation-failed" && it != index_.end()) coarse_peer_.emplace(n.device + "|" + n.peer, it->second);
+      }
     }
     ++out_.outcome_counts[n.outcome];
     if (out_.negotiations.size() >= opt_.max_negotiations) return;
     bool detailed = detailed_ < opt_.max_detailed;
-    if (!detailed && !n.failure.empty()) {
+    if (!detailed && !n.failure.empty() && detailed_ < 2 * opt_.max_detailed) {
       size_t& seen = detailed_failures_[n.failure + "|" + n.device + "|" + n.peer];
       detailed = seen < opt_.max_detailed_per_failure;
       if (detailed) ++seen;
@@ -162,6 +190,8 @@ class Collector : public IngestSink {
   Analysis& out_;
   TimelineBuilder timeline_;
   std::unordered_map<std::string, size_t> index_;
+  std::unordered_map<std::string, size_t> coarse_;
+  std::unordered_map<std::string, size_t> coarse_peer_;  // device|peer -> a log finding about it
   size_t detailed_ = 0;
   std::unordered_map<std::string, size_t> detailed_failures_;
 };

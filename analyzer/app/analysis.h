@@ -40,6 +40,7 @@ struct AnalysisOptions {
   size_t max_detailed_per_failure = 3;  // failed negotiations keep their steps: up to 3 per finding
   size_t max_unrecognized = 2000;     // listed; more are counted
   size_t max_standalone = 500;
+  size_t max_findings = 1000;         // distinct findings; more fold into similar ones (counted)
   bool keep_events = false;           // `parse`: keep every recognised event
   bool replay = true;                 // confirm failure findings in the reference model
   size_t max_events = 200000;
@@ -66,6 +67,7 @@ struct Analysis {
   uint64_t negotiations_total = 0;
   std::map<std::string, uint64_t> outcome_counts;
   std::vector<Finding> findings;
+  std::map<std::string, uint64_t> findings_omitted;  // rule -> findings beyond max_findings with no similar one kept
   std::vector<ShowResult> shows;
   std::vector<TextSection> configs;
   std::vector<Event> standalone;           // data-plane / other crypto syslog

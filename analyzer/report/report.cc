@@ -156,6 +156,7 @@ nlohmann::json analysis_json(const Analysis& a, const ReportOptions& opt) {
   if (a.standalone_total > a.standalone.size()) j["syslog_omitted"] = a.standalone_total - a.standalone.size();
   j["findings"] = nlohmann::json::array();
   for (const auto& f : a.findings) j["findings"].push_back(to_json(f));
+  if (!a.findings_omitted.empty()) j["findings_omitted"] = a.findings_omitted;
   nlohmann::json un{{"total", a.unrecognized_total}, {"by_section", a.unrecognized_by_section}};
   un["lines"] = nlohmann::json::array();
   for (const auto& u : a.unrecognized)
@@ -284,6 +285,8 @@ void write_text(std::ostream& out, const Analysis& a, const ReportOptions& opt) 
     out << "\n" << p(kBold, "Findings") << "\n";
     if (a.findings.empty()) out << "  none\n";
     for (const auto& f : a.findings) write_finding_text(out, f, opt.color);
+    for (const auto& [rule, n] : a.findings_omitted)
+      out << "  (" << n << " more " << rule << " findings not listed: the report keeps 1,000 distinct findings)\n";
   }
   if (a.unrecognized_total) {
     out << "\n" << a.unrecognized_total << " line(s) not understood";

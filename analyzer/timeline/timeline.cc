@@ -105,7 +105,6 @@ struct TimelineBuilder::DeviceState {
   std::vector<std::unique_ptr<Negotiation>> open;  // in creation order
   uint32_t focus = 0;                               // negotiation that took the last event
   uint64_t events = 0;
-  std::map<uint32_t, uint64_t> last_touch;          // negotiation id -> event counter
 
   Negotiation* find(uint32_t id) {
     for (auto& n : open)
@@ -131,13 +130,24 @@ TimelineBuilder::DeviceState& TimelineBuilder::state_for(const Event& e) {
 
 Negotiation* TimelineBuilder::new_negotiation(DeviceState& d, const Event& e, int phase) {
   // Bound the open set: close the least recently touched when too many are open.
-  constexpr size_t kMaxOpen = 64;
+  constexpr size_t kMaxOpen = 64;        // per device
+  constexpr size_t kMaxOpenTotal = 256;  // all devices: a capture that moves on to another device
+                                         // must not keep the first one's unfinished exchanges forever
   if (d.open.size() >= kMaxOpen) {
     uint32_t oldest = d.open.front()->id;
     uint64_t best = UINT64_MAX;
     for (auto& n : d.open)
-      if (d.last_touch[n->id] < best) best = d.last_touch[n->id], oldest = n->id;
+      if (n->touched < best) best = n->touched, oldest = n->id;
     close(d, oldest);
+  }
+  if (open_total_ >= kMaxOpenTotal) {
+    DeviceState* who = nullptr;
+    uint32_t oldest = 0;
+    uint64_t best = UINT64_MAX;
+    for (auto& [k, dev] : devices_)
+      for (auto& n : dev->open)
+        if (n->touched < best) best = n->touched, oldest = n->id, who = dev.get();
+    if (who) close(*who, oldest);
   }
   auto n = std::make_unique<Negotiation>();
   n->id = next_id_++;
@@ -145,7 +155,9 @@ Negotiation* TimelineBuilder::new_negotiation(DeviceState& d, const Event& e, in
   n->input = e.where.input;
   n->device = e.device;
   n->first = e.stamp;
+  n->touched = clock_;
   d.open.push_back(std::move(n));
+  ++open_total_;
   return d.open.back().get();
 }
 
@@ -154,7 +166,7 @@ void TimelineBuilder::close(DeviceState& d, uint32_t id) {
   if (it == d.open.end()) return;
   std::unique_ptr<Negotiation> n = std::move(*it);
   d.open.erase(it);
-  d.last_touch.erase(id);
+  --open_total_;
   if (d.focus == id) d.focus = 0;
   sink_(std::move(*n));
 }
@@ -164,8 +176,8 @@ void TimelineBuilder::close_idle(DeviceState& d) {
   constexpr uint64_t kIdleEvents = 200;
   std::vector<uint32_t> done;
   for (auto& n : d.open) {
-    uint64_t touched = d.last_touch[n->id];
-    if (d.events - touched > kIdleEvents && (n->outcome != "incomplete" || d.events - touched > 4 * kIdleEvents))
+    uint64_t idle = clock_ - n->touched;
+    if (idle > kIdleEvents && (n->outcome != "incomplete" || idle > 4 * kIdleEvents))
       done.push_back(n->id);
   }
   for (uint32_t id : done) close(d, id);
@@ -265,7 +277,7 @@ void TimelineBuilder::attach(DeviceState& d, Negotiation& n, Event&& e) {
     ++n.steps_omitted;
   }
   d.focus = n.id;
-  d.last_touch[n.id] = d.events;
+  n.touched = clock_;
 }
 
 void TimelineBuilder::add(Event&& e) {
@@ -282,6 +294,7 @@ void TimelineBuilder::add(Event&& e) {
   }
   DeviceState& d = state_for(e);
   ++d.events;
+  ++clock_;
   if (d.events % 64 == 0) close_idle(d);
   int phase = phase_hint(e);
   std::string peer = event_peer(e);
@@ -345,7 +358,13 @@ void TimelineBuilder::add(Event&& e) {
       target->conn_id = e.conn_id;
     }
   } else {
-    Negotiation* qm = current_qm(peer);
+    Negotiation* qm = nullptr;
+    if (e.conn_id > 0 && !starts_qm(e)) {  // the exchange of this IKE SA, even when another one has the focus
+      for (auto it = d.open.rbegin(); it != d.open.rend() && !qm; ++it)
+        if ((*it)->phase == 2 && (*it)->conn_id == e.conn_id && (peer.empty() || (*it)->peer.empty() || (*it)->peer == peer))
+          qm = it->get();
+    }
+    if (!qm) qm = current_qm(peer);
     if (starts_qm(e) && qm) {
       // IOS-XE prints validate_proposal_request twice; several proposals share one exchange.
       bool same_offer = qm->outcome == "incomplete" && !qm->has(EventKind::InitializeSas) &&

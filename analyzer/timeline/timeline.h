@@ -42,6 +42,7 @@ struct Negotiation {
   std::vector<Step> steps;
   uint32_t steps_omitted = 0;             // beyond the per-negotiation cap; counted, not lost silently
   uint64_t kinds = 0, kinds2 = 0;         // bitset of EventKinds seen (see has())
+  uint64_t touched = 0;                   // builder clock when it last took an event
 
   bool has(EventKind k) const {
     auto i = static_cast<unsigned>(k);
@@ -83,6 +84,8 @@ class TimelineBuilder {
   StandaloneSink standalone_;
   size_t max_steps_;
   uint32_t next_id_ = 1;
+  uint64_t clock_ = 0;       // events seen, all devices
+  size_t open_total_ = 0;
   std::map<std::string, std::unique_ptr<DeviceState>> devices_;
 };
 

@@ -109,12 +109,9 @@ TEST_CASE("lint: hub with 2,000 entries and 20,000 crypto ACL lines lints well u
     CHECK(f.extra["late_seq"] == 30000);
   }
   CHECK(overlaps == 1);
-  MESSAGE("hub lint took " << secs << " s (debug build)");
-#ifdef NDEBUG
-  CHECK(secs < 1.0);
-#else
-  CHECK(secs < 5.0);
-#endif
+  // Speed is measured by the benchmark (`make bench`: hub and 500-config fleet), never asserted
+  // in a unit test; this test checks the result on the big input.
+  MESSAGE("hub lint took " << secs << " s");
 }
 
 TEST_CASE("sarif: rules, locations and line-independent fingerprints") {
