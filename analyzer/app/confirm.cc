@@ -93,6 +93,19 @@ void confirm_findings(Analysis& a, const model::ModelOptions& opt, const Tokeniz
     int self = device_by_name(*devs, f.device);
     if (self < 0 && f.extra.contains("local")) self = device_by_address(*devs, f.extra["local"].get<std::string>());
     int peer = device_by_address(*devs, f.peer);
+    if (self < 0 && peer >= 0) {
+      // A capture without a hostname: the logging router is the other config that lists the peer.
+      auto peer_addr = parse_ipv4(f.peer);
+      for (size_t i = 0; i < devs->size() && self < 0 && peer_addr; ++i) {
+        if (static_cast<int>(i) == peer) continue;
+        for (const auto& [name, map] : (*devs)[i].crypto_maps)
+          for (const auto& e : map.entries)
+            for (const auto& pa : e.peers)
+              if (pa.addr && *pa.addr == *peer_addr) self = static_cast<int>(i);
+      }
+      if (self >= 0) rep["assumptions"].push_back("the logging router is " + (*devs)[static_cast<size_t>(self)].hostname +
+                                                  ", the config that lists the peer " + f.peer);
+    }
     if (self < 0 || peer < 0 || self == peer) {
       rep["why"] = fmt::format("the configs given do not contain both {} and the peer {}",
                                f.device.empty() ? "the device" : f.device, f.peer.empty() ? "(unknown)" : f.peer);
@@ -130,8 +143,13 @@ void confirm_findings(Analysis& a, const model::ModelOptions& opt, const Tokeniz
     int chosen = -1;
     model::ReplayResult before;
     std::vector<std::string> seen;
+    std::string first_other;  // a different failure the model meets first
+    const auto& order = model::failure_ids_in_check_order();
+    auto rank = [&](const std::string& id) { return std::find(order.begin(), order.end(), id) - order.begin(); };
     for (size_t i = 0; i < triggers.size(); ++i) {
       auto r = model::replay(ptrs, triggers[i].second, triggers[i].first, opt);
+      if (r.outcome == "failed" && r.failure != f.rule && first_other.empty() && rank(r.failure) < rank(f.rule))
+        first_other = r.failure;
       seen.push_back(fmt::format("{} from {}: {}", trigger_text(triggers[i].second), triggers[i].first, describe(r)));
       bool match = r.outcome == "failed" && (r.failure == f.rule || candidate_rule(f) || f.rule == "no-data-sa" ||
                                               f.rule == "no-ike-sa");
@@ -142,6 +160,14 @@ void confirm_findings(Analysis& a, const model::ModelOptions& opt, const Tokeniz
       }
     }
     rep["tried"] = seen;
+    if (chosen < 0 && !first_other.empty()) {
+      // Another fault stops the negotiation before the check this finding is about: the model
+      // cannot say anything about it until that one is fixed. Not a refutation.
+      rep["why"] = fmt::format("masked: the model fails earlier with {}; replay again once that is fixed", first_other);
+      rep["before"] = first_other;
+      done();
+      continue;
+    }
     if (chosen < 0) {
       rep["status"] = "refuted";
       rep["before"] = seen.empty() ? "" : seen.front();
