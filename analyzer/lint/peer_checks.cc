@@ -488,7 +488,30 @@ void pair_maps(Ctx& c) {
                                                         "(brief interruption)", db.hostname, da.hostname, other, oi->name, mname)});
                 }
             if (!mb->entries.empty()) add_ev(f, db, mb->entries.front().src);
-            if (other.empty() && !mb->entries.empty()) {
+            // An existing entry of B whose crypto ACL already permits the mirror of A's traffic:
+            // adding A's address as a peer of that entry is the whole fix.
+            const CryptoMapEntry* covering = nullptr;
+            if (const Acl* aacl = da.acl(e.acl))
+              for (const auto& ace : aacl->aces) {
+                if (!ace.permit() || covering) continue;
+                auto px = ace.proxies();
+                if (!px) continue;
+                auto host = [](const Proxy& q) { return (q.addr & q.mask) + (q.mask == 0xFFFFFFFFu ? 0u : 1u); };
+                Packet mirror{host(px->second), host(px->first), static_cast<uint8_t>(px->first.proto ? px->first.proto : 1),
+                              px->second.port, px->first.port};
+                for (const auto& e2 : mb->entries) {
+                  if (e2.acl.empty()) continue;
+                  const Acl* bacl = db.acl(e2.acl);
+                  const Ace* hit = bacl ? bacl->first_match(mirror) : nullptr;
+                  if (hit && hit->permit()) { covering = &e2; break; }
+                }
+              }
+            if (other.empty() && covering) {
+              f.fix.push_back(FixStep{db.hostname,
+                                      {fmt::format("crypto map {} {} ipsec-isakmp", mb->name, covering->seq), " set peer " + addr(LA)},
+                                      fmt::format("entry {} already protects this traffic; this adds {} as a further peer of it "
+                                                  "(the existing peers stay)", covering->seq, addr(LA))});
+            } else if (other.empty() && !mb->entries.empty()) {
               f.fix.push_back(FixStep{db.hostname,
                                       {fmt::format("crypto map {} <free seq> ipsec-isakmp", mb->name), " set peer " + addr(LA),
                                        " match address <mirror of " + da.hostname + "'s ACL " + e.acl + ">",
