@@ -83,7 +83,12 @@ HUB="$DATA/hub-2000x10.cfg"
 [[ -s "$HUB" ]] || bash "$(dirname "$0")/gen_configs.sh" hub "$HUB" 2000 10
 FLEET="$DATA/fleet-500"
 [[ -s "$FLEET/hub.cfg" ]] || bash "$(dirname "$0")/gen_configs.sh" fleet "$FLEET" 499
+# Cost must grow near-linearly with the number of entries: the same hub at 500 and 1,000 entries.
+HUB500="$DATA/hub-500x10.cfg"; [[ -s "$HUB500" ]] || bash "$(dirname "$0")/gen_configs.sh" hub "$HUB500" 500 10
+HUB1000="$DATA/hub-1000x10.cfg"; [[ -s "$HUB1000" ]] || bash "$(dirname "$0")/gen_configs.sh" hub "$HUB1000" 1000 10
 if [[ $HAVE_ANALYZE == 1 ]]; then
+  measure "lint (hub 500)" "$HUB500" "$RUNS" "$BIN" lint --format json -o /dev/null --fail-on none "$HUB500"
+  measure "lint (hub 1000)" "$HUB1000" "$RUNS" "$BIN" lint --format json -o /dev/null --fail-on none "$HUB1000"
   measure "lint (hub)" "$HUB" "$RUNS" "$BIN" lint --format json -o /dev/null --fail-on none "$HUB"
   measure "lint (500 configs)" "$FLEET/hub.cfg" "$RUNS" "$BIN" lint --format json -o /dev/null --fail-on none "$FLEET"
 fi
@@ -120,6 +125,9 @@ if [[ $HAVE_ANALYZE == 1 ]]; then
       for (k in med) if (k ~ /^lint \(500/) f = med[k]
       printf "goal: hub (2,000 entries, 20,000 ACL lines) lints in well under 1 s ... %.2f s  %s\n", h, (h < 1 ? "met" : "MISSED")
       printf "goal: 500 configs paired in seconds ........... %.2f s  %s\n", f, (f < 10 ? "met" : "MISSED")
+      for (k in med) if (k ~ /^lint \(hub 500\)/) h5 = med[k]
+      for (k in med) if (k ~ /^lint \(hub 1000\)/) h10 = med[k]
+      printf "lint scaling: 500 / 1,000 / 2,000 entries .... %.2f / %.2f / %.2f s (linear would double each step)\n", h5, h10, h
     }'
 fi
 rm -f "$OUT"
