@@ -106,7 +106,15 @@ void confirm_findings(Analysis& a, const model::ModelOptions& opt, const Tokeniz
       if (self >= 0) rep["assumptions"].push_back("the logging router is " + (*devs)[static_cast<size_t>(self)].hostname +
                                                   ", the config that lists the peer " + f.peer);
     }
-    if (self < 0 || peer < 0 || self == peer) {
+    // Nobody answers at the peer address: by definition no config given owns it; the logging
+    // router's config alone replays it.
+    bool lone = f.rule == "phase1-no-response" && self >= 0 && peer < 0;
+    if (lone) {
+      peer = self;
+      rep["assumptions"].push_back("no config given owns " + f.peer + ": replayed from " +
+                                   (*devs)[static_cast<size_t>(self)].hostname + "'s config alone");
+    }
+    if (self < 0 || peer < 0 || (self == peer && !lone)) {
       rep["why"] = fmt::format("the configs given do not contain both {} and the peer {}",
                                f.device.empty() ? "the device" : f.device, f.peer.empty() ? "(unknown)" : f.peer);
       done();
@@ -211,6 +219,8 @@ void confirm_findings(Analysis& a, const model::ModelOptions& opt, const Tokeniz
       rep["fix_applied"] = {{"device", fixed[static_cast<size_t>(target)].hostname}, {"commands", s->commands}};
       if (r.outcome == "established") break;
     }
+    if (steps.empty() && cause == "phase1-no-response")
+      after = "not-applicable: nothing in the configs to change; UDP 500 does not reach the peer (routing, ACL, firewall, NAT)";
     if (after.rfind("not-applicable", 0) == 0 && (cause == "phase1-psk-mismatch" || cause == "phase1-no-key"))
       after = "not-applicable: the fix is a secret key, never printed; enter the same key on both routers";
     rep["after"] = after;
