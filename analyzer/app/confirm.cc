@@ -37,19 +37,12 @@ int device_by_address(const std::vector<DeviceConfig>& devs, const std::string& 
   return -1;
 }
 
-uint32_t first_host(const Proxy& p) {
-  uint32_t net = p.addr & p.mask;
-  return p.mask == 0xFFFFFFFFu ? net : net + 1;
-}
 
 std::string describe(const model::ReplayResult& r) {
   if (r.outcome == "failed") return r.failure;
   return r.outcome;  // established | no-crypto
 }
 
-std::string trigger_text(const model::Trigger& t) {
-  return format_ipv4(t.src) + " -> " + format_ipv4(t.dst);
-}
 
 // Resolve a fix step's device text ("HQ", "the peer 198.51.100.2", "this router ...").
 int fix_target(const std::vector<DeviceConfig>& devs, const std::string& text, int self, int peer) {
@@ -82,6 +75,7 @@ void confirm_findings(Analysis& a, const model::ModelOptions& opt, const Tokeniz
             if (x.id == id) n = &x;
         }
         rep = replay_from_log(f, n, opt, tok);
+        rep["scenario"] = "reconstructed from the log";
         if (rep["status"] == "refuted") f.extra["confidence"] = "low";
         done();
         continue;
@@ -131,8 +125,8 @@ void confirm_findings(Analysis& a, const model::ModelOptions& opt, const Tokeniz
       if (lp && rp) {
         model::Trigger t;
         bool self_initiates = role == "initiator";
-        t.src = first_host(self_initiates ? *lp : *rp);
-        t.dst = first_host(self_initiates ? *rp : *lp);
+        t.src = (self_initiates ? *lp : *rp).first_host();
+        t.dst = (self_initiates ? *rp : *lp).first_host();
         triggers.emplace_back((*devs)[static_cast<size_t>(self_initiates ? self : peer)].hostname, t);
         rep["assumptions"].push_back("traffic taken from the proxies of the logged negotiation");
       }
@@ -158,7 +152,7 @@ void confirm_findings(Analysis& a, const model::ModelOptions& opt, const Tokeniz
       auto r = model::replay(ptrs, triggers[i].second, triggers[i].first, opt);
       if (r.outcome == "failed" && r.failure != f.rule && first_other.empty() && rank(r.failure) < rank(f.rule))
         first_other = r.failure;
-      seen.push_back(fmt::format("{} from {}: {}", trigger_text(triggers[i].second), triggers[i].first, describe(r)));
+      seen.push_back(fmt::format("{} from {}: {}", model::trigger_text(triggers[i].second), triggers[i].first, describe(r)));
       bool match = r.outcome == "failed" && (r.failure == f.rule || candidate_rule(f) || f.rule == "no-data-sa" ||
                                               f.rule == "no-ike-sa");
       if (match) {
@@ -186,8 +180,9 @@ void confirm_findings(Analysis& a, const model::ModelOptions& opt, const Tokeniz
       continue;
     }
     rep["status"] = "confirmed";
+    rep["scenario"] = "the configs given";
     rep["before"] = before.failure;
-    rep["traffic"] = fmt::format("{} from {}", trigger_text(triggers[static_cast<size_t>(chosen)].second),
+    rep["traffic"] = fmt::format("{} from {}", model::trigger_text(triggers[static_cast<size_t>(chosen)].second),
                                  triggers[static_cast<size_t>(chosen)].first);
     rep["failing_check"] = before.failing_check;
     if (candidate_rule(f) || before.failure != f.rule) rep["resolved_to"] = before.failure;

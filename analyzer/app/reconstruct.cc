@@ -47,10 +47,6 @@ std::string why_not_reconstructed(const std::string& rule, const std::string& ro
 
 std::string ip(uint32_t a) { return format_ipv4(a); }
 
-uint32_t first_host(const Proxy& p) {
-  uint32_t net = p.addr & p.mask;
-  return p.mask >= 0xFFFFFFFEu ? net : net + 1;
-}
 
 std::string tag(uint32_t a) {
   std::string t = ip(a);
@@ -440,8 +436,8 @@ Reconstruction reconstruct_from_log(const Finding& f, const Negotiation* n) {
 
   r.logger = me.out();
   r.peer = peer.out();
-  r.trigger.src = first_host(*rp);
-  r.trigger.dst = first_host(*lp);
+  r.trigger.src = rp->first_host();
+  r.trigger.dst = lp->first_host();
   r.trigger.proto = static_cast<uint8_t>(lp->proto ? lp->proto : rp->proto);
   r.trigger.port = lp->port;
   r.ok = true;
@@ -616,7 +612,7 @@ nlohmann::json replay_from_log(const Finding& f, const Negotiation* n, const mod
   rep["configs"] = {{rc.logger.hostname, lines_of(rc.logger.config)}, {rc.peer.hostname, lines_of(rc.peer.config)}};
   DeviceConfig me = parse_config(rc.logger.config), peer = parse_config(rc.peer.config);
   auto res = model::replay({&me, &peer}, rc.trigger, rc.peer.hostname, opt);
-  rep["traffic"] = fmt::format("{} -> {} from {}", format_ipv4(rc.trigger.src), format_ipv4(rc.trigger.dst), rc.peer.hostname);
+  rep["traffic"] = fmt::format("{} from {}", model::trigger_text(rc.trigger), rc.peer.hostname);
   rep["before"] = describe(res);
   rep["failing_check"] = res.failing_check;
   if (res.outcome != "failed" || res.failure != f.rule) {

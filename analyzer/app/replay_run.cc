@@ -9,17 +9,7 @@
 namespace ipsecdoc {
 namespace {
 
-uint32_t first_host(const Proxy& p) {
-  uint32_t net = p.addr & p.mask;
-  return p.mask == 0xFFFFFFFFu ? net : net + 1;
-}
 
-std::string trigger_text(const model::Trigger& t) {
-  std::string s = format_ipv4(t.src) + " -> " + format_ipv4(t.dst);
-  if (t.proto) s += fmt::format(" proto {}", t.proto);
-  if (t.port) s += fmt::format(" port {}", t.port);
-  return s;
-}
 
 }  // namespace
 
@@ -37,8 +27,8 @@ std::vector<std::pair<std::string, model::Trigger>> representative_traffic(const
           auto px = ace.proxies();
           if (!px) continue;
           model::Trigger t;
-          t.src = first_host(px->first);
-          t.dst = first_host(px->second);
+          t.src = px->first.first_host();
+          t.dst = px->second.first_host();
           t.proto = static_cast<uint8_t>(px->first.proto);
           t.port = px->second.port;
           if (seen.emplace(d.hostname, t.src, t.dst, t.proto, t.port).second) out.emplace_back(d.hostname, t);
@@ -63,7 +53,7 @@ nlohmann::json run_replay(const std::vector<DeviceConfig>& devices, const Replay
       if (!dev.empty()) logs[dev] = model::render(r, dev, req.dialect);
     dirs.push_back({{"initiator", r.initiator},
                     {"responder", r.responder},
-                    {"trigger", trigger_text(t)},
+                    {"trigger", model::trigger_text(t)},
                     {"outcome", r.outcome},
                     {"failure", r.failure.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.failure)},
                     {"failing_check", r.failing_check},

@@ -28,6 +28,9 @@ struct Proxy {
   bool valid = false;
 
   bool is_host() const { return mask == 0xFFFFFFFFu; }
+  // A host inside the block to build a test packet from: the network address + 1 (the address
+  // itself for /32 and /31).
+  uint32_t first_host() const { return (addr & mask) + (mask >= 0xFFFFFFFEu ? 0u : 1u); }
   bool contains(const Proxy& o) const;     // o's addresses, protocol and port fall inside this
   bool same_traffic(const Proxy& o) const; // same address block, protocol and port
   std::string str() const;                 // "192.168.2.0/24" or "192.168.1.1/32", ":prot/port" when set

@@ -121,14 +121,14 @@ class Ingestor {
                                std::string_view t = trim(l.text);
                                return t.empty() || t[0] == '!';
                              });
-        if (!comments_only && (mode_ != Mode::Config || !transcript_)) start_section(Mode::Config, no, "");
+        if (!comments_only && (mode_ != Mode::Config || !transcript_)) start_section(Mode::Config, "");
         transcript_ = true;
         add_to_section(no, text);
       } else {
         end_section();
         switch (classify_cli(pr.command)) {
-          case CliKind::Config: start_section(Mode::Config, no + 1, ""); break;
-          case CliKind::Show: start_section(Mode::Show, no + 1, std::string(trim(pr.command))); break;
+          case CliKind::Config: start_section(Mode::Config, ""); break;
+          case CliKind::Show: start_section(Mode::Show, std::string(trim(pr.command))); break;
           case CliKind::Other: break;  // debug/terminal/clear...: back to log reading
         }
       }
@@ -148,7 +148,7 @@ class Ingestor {
         std::string sniffed = (!blank && text[0] != ' ' && opt_.show_sniffer) ? opt_.show_sniffer(text) : "";
         if (!sniffed.empty() && sniffed != section_.command) {
           end_section();
-          start_section(Mode::Show, no, sniffed);
+          start_section(Mode::Show, sniffed);
         }
         add_to_section(no, text);
         return;
@@ -159,7 +159,7 @@ class Ingestor {
     if (!pre.present) {
       if (config_content_start(text)) {
         flush_record();
-        start_section(Mode::Config, no, "");
+        start_section(Mode::Config, "");
         add_to_section(no, text);
         return;
       }
@@ -167,7 +167,7 @@ class Ingestor {
         std::string sniffed = opt_.show_sniffer(text);
         if (!sniffed.empty()) {
           flush_record();
-          start_section(Mode::Show, no, sniffed);
+          start_section(Mode::Show, sniffed);
           add_to_section(no, text);
           return;
         }
@@ -269,7 +269,7 @@ class Ingestor {
     sink_.on_record(std::move(rec_));
   }
 
-  void start_section(Mode m, uint32_t first_line, std::string command) {
+  void start_section(Mode m, std::string command) {
     end_section();
     mode_ = m;
     transcript_ = false;
@@ -278,16 +278,18 @@ class Ingestor {
     section_.input = input_;
     section_.device = device_;
     section_.command = std::move(command);
-    section_first_ = first_line;
   }
 
   void add_to_section(uint32_t no, std::string_view text) {
     if (mode_ == Mode::Config) {
       ++sum_.config_lines;
       std::string_view t = trim(text);
-      if (starts(t, "hostname ")) set_device(trim(t.substr(9)));
-      if (section_.device.empty() && !device_.empty()) section_.device = device_;
-      if (starts(t, "hostname ")) section_.device = device_;
+      if (starts(t, "hostname ")) {
+        set_device(trim(t.substr(9)));
+        section_.device = device_;
+      } else if (section_.device.empty()) {
+        section_.device = device_;
+      }
     } else {
       ++sum_.show_lines;
     }
@@ -322,7 +324,6 @@ class Ingestor {
   bool have_record_ = false;
   size_t prev_len_ = 0;
   TextSection section_;
-  uint32_t section_first_ = 0;
 };
 
 }  // namespace

@@ -496,8 +496,7 @@ void pair_maps(Ctx& c) {
                 if (!ace.permit() || covering) continue;
                 auto px = ace.proxies();
                 if (!px) continue;
-                auto host = [](const Proxy& q) { return (q.addr & q.mask) + (q.mask == 0xFFFFFFFFu ? 0u : 1u); };
-                Packet mirror{host(px->second), host(px->first), static_cast<uint8_t>(px->first.proto ? px->first.proto : 1),
+                Packet mirror{px->second.first_host(), px->first.first_host(), static_cast<uint8_t>(px->first.proto ? px->first.proto : 1),
                               px->second.port, px->first.port};
                 for (const auto& e2 : mb->entries) {
                   if (e2.acl.empty()) continue;

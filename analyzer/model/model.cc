@@ -792,6 +792,13 @@ class Replay {
 
 }  // namespace
 
+std::string trigger_text(const Trigger& t) {
+  std::string s = format_ipv4(t.src) + " -> " + format_ipv4(t.dst);
+  if (t.proto) s += fmt::format(" proto {}", t.proto);
+  if (t.port) s += fmt::format(" port {}", t.port);
+  return s;
+}
+
 ReplayResult replay(const std::vector<const DeviceConfig*>& devices, const Trigger& trigger,
                     const std::string& from_device, const ModelOptions& options) {
   Replay r(devices, trigger, options);

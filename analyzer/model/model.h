@@ -24,6 +24,9 @@ struct Trigger {
   uint16_t port = 0;   // destination port (tcp/udp)
 };
 
+// "10.1.1.1 -> 10.2.2.1" (with " proto N" / " port N" when set), for reports.
+std::string trigger_text(const Trigger& t);
+
 // IOS releases whose debug output differs (reference §5.2).
 enum class Dialect { Ios12, Ios15, IosXe };
 constexpr uint8_t dialect_bit(Dialect d) { return static_cast<uint8_t>(1u << static_cast<unsigned>(d)); }

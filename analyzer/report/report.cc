@@ -194,6 +194,9 @@ void write_finding_text(std::ostream& out, const Finding& f, bool color) {
     else {
       out << " - the model fails with " << r.value("before", "?");
       if (r.contains("traffic")) out << " for " << r["traffic"].get<std::string>();
+      if (r.value("scenario", "") == "reconstructed from the log")
+        out << " (scenario reconstructed from the log, " << r.value("assumptions", nlohmann::json::array()).size()
+            << " assumptions)";
       if (r.contains("after")) {
         out << "; after the fix";
         if (r.contains("fix_applied")) out << " on " << r["fix_applied"].value("device", "");

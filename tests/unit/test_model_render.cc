@@ -13,13 +13,13 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include "app/rules_dir.h"
 #include "config/config.h"
 #include "ingest/ingest.h"
 #include "model/model.h"
 #include "model/render.h"
 #include "model/scenario_gen.h"
 #include "tokenize/tokenizer.h"
+#include "test_analysis_helpers.h"
 
 using namespace ipsecdoc;
 using namespace ipsecdoc::model;
@@ -27,18 +27,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const Tokenizer& tok() {
-  static std::unique_ptr<Tokenizer> t = [] {
-    std::vector<std::string> errors;
-    auto files = read_json_dir(std::string(RULES_DIR) + "/patterns", errors);
-    REQUIRE(errors.empty());
-    std::vector<std::pair<std::string, nlohmann::json>> docs;
-    for (auto& f : files) docs.emplace_back(f.path, f.doc);
-    std::vector<PatternProblem> problems;
-    return Tokenizer::build(docs, problems);
-  }();
-  return *t;
-}
+// The pattern data as the suite loads it everywhere (test_analysis_helpers.h); load problems
+// are reported by test_rules_examples.cc.
+const Tokenizer& tok() { return *test_rules().tokenizer; }
 
 struct Collect : IngestSink {
   std::vector<Record> recs;
