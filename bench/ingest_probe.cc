@@ -35,11 +35,11 @@ struct Sink : IngestSink {
     ++records;
     if (dump)
       fmt::print("R {}:{}-{} dev={} stamp={}|{}|{:.3f} seq={} lines={} notes={} body={}\n", r.where.input,
-                 r.where.line, r.where.last_line, r.device, r.stamp.text, r.stamp.clock_marker ? r.stamp.clock_marker : '-',
+                 r.where.line, r.where.last_line, r.device, r.stamp.text.view(), r.stamp.clock_marker ? r.stamp.clock_marker : '-',
                  r.stamp.seconds, r.seq, r.physical_lines, fmt::join(r.notes, "|"), r.body);
     if (!tok) return;
     Event e;
-    if (tok->tokenize(r, e)) {
+    if (tok->tokenize(std::move(r), e)) {  // on failure r is untouched
       ++events;
       ++by_kind[std::string(event_kind_name(e.kind))];
       if (dump) {
@@ -122,6 +122,9 @@ int main(int argc, char** argv) {
   if (!dump) {
     fmt::print("records {}  events {}  not understood {}  unrecognized lines {}  sections {}\n", sink.records,
                sink.events, sink.not_understood, sink.unrecognized, sink.sections);
+    auto [hits, misses] = Tokenizer::head_cache_stats();
+    fmt::print("tokenizer head cache: {} hits, {} misses ({:.0f}% hits)\n", hits, misses,
+               hits + misses ? 100.0 * static_cast<double>(hits) / static_cast<double>(hits + misses) : 0.0);
     for (auto& [k, n] : sink.by_kind) fmt::print("  {:<28} {}\n", k, n);
     std::vector<std::pair<uint64_t, std::string>> nu;
     for (auto& [h, n] : sink.not_understood_heads) nu.emplace_back(n, h);

@@ -1,7 +1,13 @@
 #include "app/analysis.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
+#include <variant>
 
 #include <fmt/format.h>
 
@@ -49,16 +55,25 @@ class Collector : public IngestSink {
                   [this](Event&& e) { on_standalone(std::move(e)); }) {}
 
   void on_record(Record&& r) override {
-    ++out_.records_total;
     Event e;
-    if (!rules_.tokenizer->tokenize(r, e)) {
-      add_unrecognized(r.where.input, r.where.line, "log", r.body);
+    if (!rules_.tokenizer->tokenize(std::move(r), e)) {  // on failure r is untouched
+      on_not_understood(r.where.input, r.where.line, r.body);
       return;
     }
+    on_event(std::move(e));
+  }
+
+  // The two outcomes of tokenizing a record (also fed by the ingest thread, see Pipeline).
+  void on_event(Event&& e) {
+    ++out_.records_total;
     ++out_.events_total;
     note_device(e.device);
     if (opt_.keep_events && out_.events.size() < opt_.max_events) out_.events.push_back(e);
     timeline_.add(std::move(e));
+  }
+  void on_not_understood(uint32_t input, uint32_t line, std::string_view body) {
+    ++out_.records_total;
+    add_unrecognized(input, line, "log", body);
   }
 
   void on_section(SectionKind kind, TextSection&& s) override {
@@ -196,6 +211,137 @@ class Collector : public IngestSink {
   std::unordered_map<std::string, size_t> detailed_failures_;
 };
 
+// The ingest thread's side of the pipeline: reads and tokenizes, and hands everything the
+// sink would have seen, in order, to the analysis thread in batches. Tokenizing is a pure
+// function of the record, so it is shared: the ingest thread tokenizes every other record
+// and leaves the rest to the analysis thread (timelines alone cost it about half as much
+// as ingest + tokenize cost this one). The queue is bounded: memory stays flat.
+class Pipeline : public IngestSink {
+ public:
+  struct NotUnderstood {
+    uint32_t input, line;
+    std::string body;
+  };
+  struct Section {
+    SectionKind kind;
+    TextSection section;
+  };
+  struct Unrecognized {
+    uint32_t input, line;
+    std::string text;
+  };
+  using Item = std::variant<Event, Record, NotUnderstood, Section, Unrecognized>;
+  using Batch = std::vector<Item>;
+
+  explicit Pipeline(const Tokenizer& tok) : tok_(tok) { batch_.reserve(kBatch); }
+
+  // Ingest thread.
+  void on_record(Record&& r) override {
+    if (++records_ % 2 == 0) {  // the analysis thread's share
+      push(std::move(r));
+      return;
+    }
+    Event e;
+    if (tok_.tokenize(std::move(r), e)) push(std::move(e));  // on failure r is untouched
+    else push(NotUnderstood{r.where.input, r.where.line, std::move(r.body)});
+  }
+  void on_section(SectionKind kind, TextSection&& s) override { push(Section{kind, std::move(s)}); }
+  void on_unrecognized(uint32_t input, uint32_t line, std::string_view text) override {
+    push(Unrecognized{input, line, std::string(text)});
+  }
+  void close() {
+    flush();
+    std::lock_guard<std::mutex> lk(m_);
+    closed_ = true;
+    can_get_.notify_all();
+  }
+  // Analysis thread: false once the ingest thread closed and everything was taken. When the
+  // consumer stops early (an exception), abandon() lets a blocked producer finish.
+  bool take(Batch& out) {
+    std::unique_lock<std::mutex> lk(m_);
+    can_get_.wait(lk, [&] { return !queue_.empty() || closed_; });
+    if (queue_.empty()) return false;
+    out = std::move(queue_.front());
+    queue_.pop_front();
+    can_put_.notify_one();
+    return true;
+  }
+  void abandon() {
+    std::lock_guard<std::mutex> lk(m_);
+    abandoned_ = true;
+    queue_.clear();
+    can_put_.notify_all();
+  }
+
+ private:
+  static constexpr size_t kBatch = 512;      // items per hand-over
+  static constexpr size_t kMaxBatches = 16;  // queued hand-overs (bounds memory)
+  template <class T>
+  void push(T&& item) {
+    batch_.emplace_back(std::forward<T>(item));
+    if (batch_.size() >= kBatch) flush();
+  }
+  void flush() {
+    if (batch_.empty()) return;
+    std::unique_lock<std::mutex> lk(m_);
+    can_put_.wait(lk, [&] { return queue_.size() < kMaxBatches || abandoned_; });
+    if (!abandoned_) queue_.push_back(std::move(batch_));
+    batch_ = Batch{};
+    batch_.reserve(kBatch);
+    can_get_.notify_one();
+  }
+
+  const Tokenizer& tok_;
+  uint64_t records_ = 0;
+  Batch batch_;
+  std::mutex m_;
+  std::condition_variable can_get_, can_put_;
+  std::deque<Batch> queue_;
+  bool closed_ = false;
+  bool abandoned_ = false;
+};
+
+// Runs ingest over every file, either inline or on a second thread feeding `col`.
+template <class Col>
+std::vector<InputSummary> ingest_all(const std::vector<std::string>& files, const RuleData& rules,
+                                     const IngestOptions& io, Col& col, bool pipelined) {
+  std::vector<InputSummary> sums;
+  if (!pipelined) {
+    for (uint32_t i = 0; i < files.size(); ++i) sums.push_back(ingest_input(files[i], i, col, io));
+    return sums;
+  }
+  Pipeline pipe(*rules.tokenizer);
+  std::exception_ptr failure;
+  std::thread reader([&] {
+    try {
+      for (uint32_t i = 0; i < files.size(); ++i) sums.push_back(ingest_input(files[i], i, pipe, io));
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    pipe.close();
+  });
+  try {
+    Pipeline::Batch batch;
+    while (pipe.take(batch)) {
+      for (auto& item : batch) {
+        if (auto* e = std::get_if<Event>(&item)) col.on_event(std::move(*e));
+        else if (auto* r = std::get_if<Record>(&item)) col.on_record(std::move(*r));
+        else if (auto* n = std::get_if<Pipeline::NotUnderstood>(&item)) col.on_not_understood(n->input, n->line, n->body);
+        else if (auto* s = std::get_if<Pipeline::Section>(&item)) col.on_section(s->kind, std::move(s->section));
+        else if (auto* u = std::get_if<Pipeline::Unrecognized>(&item)) col.on_unrecognized(u->input, u->line, u->text);
+      }
+      batch.clear();
+    }
+  } catch (...) {
+    pipe.abandon();
+    reader.join();
+    throw;
+  }
+  reader.join();
+  if (failure) std::rethrow_exception(failure);
+  return sums;
+}
+
 }  // namespace
 
 Analysis analyze(const std::vector<std::string>& paths, const RuleData& rules, const AnalysisOptions& opt) {
@@ -216,8 +362,7 @@ Analysis analyze(const std::vector<std::string>& paths, const RuleData& rules, c
   };
   Collector col(rules, opt, out);
   size_t usable = 0;
-  for (uint32_t i = 0; i < ex.files.size(); ++i) {
-    InputSummary s = ingest_input(ex.files[i], i, col, io);
+  for (auto& s : ingest_all(ex.files, rules, io, col, opt.pipeline && rules.tokenizer)) {
     if (s.error.empty()) ++usable;
     out.inputs.push_back(std::move(s));
   }

@@ -24,13 +24,37 @@ int event_kind_phase(EventKind k);      // 1, 2 or 0
 bool event_kind_is_failure(EventKind k);
 bool event_kind_is_noise(EventKind k);
 
+// Short text kept inline (no heap allocation): a timestamp as printed is at most ~32
+// characters, and one is parsed for every line of an archive. Longer text is cut.
+class InlineText {
+ public:
+  static constexpr size_t kMax = 39;
+  InlineText() = default;
+  InlineText(std::string_view s) { assign(s); }  // NOLINT(google-explicit-constructor)
+  void assign(std::string_view s) {
+    len_ = static_cast<uint8_t>(s.size() < kMax ? s.size() : kMax);
+    for (size_t i = 0; i < len_; ++i) buf_[i] = s[i];
+  }
+  InlineText& operator=(std::string_view s) { assign(s); return *this; }
+  std::string_view view() const { return {buf_, len_}; }
+  operator std::string_view() const { return view(); }  // NOLINT(google-explicit-constructor)
+  std::string str() const { return std::string(view()); }
+  bool empty() const { return len_ == 0; }
+  size_t size() const { return len_; }
+  friend bool operator==(const InlineText& a, std::string_view b) { return a.view() == b; }
+
+ private:
+  char buf_[kMax] = {};
+  uint8_t len_ = 0;
+};
+
 // Time of day from a log prefix. Datetime stamps have no year; uptime stamps count from
 // boot. Only differences between stamps of the same kind are meaningful.
 struct Stamp {
   enum class Kind : uint8_t { None, Uptime, Datetime } kind = Kind::None;
   double seconds = 0;  // uptime seconds, or seconds since Jan 1 00:00 (year unknown)
   char clock_marker = 0;  // '*' (not authoritative), '.' (lost sync) or 0
-  std::string text;       // as printed, e.g. "*Mar  1 00:42:09.431"
+  InlineText text;        // as printed, e.g. "*Mar  1 00:42:09.431"
 };
 
 // Where a record came from: input index (into the run's input table) and line range.

@@ -88,7 +88,7 @@ size_t parse_stamp(std::string_view s, Stamp& out) {
     out.kind = Stamp::Kind::Datetime;
     out.seconds = (kDaysBefore[static_cast<size_t>(mon)] + day - 1) * 86400.0 + secs;
     out.clock_marker = marker;
-    out.text = std::string(s.substr(0, j));
+    out.text = s.substr(0, j);
     return j;
   }
   // uptime: HH:MM:SS[.fff]  or  1d00h / 2w3d / 1y2w
@@ -98,7 +98,7 @@ size_t parse_stamp(std::string_view s, Stamp& out) {
     out.kind = Stamp::Kind::Uptime;
     out.seconds = secs;
     out.clock_marker = marker;
-    out.text = std::string(s.substr(0, i + c));
+    out.text = s.substr(0, i + c);
     return i + c;
   }
   long a;
@@ -116,7 +116,7 @@ size_t parse_stamp(std::string_view s, Stamp& out) {
         out.seconds = a * unit1 + b * unit2;
         out.clock_marker = marker;
         size_t used = i + n1 + 2 + n2;
-        out.text = std::string(s.substr(0, used));
+        out.text = s.substr(0, used);
         return used;
       }
     }
@@ -175,7 +175,7 @@ LinePrefix parse_prefix(std::string_view line) {
         while (j < line.size() && line[j] != ' ') ++j;  // zone
         st.kind = Stamp::Kind::Datetime;
         st.seconds = (kDaysBefore[static_cast<size_t>(mo - 1)] + d - 1) * 86400.0 + secs;
-        st.text = std::string(line.substr(i, j - i));
+        st.text = line.substr(i, j - i);
         n = j - i;
       }
     }

@@ -43,7 +43,7 @@ nlohmann::json event_json(const Event& e, const std::vector<std::string>& paths,
   if (e.where.last_line > e.where.line) j["last_line"] = e.where.last_line;
   if (!explain.empty()) j["explain"] = explain;
   if (!e.device.empty()) j["device"] = e.device;
-  if (e.stamp.kind != Stamp::Kind::None) j["time"] = e.stamp.text;
+  if (e.stamp.kind != Stamp::Kind::None) j["time"] = e.stamp.text.str();
   if (e.conn_id >= 0) j["conn_id"] = e.conn_id;
   if (!e.fields.empty()) {
     nlohmann::json f = nlohmann::json::object();
@@ -72,7 +72,7 @@ nlohmann::json negotiation_json(const Negotiation& n, const std::vector<std::str
   if (!n.map.empty()) j["crypto_map"] = {{"name", n.map}, {"seq", n.map_seq}};
   if (!n.pfs_group.empty()) j["pfs_group"] = n.pfs_group;
   if (!n.mode.empty()) j["mode"] = n.mode;
-  if (n.first.kind != Stamp::Kind::None) j["start"] = n.first.text;
+  if (n.first.kind != Stamp::Kind::None) j["start"] = n.first.text.str();
   double d = n.duration();
   if (d >= 0) j["duration_s"] = std::round(d * 1000) / 1000;
   j["events"] = nlohmann::json::array();

@@ -109,15 +109,15 @@ bool PatternSet::compile(std::vector<PatternProblem>& problems) {
     problems.push_back({"", "", "RE2::Set compilation failed (out of memory?)"});
     return false;
   }
-  hits_.reserve(patterns_.size());
   return true;
 }
 
 int PatternSet::classify(std::string_view normalized) const {
   if (!set_) return -1;
-  hits_.clear();
-  if (!set_->Match(normalized, &hits_) || hits_.empty()) return -1;
-  return *std::min_element(hits_.begin(), hits_.end());
+  thread_local std::vector<int> hits;  // per thread: classify runs on the ingest and analysis threads
+  hits.clear();
+  if (!set_->Match(normalized, &hits) || hits.empty()) return -1;
+  return *std::min_element(hits.begin(), hits.end());
 }
 
 }  // namespace ipsecdoc

@@ -50,7 +50,6 @@ class PatternSet {
  private:
   std::vector<std::unique_ptr<Pattern>> patterns_;
   std::unique_ptr<RE2::Set> set_;
-  mutable std::vector<int> hits_;
 };
 
 }  // namespace ipsecdoc

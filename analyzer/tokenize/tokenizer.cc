@@ -178,20 +178,77 @@ std::unique_ptr<Tokenizer> Tokenizer::build(const std::vector<std::pair<std::str
   return t;
 }
 
+namespace {
+
+// What tokenize() derives from a normalised head is a pure function of its text and level
+// (pattern, captures, key-engine fields, enrichment), and debug captures repeat the same
+// heads over and over ("ISAKMP: atts are acceptable.", one peer's proposal every hour...).
+// A direct-mapped cache of recent heads skips the RE2 set and capture passes for a repeat.
+// Bounded (kSlots entries, each a copy of one head and its fields) and per thread.
+struct HeadCache {
+  static constexpr size_t kSlots = 4096;
+  struct Slot {
+    uint64_t hash = 0;
+    bool used = false;
+    std::string key;  // level + '\0' + head text
+    int pattern = -1;
+    std::vector<std::pair<std::string, std::string>> fields;
+  };
+  const void* owner = nullptr;  // the Tokenizer the entries came from
+  std::vector<Slot> slots;
+  std::string key;              // scratch: the key being looked up
+  uint64_t hits = 0, misses = 0;
+};
+
+HeadCache& head_cache(const void* owner, bool claim = true) {
+  thread_local HeadCache c;
+  if (claim && c.owner != owner) {  // another tokenizer (tests load several): start empty
+    c.owner = owner;
+    c.slots.assign(HeadCache::kSlots, {});
+  }
+  return c;
+}
+
+}  // namespace
+
+std::pair<uint64_t, uint64_t> Tokenizer::head_cache_stats() {
+  const HeadCache& c = head_cache(nullptr, false);
+  return {c.hits, c.misses};
+}
+
 bool Tokenizer::tokenize(const Record& r, Event& out) const {
+  Record copy = r;
+  return tokenize(std::move(copy), out);
+}
+
+bool Tokenizer::tokenize(Record&& r, Event& out) const {
   thread_local NormalizedHead head;  // reused: its buffer keeps its capacity between records
   if (!normalize_head(r.body, head)) return false;
-  int idx = set_.classify(head.text);
+  HeadCache& cache = head_cache(this);
+  cache.key.assign(head.level);
+  cache.key.push_back('\0');
+  cache.key.append(head.text);
+  uint64_t h = std::hash<std::string_view>{}(cache.key);
+  HeadCache::Slot& slot = cache.slots[h & (HeadCache::kSlots - 1)];
+  bool hit = slot.used && slot.hash == h && slot.key == cache.key;
+  int idx = hit ? slot.pattern : set_.classify(head.text);
   if (idx < 0) return false;
   const Pattern& p = set_.at(idx);
   out = Event{};
   out.kind = p.event;
   out.pattern = idx;
   out.where = r.where;
-  out.device = r.device;
+  out.device = std::move(r.device);
   out.stamp = r.stamp;
-  out.text = r.body;
+  out.text = std::move(r.body);
   out.conn_id = head.conn_id;
+  if (hit) {
+    ++cache.hits;
+    out.fields = slot.fields;
+    return true;
+  }
+  ++cache.misses;
+  out.fields.reserve(8);
   if (!head.level.empty()) out.set("level", head.level);
   if (!p.groups.empty()) {
     int n = p.re->NumberOfCapturingGroups();
@@ -211,6 +268,11 @@ bool Tokenizer::tokenize(const Record& r, Event& out) const {
   }
   if (p.kv) normalise_kv(out, head.text, parse_key_values(head.text));
   enrich(out);
+  slot.used = true;
+  slot.hash = h;
+  slot.key = cache.key;
+  slot.pattern = idx;
+  slot.fields = out.fields;
   return true;
 }
 
@@ -230,7 +292,7 @@ bool Tokenizer::tokenize_lines(const std::vector<std::string>& lines, Event& out
       r.body.append(l.data(), l.size());
     }
   }
-  return tokenize(r, out);
+  return tokenize(std::move(r), out);
 }
 
 std::string Tokenizer::explain(const Event& e) const {

@@ -25,8 +25,13 @@ class Tokenizer {
 
   // Returns false when the record is not a crypto message we recognise.
   bool tokenize(const Record& r, Event& out) const;
+  bool tokenize(Record&& r, Event& out) const;  // takes the record's body and device
   // Classifies one raw line or a sample (prefix + body, continuation lines joined).
   bool tokenize_lines(const std::vector<std::string>& lines, Event& out) const;
+
+  // Records whose normalised head was seen recently skip classification (a bounded cache,
+  // per thread): (hits, misses) of this thread so far, for the benchmark.
+  static std::pair<uint64_t, uint64_t> head_cache_stats();
 
   // The plain-language explanation of an event, from its pattern's template.
   std::string explain(const Event& e) const;

@@ -1,0 +1,107 @@
+// The speed paths must not change results:
+//  - the tokenizer's head cache: a record tokenized from the cache (a repeat) gives the same
+//    event as the first, computed one;
+//  - the ingest thread (AnalysisOptions::pipeline): the whole report is the same as with
+//    everything on one thread, also across many batch hand-overs and several inputs.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "report/report.h"
+#include "test_analysis_helpers.h"
+
+using namespace ipsecdoc;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> corpus_logs() {
+  std::vector<std::string> out;
+  for (const char* d : {"logs/seed", "logs/cases"})
+    for (const auto& e : fs::directory_iterator(fs::path(CORPUS_DIR) / d))
+      if (e.is_regular_file() && e.path().extension() == ".log") out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Records of a file, as ingest hands them over.
+struct Records : IngestSink {
+  std::vector<Record> records;
+  void on_record(Record&& r) override { records.push_back(std::move(r)); }
+  void on_section(SectionKind, TextSection&&) override {}
+  void on_unrecognized(uint32_t, uint32_t, std::string_view) override {}
+};
+
+std::string report(const std::vector<std::string>& paths, bool pipeline) {
+  AnalysisOptions o;
+  o.pipeline = pipeline;
+  Analysis a = analyze(paths, test_rules(), o);
+  return analysis_json(a, ReportOptions{}).dump(1);
+}
+
+}  // namespace
+
+TEST_CASE("tokenizer head cache: a repeated record gives the event computed the first time") {
+  const Tokenizer& tok = *test_rules().tokenizer;
+  size_t compared = 0;
+  for (const auto& path : corpus_logs()) {
+    Records rs;
+    ingest_input(path, 0, rs, IngestOptions{});
+    for (const Record& r : rs.records) {
+      Event first, again;
+      bool a = tok.tokenize(r, first);
+      auto [hits_before, misses_before] = Tokenizer::head_cache_stats();
+      bool b = tok.tokenize(r, again);
+      auto [hits_after, misses_after] = Tokenizer::head_cache_stats();
+      REQUIRE(a == b);
+      if (!a) continue;
+      CHECK(hits_after == hits_before + 1);  // the second time came from the cache
+      CHECK(misses_after == misses_before);
+      INFO(path, ":", r.where.line, " ", r.body);
+      CHECK(first.kind == again.kind);
+      CHECK(first.pattern == again.pattern);
+      CHECK(first.conn_id == again.conn_id);
+      CHECK(first.text == again.text);
+      CHECK(first.fields == again.fields);
+      ++compared;
+    }
+  }
+  CHECK(compared > 100);
+}
+
+TEST_CASE("pipeline: the ingest thread changes nothing in the report") {
+  auto logs = corpus_logs();
+  REQUIRE(logs.size() > 10);
+  SUBCASE("each corpus log alone, and the example ticket (configs, show output, logs)") {
+    for (const auto& p : logs) {
+      INFO(p);
+      CHECK(report({p}, true) == report({p}, false));
+    }
+    std::string ticket = fs::path(CORPUS_DIR).parent_path() / "examples" / "ticket-4711";
+    CHECK(report({ticket}, true) == report({ticket}, false));
+  }
+  SUBCASE("many batches: one large file and several inputs") {
+    fs::path dir = fs::temp_directory_path() / fmt::format("ipsecdoc_pipe_{}", ::getpid());
+    fs::create_directories(dir);
+    {
+      std::ofstream big(dir / "big.log", std::ios::binary);
+      for (int round = 0; round < 25; ++round)
+        for (const auto& p : logs) {
+          std::ifstream in(p, std::ios::binary);
+          big << in.rdbuf() << "\n";
+        }
+    }
+    std::vector<std::string> paths{(dir / "big.log").string()};
+    paths.insert(paths.end(), logs.begin(), logs.begin() + 3);
+    Analysis probe = analyze(paths, test_rules(), AnalysisOptions{});
+    CHECK(probe.records_total > 4 * 512);  // several batch hand-overs (512 items each)
+    CHECK(report(paths, true) == report(paths, false));
+    fs::remove_all(dir);
+  }
+}
