@@ -3,6 +3,7 @@
 // compared (tests/model_roundtrip).
 #pragma once
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,7 +34,7 @@ class InlineText {
   InlineText(std::string_view s) { assign(s); }  // NOLINT(google-explicit-constructor)
   void assign(std::string_view s) {
     len_ = static_cast<uint8_t>(s.size() < kMax ? s.size() : kMax);
-    for (size_t i = 0; i < len_; ++i) buf_[i] = s[i];
+    if (len_) std::memcpy(buf_, s.data(), len_);
   }
   InlineText& operator=(std::string_view s) { assign(s); return *this; }
   std::string_view view() const { return {buf_, len_}; }

@@ -10,14 +10,20 @@ inline bool digit(char c) { return c >= '0' && c <= '9'; }
 inline bool alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 
 int month_index(std::string_view s) {
-  // Runs several times per syslog line (stamps, origin-id test): plain byte compares.
-  static constexpr char kMonths[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  // Runs several times per syslog line (stamps, origin-id test): dispatch on the first letter.
   if (s.size() < 3) return -1;
-  for (int i = 0; i < 12; ++i) {
-    const char* m = kMonths + 3 * i;
-    if (s[0] == m[0] && s[1] == m[1] && s[2] == m[2]) return i;
+  auto is = [&](const char* m, int i) { return s[1] == m[1] && s[2] == m[2] ? i : -1; };
+  switch (s[0]) {
+    case 'J': return s[1] == 'a' ? is("Jan", 0) : s[2] == 'n' ? is("Jun", 5) : is("Jul", 6);
+    case 'F': return is("Feb", 1);
+    case 'M': return s[2] == 'r' ? is("Mar", 2) : is("May", 4);
+    case 'A': return s[1] == 'p' ? is("Apr", 3) : is("Aug", 7);
+    case 'S': return is("Sep", 8);
+    case 'O': return is("Oct", 9);
+    case 'N': return is("Nov", 10);
+    case 'D': return is("Dec", 11);
+    default: return -1;
   }
-  return -1;
 }
 
 constexpr std::array<int, 12> kDaysBefore{0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};

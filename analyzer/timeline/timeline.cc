@@ -119,12 +119,17 @@ TimelineBuilder::TimelineBuilder(const Tokenizer& tok, Sink on_close, Standalone
 TimelineBuilder::~TimelineBuilder() = default;
 
 TimelineBuilder::DeviceState& TimelineBuilder::state_for(const Event& e) {
+  // Consecutive events mostly come from the same device: skip building the key.
+  if (last_state_ && last_device_ == e.device && (!e.device.empty() || last_input_ == e.where.input)) return *last_state_;
+  last_device_ = e.device;
+  last_input_ = e.where.input;
   std::string key = e.device.empty() ? "#" + std::to_string(e.where.input) : e.device;
   auto& slot = devices_[key];
   if (!slot) {
     slot = std::make_unique<DeviceState>();
     slot->key = key;
   }
+  last_state_ = slot.get();  // devices are never removed: the pointer stays valid
   return *slot;
 }
 
@@ -271,6 +276,7 @@ void TimelineBuilder::attach(DeviceState& d, Negotiation& n, Event&& e) {
     if (n.first.kind == Stamp::Kind::None) n.first = e.stamp;
     n.last = e.stamp;
   }
+  if (n.steps.empty()) n.steps.reserve(16);
   if (n.steps.size() < max_steps_) {
     n.steps.push_back(Step{std::move(e), {}});  // explanations are rendered by the report, when shown
   } else {

@@ -87,6 +87,9 @@ class TimelineBuilder {
   uint64_t clock_ = 0;       // events seen, all devices
   size_t open_total_ = 0;
   std::map<std::string, std::unique_ptr<DeviceState>> devices_;
+  DeviceState* last_state_ = nullptr;  // state_for's answer for the previous event
+  std::string last_device_;
+  uint32_t last_input_ = 0;
 };
 
 }  // namespace ipsecdoc
