@@ -274,8 +274,8 @@ class Pipeline : public IngestSink {
   }
 
  private:
-  static constexpr size_t kBatch = 512;      // items per hand-over
-  static constexpr size_t kMaxBatches = 16;  // queued hand-overs (bounds memory)
+  static constexpr size_t kBatch = 256;      // items per hand-over
+  static constexpr size_t kMaxBatches = 4;   // queued hand-overs (bounds memory)
   template <class T>
   void push(T&& item) {
     batch_.emplace_back(std::forward<T>(item));

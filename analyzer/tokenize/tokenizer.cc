@@ -186,7 +186,7 @@ namespace {
 // A direct-mapped cache of recent heads skips the RE2 set and capture passes for a repeat.
 // Bounded (kSlots entries, each a copy of one head and its fields) and per thread.
 struct HeadCache {
-  static constexpr size_t kSlots = 4096;
+  static constexpr size_t kSlots = 2048;
   struct Slot {
     uint64_t hash = 0;
     bool used = false;

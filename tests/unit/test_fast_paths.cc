@@ -100,7 +100,7 @@ TEST_CASE("pipeline: the ingest thread changes nothing in the report") {
     std::vector<std::string> paths{(dir / "big.log").string()};
     paths.insert(paths.end(), logs.begin(), logs.begin() + 3);
     Analysis probe = analyze(paths, test_rules(), AnalysisOptions{});
-    CHECK(probe.records_total > 4 * 512);  // several batch hand-overs (512 items each)
+    CHECK(probe.records_total > 8 * 256);  // many batch hand-overs (256 items each), queue full at times
     CHECK(report(paths, true) == report(paths, false));
     fs::remove_all(dir);
   }
