@@ -13,6 +13,7 @@
 #include "core/ip.h"
 #include "core/transform.h"
 #include "model/render.h"
+#include "rules/proposals.h"
 #include "tokenize/tokenizer.h"
 
 namespace ipsecdoc {
@@ -320,15 +321,33 @@ Reconstruction reconstruct_from_log(const Finding& f, const Negotiation* n) {
   A.push_back("inside networks assumed = the proxies; the peer's crypto ACL assumed = exactly the proposed proxies");
   r.local_acl = lp->acl_operand();
   r.remote_acl = rp->acl_operand();
-  // Offered transforms, in the capture's order.
+  // Offered transforms, in the capture's order: one per `Checking IPSec proposal` block when
+  // its attribute lines name the transform, else the transforms the records print.
   std::vector<Transform> offered;
-  for (const auto& t : n->transforms)
-    if (auto x = parse_transform(t)) offered.push_back(*x);
+  std::vector<LoggedProposal> props = logged_proposals(*n);
+  bool from_blocks = !props.empty() && std::all_of(props.begin(), props.end(), [](auto& p) { return p.transform.has_value(); });
+  if (from_blocks)
+    for (const auto& p : props) offered.push_back(*p.transform);
+  else
+    for (const auto& t : n->transforms)
+      if (auto x = parse_transform(t)) offered.push_back(*x);
   if (offered.empty()) {
     offered.push_back(*parse_transform("esp-aes esp-sha-hmac"));
     A.push_back("the offered transform is not in the capture: assumed esp-aes esp-sha-hmac");
   }
-  r.transform = offered.front().str();
+  // The transform this router accepts (for findings past the transform check): the first
+  // proposal the capture does not show refused for its transform.
+  size_t accepted = 0;
+  if (from_blocks) {
+    while (accepted < props.size() && props[accepted].transform_rejected) ++accepted;
+    if (accepted == props.size()) accepted = 0;
+    if (accepted > 0)
+      A.push_back(fmt::format("{} refused for {} transform (the capture says so); this router's set assumed to equal "
+                              "proposal {} ({})",
+                              accepted == 1 ? "proposal 1 was" : fmt::format("proposals 1-{} were", accepted),
+                              accepted == 1 ? "its" : "their", accepted + 1, offered[accepted].str()));
+  }
+  r.transform = offered[accepted].str();
   int pfs = to_int(n->pfs_group);
   const Event* pn = n->first_of(EventKind::PfsGroup);
   if (!pfs && pn) pfs = to_int(pn->get("group"));
@@ -365,7 +384,7 @@ Reconstruction reconstruct_from_log(const Finding& f, const Negotiation* n) {
   if (auto in = inside_address(*lp)) me.itfs.push_back({"GigabitEthernet0/1", in->first, in->second, false, "inside"});
   if (rule == "invalid-local-address")
     me.itfs.push_back({"GigabitEthernet0/2", *local, 0xFFFFFF00u, false, "owns the address the peer sends IKE to"});
-  std::string my_set = offered.front().str();
+  std::string my_set = offered[accepted].str();
   if (rule == "transform-mismatch") {
     my_set.clear();
     for (const char* c : {"esp-aes 256 esp-sha256-hmac", "esp-aes 256 esp-sha-hmac", "esp-3des esp-sha-hmac"}) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/ip.h"
+#include "rules/proposals.h"
 
 namespace ipsecdoc {
 namespace {
@@ -41,8 +42,56 @@ std::string attr(const Negotiation& n, std::string_view name) {
   return "";
 }
 
-// Condition forms:  "role=initiator"  "kind.field=value"  "kind.field!=@peer"  "has:kind"
+bool compare(const std::string& value, std::string rhs, bool negated, const Negotiation& n) {
+  if (!rhs.empty() && rhs[0] == '@') rhs = attr(n, rhs.substr(1));
+  bool same = value == rhs;
+  return !negated ? same : (!same && !value.empty() && !rhs.empty());
+}
+
+// "count:A>B" (also >=, <, <=, =): the number of A events compared with the number of B events
+// (a negotiation with several proposals logs one rejection per proposal).
+std::optional<bool> count_condition(const Negotiation& n, const std::string& c) {
+  static const char* ops[] = {">=", "<=", ">", "<", "="};
+  for (const char* op : ops) {
+    size_t at = c.find(op);
+    if (at == std::string::npos) continue;
+    auto a = event_kind_from_name(c.substr(0, at)), b = event_kind_from_name(c.substr(at + std::string(op).size()));
+    if (!a || !b) return std::nullopt;
+    size_t na = 0, nb = 0;
+    for (const auto& s : n.steps) {
+      na += s.event.kind == *a;
+      nb += s.event.kind == *b;
+    }
+    std::string o(op);
+    return o == ">=" ? na >= nb : o == "<=" ? na <= nb : o == ">" ? na > nb : o == "<" ? na < nb : na == nb;
+  }
+  return std::nullopt;
+}
+
+// Condition forms:  "role=initiator"  "kind.field=value" (the first event of that kind)
+// "kind.field!=@peer"  "any:kind.field=value" (some event of that kind)  "no:kind.field=value"
+// (no event of that kind)  "count:kind>kind"
 bool condition_holds(const Negotiation& n, const std::string& c) {
+  if (c.rfind("count:", 0) == 0) return count_condition(n, c.substr(6)).value_or(false);
+  bool any = c.rfind("any:", 0) == 0, no = c.rfind("no:", 0) == 0;
+  if (any || no) {
+    std::string rest = c.substr(any ? 4 : 3);
+    size_t ne = rest.find("!=");
+    size_t eq = ne == std::string::npos ? rest.find('=') : ne;
+    size_t dot = rest.find('.');
+    if (eq == std::string::npos || dot == std::string::npos || dot > eq) return false;
+    auto kind = event_kind_from_name(rest.substr(0, dot));
+    if (!kind) return false;
+    std::string field = rest.substr(dot + 1, eq - dot - 1);
+    std::string rhs = rest.substr(eq + (ne == std::string::npos ? 1 : 2));
+    bool found = false;
+    for (const auto& s : n.steps)
+      if (s.event.kind == *kind && compare(std::string(s.event.get(field)), rhs, ne != std::string::npos, n)) {
+        found = true;
+        break;
+      }
+    return any ? found : !found;
+  }
   size_t ne = c.find("!=");
   size_t eq = ne == std::string::npos ? c.find('=') : ne;
   if (eq == std::string::npos) return false;
@@ -59,9 +108,34 @@ bool condition_holds(const Negotiation& n, const std::string& c) {
   } else {
     value = attr(n, lhs);
   }
-  if (!rhs.empty() && rhs[0] == '@') rhs = attr(n, rhs.substr(1));
-  bool same = value == rhs;
-  return ne == std::string::npos ? same : (!same && !value.empty() && !rhs.empty());
+  return compare(value, rhs, ne != std::string::npos, n);
+}
+
+// Why a condition can never be evaluated ("" when it is well-formed): unknown event kinds or
+// attributes would otherwise silently be false.
+std::string condition_problem(const std::string& c) {
+  std::string rest = c;
+  if (rest.rfind("count:", 0) == 0) {
+    Negotiation empty;
+    return count_condition(empty, rest.substr(6)) ? "" : "count: needs two event kinds and one of > >= < <= =";
+  }
+  bool all_events = false;
+  for (const char* p : {"any:", "no:"})
+    if (rest.rfind(p, 0) == 0) {
+      rest = rest.substr(std::string(p).size());
+      all_events = true;
+    }
+  size_t eq = rest.find('=');
+  if (eq == std::string::npos) return "needs = or !=";
+  std::string lhs = rest.substr(0, eq);
+  if (!lhs.empty() && lhs.back() == '!') lhs.pop_back();
+  size_t dot = lhs.find('.');
+  if (dot == std::string::npos) {
+    if (all_events) return "any:/no: need kind.field";
+    static const std::vector<std::string> attrs{"role", "outcome", "peer", "local", "phase", "proxy-kind"};
+    return std::find(attrs.begin(), attrs.end(), lhs) != attrs.end() ? "" : "unknown attribute \"" + lhs + "\"";
+  }
+  return event_kind_from_name(lhs.substr(0, dot)) ? "" : "unknown event kind \"" + lhs.substr(0, dot) + "\"";
 }
 
 bool signature_matches(const LogSignature& s, const Negotiation& n) {
@@ -142,6 +216,9 @@ void RuleBook::add_file(const std::string& file, const nlohmann::json& j, std::v
     kinds("none", sig.none);
     sig.outcome = strings(s, "outcome");
     sig.when = strings(s, "when");
+    for (const auto& c : sig.when)
+      if (auto why = condition_problem(c); !why.empty())
+        problems.push_back({file, r.id, fmt::format("condition \"{}\": {}", c, why)});
     sig.note = s.value("note", "");
     if (s.contains("severity")) {
       Severity sv;
@@ -201,9 +278,18 @@ std::optional<Finding> RuleBook::diagnose(Negotiation& n, const std::vector<std:
       ctx["remote_proxy"] = n.remote_proxy.empty() ? "" : proxy_text(n.remote_proxy);
       ctx["local_acl"] = acl_operand(n.local_proxy);
       ctx["remote_acl"] = acl_operand(n.remote_proxy);
-      ctx["transform"] = n.transforms.empty() ? "" : n.transforms.front();
+      // The offer: one transform per logged proposal when the attribute lines name them all
+      // (exact key length, and proposals refused on PFS print no transform line), else the
+      // transforms the records print.
+      std::vector<std::string> offered = n.transforms;
+      auto props = logged_proposals(n);
+      if (!props.empty() && std::all_of(props.begin(), props.end(), [](auto& p) { return p.transform.has_value(); })) {
+        offered.clear();
+        for (const auto& p : props) offered.push_back(p.transform->str());
+      }
+      ctx["transform"] = offered.empty() ? "" : offered.front();
       std::string all_t;
-      for (const auto& t : n.transforms) all_t += (all_t.empty() ? "" : ", ") + t;
+      for (const auto& t : offered) all_t += (all_t.empty() ? "" : ", ") + t;
       ctx["transforms"] = all_t;
       ctx["pfs_group"] = n.pfs_group;
       // Evidence: every decisive/failure event, plus the proposal it was about.
@@ -220,6 +306,8 @@ std::optional<Finding> RuleBook::diagnose(Negotiation& n, const std::vector<std:
         for (const char* k : {"address", "error", "state", "group", "attr", "mode"})
           if (!e.get(k).empty() && !ctx.count(k)) ctx[k] = std::string(e.get(k));
       }
+      // The PFS group the peer asked for, also when its `group is N` line is not evidence.
+      if (!ctx.count("group") && !n.pfs_group.empty()) ctx["group"] = n.pfs_group;
       if (ctx["peer_tag"].empty()) {
         std::string tag = n.peer;
         std::replace(tag.begin(), tag.end(), '.', '-');
@@ -244,7 +332,7 @@ std::optional<Finding> RuleBook::diagnose(Negotiation& n, const std::vector<std:
       if (!n.remote_proxy.empty()) f.extra["remote_proxy_ios"] = n.remote_proxy;
       if (!n.local_proxy.empty()) f.extra["local_proxy"] = ctx["local_proxy"];
       if (!n.remote_proxy.empty()) f.extra["remote_proxy"] = ctx["remote_proxy"];
-      if (!n.transforms.empty()) f.extra["offered_transforms"] = n.transforms;
+      if (!offered.empty()) f.extra["offered_transforms"] = offered;
       return f;
     }
   }

@@ -8,7 +8,7 @@
 //       check order);
 //   (1) log only: the model's trace is rendered as the debug output of the device where IOS
 //       logs the reason (one dialect per seed, rotating), written alone into a temp dir, and
-//       `analyze` must report the fault's rule id;
+//       `analyze` must report the fault's rule id, not refuted by its replay from the log;
 //   (2) lint on the two configs must report every injected fault (exceptions below, with why);
 //   (3) configs + log: the finding for the fault must be replay-confirmed and its own fix,
 //       replayed, must establish (pairs: must clear this fault, leaving the other one).
@@ -66,8 +66,8 @@ struct KnownFailure {
   const char* match;   // substring of the failure message that identifies the bug
   const char* why;
 };
-// Reproductions: IPSECDOC_E2E_FIRST=<seed> IPSECDOC_E2E_SEEDS=1 tests/unit_tests -tc='e2e*' prints the
-// files (remove the entry first, or the failure is only counted).
+// IPSECDOC_E2E_DUMP=DIR writes every scenario's files. Reproductions: IPSECDOC_E2E_STRICT=1 IPSECDOC_E2E_FIRST=<seed> IPSECDOC_E2E_SEEDS=1 tests/unit_tests
+// -tc='e2e*' prints the files (without STRICT=1 a listed failure is only counted).
 const std::vector<KnownFailure> kKnownFailures{
     // app/confirm.cc: a log without a hostname (no prompt, no syslog origin) leaves the finding's
     // device empty and most rules set no "local" address, so confirm cannot find the logging router
@@ -94,17 +94,6 @@ const std::vector<KnownFailure> kKnownFailures{
     // [invalid-local-address,phase1-psk-mismatch].
     {"lint", "phase1-psk-mismatch", "invalid-local-address", "does not report phase1-psk-mismatch",
      "lint compares no keys when the initiator peers with a non-map address"},
-    // rules/diagnoses/transform-mismatch.json + pfs-mismatch.json: two proposals, the first fails
-    // its transform (transform-not-supported), the second matches a set but fails PFS (plain
-    // "policy invalidated" / atts not acceptable): diagnosed transform-mismatch, the model (and IOS)
-    // say pfs. e.g. seed 5 [pfs-mismatch] IOS-XE.
-    {"log", "pfs-mismatch", "", "reports no pfs-mismatch (found: transform-mismatch)",
-     "multi-proposal: a transform-rejected proposal before the PFS-rejected one hides the PFS cause"},
-    // rules/diagnoses/pfs-mismatch.json: needs a "group is N" line (absent when the initiator offers
-    // no PFS) and excludes policy-invalidated, which 15.x / IOS-XE print for a PFS rejection (without
-    // an error code): a PFS failure is only "negotiation-failed" there. e.g. seed 35 [pfs-mismatch] IOS-XE.
-    {"log", "pfs-mismatch", "", "reports no pfs-mismatch (found: negotiation-failed)",
-     "pfs-mismatch log rule misses 15.x/XE and initiator-without-PFS logs"},
     // app/confirm.cc: phase1-no-response names the address nobody answers on, which is owned by
     // neither config by definition, so confirm never pairs the devices ("not-replayable"); it could
     // replay from the logging router's config alone (the model then says phase1-no-response).
@@ -115,6 +104,8 @@ const std::vector<KnownFailure> kKnownFailures{
 
 const KnownFailure* known(const std::string& stage, const std::string& fault, const std::vector<std::string>& faults,
                           const std::string& what) {
+  // IPSECDOC_E2E_STRICT=1: known failures fail too (to print their reproductions).
+  if (const char* e = std::getenv("IPSECDOC_E2E_STRICT"); e && *e == '1') return nullptr;
   for (const auto& k : kKnownFailures)
     if (stage == k.stage && (std::string(k.fault) == "*" || fault == k.fault) && what.find(k.match) != std::string::npos &&
         (!*k.with || std::find(faults.begin(), faults.end(), k.with) != faults.end()))
@@ -220,6 +211,7 @@ class Case {
     }
     device_ = reason_device(r);
     log_ = join(render(r, device_, d_), "\n") + "\n";
+    dump();
     check_log_only(r);
     check_lint();
     check_with_configs(r);
@@ -239,6 +231,12 @@ class Case {
     if (!ok)
       fail("log", s_.expected, fmt::format("analyze on {}'s log ({}) reports no {} (found: {})", device_, dialect_name(d_),
                                            s_.expected, join(got)));
+    // The log alone is replayed in a scenario reconstructed from it (app/reconstruct): the
+    // model's own log must never be refuted by it.
+    for (const auto& f : a.findings)
+      if (f.rule == s_.expected && f.extra.contains("replay") && f.extra["replay"].value("status", "") == "refuted")
+        fail("log-replay", s_.expected, fmt::format("the log finding {} alone ({}) is replay-refuted: {}", f.rule,
+                                                    dialect_name(d_), f.extra["replay"].value("why", "")));
     // The initiator's side of a Quick Mode rejection only shows PROPOSAL_NOT_CHOSEN: there the
     // finding is peer-rejected-proposal with the fault among its candidates (the reason is only
     // logged by the responder). Checked for phase-2 faults in addition to the responder's log.
@@ -411,6 +409,18 @@ class Case {
     for (const auto& f : a.findings)
       if (f.severity == Severity::Error || std::find(ids.begin(), ids.end(), f.rule) != ids.end())
         fail("clean", f.rule, fmt::format("the clean pair gets {} ({})", f.rule, f.extra.value("source", "?")));
+  }
+
+  // IPSECDOC_E2E_DUMP=DIR: every scenario's configs and log into DIR/seed-<n>-<faults>/ (to run
+  // `ipsec-doctor analyze` on a scenario whose checks pass).
+  void dump() const {
+    const char* e = std::getenv("IPSECDOC_E2E_DUMP");
+    if (!e || !*e) return;
+    fs::path d = fs::path(e) / fmt::format("seed-{}-{}", s_.seed, join(s_.faults, "+"));
+    fs::create_directories(d);
+    std::ofstream(d / (s_.initiator + ".cfg")) << s_.initiator_text;
+    std::ofstream(d / (s_.responder + ".cfg")) << s_.responder_text;
+    std::ofstream(d / (device_ + ".log")) << log_;
   }
 
   void fail(const std::string& stage, const std::string& fault, const std::string& what) {

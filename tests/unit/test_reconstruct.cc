@@ -48,6 +48,13 @@ const Case kCases[] = {
     {"logs/cases/xe-proxy-error32.log", "proxy-id-mismatch", "IOS-XE"},
     {"logs/cases/peer-not-found.log", "peer-not-found", "15.x"},
     {"logs/cases/pfs-refused.log", "pfs-mismatch", "12.x"},
+    // 12.x prints the refused transform as numbers, without the key length of the attributes
+    {"logs/cases/ios12-transform-aes256.log", "transform-mismatch", "12.x"},
+    // two proposals: the first refused for its transform, the second (the matching one) on PFS
+    {"logs/cases/xe-pfs-after-transform.log", "pfs-mismatch", "IOS-XE"},
+    {"logs/cases/ios12-pfs-after-transform.log", "pfs-mismatch", "12.x"},
+    // the peer offers no PFS (no `group is N`): 12.x refuses with `atts not acceptable` alone
+    {"logs/cases/ios12-pfs-not-offered.log", "pfs-mismatch", "12.x"},
 };
 
 // In a directory of this process: other builds run the same tests on this machine at once.
@@ -149,6 +156,25 @@ TEST_CASE("reconstruct: the scenario keeps what the capture shows and names what
   CHECK(split[0] == "crypto map VPN 20 ipsec-isakmp");
   CHECK(split[1] == " set transform-set TS-LOCAL X");
   CHECK(split[2] == "no crypto map VPN 20");
+}
+
+TEST_CASE("reconstruct: with several proposals, this router's set is the one not refused for its transform") {
+  auto a = run({corpus("logs/cases/xe-pfs-after-transform.log")});
+  const Finding* f = finding(a, "pfs-mismatch");
+  REQUIRE(f != nullptr);
+  Reconstruction rc = reconstruct_from_log(*f, negotiation_of(a, *f));
+  REQUIRE(rc.ok);
+  DeviceConfig me = parse_config(rc.logger.config), peer = parse_config(rc.peer.config);
+  // the peer offers both proposals, in the captured order, read from the attribute lines
+  std::vector<std::string> offered;
+  for (const auto& e : peer.crypto_maps.begin()->second.entries)
+    for (const auto& n : e.transform_sets) offered.push_back(peer.transform_set(n)->transform.str());
+  CHECK(offered == std::vector<std::string>{"esp-aes 256 esp-sha256-hmac", "esp-aes esp-sha-hmac"});
+  // this router accepts proposal 2's transform (proposal 1 was refused with error 256) and asks for another group
+  REQUIRE(me.transform_sets.size() == 1);
+  CHECK(me.transform_sets.begin()->second.transform.str() == "esp-aes esp-sha-hmac");
+  CHECK(rc.transform == "esp-aes esp-sha-hmac");
+  CHECK(me.crypto_maps.begin()->second.entries[0].pfs_group != 14);
 }
 
 TEST_CASE("reconstruct: without addresses or proxies in the capture, every filled-in value is an assumption") {

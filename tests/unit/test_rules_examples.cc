@@ -59,3 +59,65 @@ TEST_CASE("a broken rule file is reported, not silently accepted") {
   CHECK(unknown_event);
   CHECK(bad_severity);
 }
+
+namespace {
+Negotiation quick_mode(std::initializer_list<std::pair<EventKind, const char*>> events) {
+  Negotiation n;
+  n.phase = 2;
+  n.outcome = "failed";
+  for (auto& [k, error] : events) {
+    Event e;
+    e.kind = k;
+    if (*error) e.set("error", error);
+    n.mark(k);
+    n.steps.push_back(Step{e, ""});
+  }
+  return n;
+}
+
+std::optional<std::string> diagnosed(const RuleBook& book, Negotiation n) {
+  auto f = book.diagnose(n, {});
+  if (!f || f->rule == "negotiation-failed") return std::nullopt;
+  return f->rule;
+}
+}  // namespace
+
+// A negotiation with several proposals logs one verdict per proposal: "the first event of a
+// kind" is not enough (a transform-refused proposal 1 hides a PFS-refused proposal 2).
+TEST_CASE("rule conditions over every event of a kind: any:, no:, count:") {
+  auto rule = [](const char* id, int prio, nlohmann::json when) {
+    return nlohmann::json{{"id", id},       {"title", "t"},
+                          {"explanation", "e"}, {"priority", prio},
+                          {"log", {{{"phase", 2}, {"all", {"policy-invalidated"}}, {"when", when}}}}};
+  };
+  RuleBook book;
+  std::vector<RuleProblem> problems;
+  book.add_file("a.json", rule("some-without-code", 20, {"any:policy-invalidated.error="}), problems);
+  book.add_file("b.json", rule("none-without-code", 10, {"no:policy-invalidated.error="}), problems);
+  CHECK(problems.size() == 2);  // only "no example that must fire", not fatal
+  for (auto& p : problems) CHECK_FALSE(p.fatal);
+  using K = EventKind;
+  // the first policy-invalidated carries 256, the second none: "any:" sees the second
+  CHECK(diagnosed(book, quick_mode({{K::PolicyInvalidated, "256"}, {K::PolicyInvalidated, ""}})) == "some-without-code");
+  CHECK(diagnosed(book, quick_mode({{K::PolicyInvalidated, "256"}, {K::PolicyInvalidated, "256"}})) == "none-without-code");
+
+  RuleBook counts;
+  problems.clear();
+  counts.add_file("c.json",
+                  nlohmann::json{{"id", "more-refusals"}, {"title", "t"}, {"explanation", "e"},
+                                 {"log", {{{"phase", 2}, {"all", {"atts-not-acceptable"}},
+                                           {"when", {"count:atts-not-acceptable>transform-not-supported"}}}}}},
+                  problems);
+  CHECK(diagnosed(counts, quick_mode({{K::TransformNotSupported, ""}, {K::AttsNotAcceptable, ""}})) == std::nullopt);
+  CHECK(diagnosed(counts, quick_mode({{K::TransformNotSupported, ""}, {K::AttsNotAcceptable, ""},
+                                      {K::AttsNotAcceptable, ""}})) == "more-refusals");
+
+  // a condition that can never be evaluated is a load problem, not a silently false rule
+  problems.clear();
+  RuleBook bad;
+  bad.add_file("d.json", rule("typo", 0, {"count:atts-not-acceptable>no-such-kind", "any:policy-invalidated", "rol=x"}),
+               problems);
+  size_t condition_problems = 0;
+  for (auto& p : problems) condition_problems += p.message.find("condition") != std::string::npos && p.fatal;
+  CHECK(condition_problems == 3);
+}

@@ -1,0 +1,82 @@
+#include "rules/proposals.h"
+
+namespace ipsecdoc {
+namespace {
+
+int to_int(std::string_view s) {
+  int v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return 0;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+// ESP_AES -> esp-aes, HMAC-SHA -> esp-sha-hmac (the debug names of reference §3.4).
+std::string esp_keyword_of_name(std::string_view name) {
+  for (int id = 0; id < 64; ++id)
+    if (esp_id_name(id) == name) return esp_id_keyword(id);
+  return "";
+}
+std::string auth_keyword_of_name(std::string_view name) {
+  for (int attr = 0; attr < 16; ++attr)
+    if (auth_attr_name(attr) == name) return auth_attr_keyword(attr);
+  return "";
+}
+
+}  // namespace
+
+std::vector<LoggedProposal> logged_proposals(const Negotiation& n) {
+  std::vector<LoggedProposal> out;
+  Transform t;
+  bool parsed = true;
+  auto close = [&]() {
+    if (out.empty()) return;
+    if (!out.back().transform && parsed && !t.esp_enc.empty()) out.back().transform = t;
+  };
+  for (const auto& s : n.steps) {
+    const Event& e = s.event;
+    switch (e.kind) {
+      case EventKind::P2ProposalCheck:
+        close();
+        out.emplace_back();
+        t = Transform{};
+        parsed = true;
+        break;
+      case EventKind::P2Attribute:
+        if (out.empty()) break;
+        if (auto id = e.get("esp_id"); !id.empty()) {
+          t.esp_enc = esp_keyword_of_name(id);
+          parsed = parsed && !t.esp_enc.empty();
+        }
+        if (auto a = e.get("auth"); !a.empty()) {
+          t.esp_auth = auth_keyword_of_name(a);
+          parsed = parsed && !t.esp_auth.empty();
+        }
+        if (auto k = e.get("key_length"); !k.empty()) t.key_bits = to_int(k) == 128 ? 0 : to_int(k);
+        if (auto m = e.get("encaps"); !m.empty()) t.transport = m == "2" || m == "4";
+        break;
+      case EventKind::TransformNotSupported:
+        if (out.empty()) break;
+        out.back().transform_rejected = out.back().rejected = true;
+        // The attribute lines come first and carry the key length, which 12.x's numeric form
+        // `(port 3, trans 12, hmac_alg 5)` does not: the printed transform only fills a gap.
+        if (!(parsed && !t.esp_enc.empty()))
+          if (auto x = parse_transform(e.get("transform"))) out.back().transform = *x;
+        break;
+      case EventKind::PolicyInvalidated:
+      case EventKind::AttsNotAcceptable:
+        if (out.empty()) break;
+        out.back().rejected = true;
+        if (e.get("error") == "256") out.back().transform_rejected = true;
+        break;
+      default:
+        break;
+    }
+  }
+  close();
+  return out;
+}
+
+
+}  // namespace ipsecdoc
