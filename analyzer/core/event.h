@@ -65,6 +65,97 @@ struct Provenance {
   uint32_t last_line = 0;  // last physical line of a folded record
 };
 
+// Named fields of an event: a handful of short strings, written once by the tokenizer (or
+// the model) and read many times. Kept in one buffer ([key length][key][value length][value]
+// ...) so an event costs one allocation and a copy is one memcpy, whatever its field count.
+// Iterating yields {first, second} string_views (like the pairs of a map).
+class Fields {
+ public:
+  struct Entry {
+    std::string_view first, second;
+  };
+  class iterator {
+   public:
+    iterator(const char* p, const char* end) : p_(p), end_(end) { load(); }
+    const Entry& operator*() const { return cur_; }
+    const Entry* operator->() const { return &cur_; }
+    iterator& operator++() {
+      p_ = next_;
+      load();
+      return *this;
+    }
+    bool operator==(const iterator& o) const { return p_ == o.p_; }
+    bool operator!=(const iterator& o) const { return p_ != o.p_; }
+
+   private:
+    void load() {
+      if (p_ >= end_) return;
+      size_t kl = static_cast<unsigned char>(p_[0]);
+      uint32_t vl;
+      std::memcpy(&vl, p_ + 1 + kl, 4);
+      cur_ = {{p_ + 1, kl}, {p_ + 5 + kl, vl}};
+      next_ = p_ + 5 + kl + vl;
+    }
+    const char* p_;
+    const char* end_;
+    const char* next_ = nullptr;
+    Entry cur_;
+  };
+  iterator begin() const { return {buf_.data(), buf_.data() + buf_.size()}; }
+  iterator end() const { return {buf_.data() + buf_.size(), buf_.data() + buf_.size()}; }
+  bool empty() const { return buf_.empty(); }
+  size_t size() const {
+    size_t n = 0;
+    for (auto it = begin(); it != end(); ++it) ++n;
+    return n;
+  }
+  void reserve(size_t fields) { buf_.reserve(fields * 24); }
+  void clear() { buf_.clear(); }
+  bool operator==(const Fields& o) const { return buf_ == o.buf_; }
+
+  // Empty view when absent.
+  std::string_view get(std::string_view key) const {
+    for (const auto& [k, v] : *this)
+      if (k == key) return v;
+    return {};
+  }
+  bool has(std::string_view key) const {
+    for (const auto& [k, v] : *this)
+      if (k == key) return true;
+    return false;
+  }
+  // Replaces the value of `key` or appends it. `value` may point into this object.
+  void set(std::string_view key, std::string_view value) {
+    if (aliases(value)) return set(key, std::string(value));
+    for (auto it = begin(); it != end(); ++it) {
+      if (it->first != key) continue;
+      size_t at = static_cast<size_t>(it->second.data() - buf_.data());
+      size_t old = it->second.size();
+      uint32_t vl = static_cast<uint32_t>(value.size());
+      std::memcpy(&buf_[at - 4], &vl, 4);
+      buf_.replace(at, old, value.data(), value.size());
+      return;
+    }
+    emplace_back(key, value);
+  }
+  // Appends without looking for `key` (the caller knows it is new).
+  void emplace_back(std::string_view key, std::string_view value) {
+    if (aliases(value) || aliases(key)) return emplace_back(std::string(key), std::string(value));
+    if (key.size() > 255) key = key.substr(0, 255);
+    uint32_t vl = static_cast<uint32_t>(value.size());
+    buf_.push_back(static_cast<char>(static_cast<unsigned char>(key.size())));
+    buf_.append(key.data(), key.size());
+    buf_.append(reinterpret_cast<const char*>(&vl), 4);
+    buf_.append(value.data(), value.size());
+  }
+
+ private:
+  bool aliases(std::string_view v) const {
+    return !v.empty() && v.data() >= buf_.data() && v.data() < buf_.data() + buf_.size();
+  }
+  std::string buf_;
+};
+
 struct Event {
   EventKind kind = EventKind::IsakmpOther;
   Provenance where;
@@ -73,20 +164,11 @@ struct Event {
   std::string text;        // folded record body without prefix (what the user reads)
   int conn_id = -1;        // ISAKMP connection id from the header ("ISAKMP:(1001):"), -1 if none
   int pattern = -1;        // index of the pattern that recognised it (-1: produced by the model)
-  std::vector<std::pair<std::string, std::string>> fields;  // named captures + key=value fields
+  Fields fields;           // named captures + key=value fields
 
-  std::string_view get(std::string_view key) const {
-    for (auto& [k, v] : fields) if (k == key) return v;
-    return {};
-  }
-  bool has(std::string_view key) const {
-    for (auto& [k, v] : fields) if (k == key) return true;
-    return false;
-  }
-  void set(std::string key, std::string value) {
-    for (auto& [k, v] : fields) if (k == key) { v = std::move(value); return; }
-    fields.emplace_back(std::move(key), std::move(value));
-  }
+  std::string_view get(std::string_view key) const { return fields.get(key); }
+  bool has(std::string_view key) const { return fields.has(key); }
+  void set(std::string_view key, std::string_view value) { fields.set(key, value); }
 };
 
 }  // namespace ipsecdoc

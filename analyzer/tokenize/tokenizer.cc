@@ -40,15 +40,14 @@ const std::string* canonical_transform(const std::string& words) {
 }
 
 // Maps the key-engine vocabulary of all releases onto one set of field names.
-void normalise_kv(Event& e, std::string_view text, const std::vector<std::pair<std::string, std::string>>& kv) {
+void normalise_kv(Event& e, std::string_view text, const std::vector<std::pair<std::string_view, std::string_view>>& kv) {
   if (text.find(" INBOUND ") != std::string_view::npos) e.set("direction", "INBOUND");
   else if (text.find(" OUTBOUND ") != std::string_view::npos) e.set("direction", "OUTBOUND");
   bool initiator_view = e.kind == EventKind::SaRequest;
-  for (const auto& [key, v] : kv) {
-    std::string_view k = key;  // compares below check the length first (no strlen per literal)
+  for (const auto& [k, v] : kv) {
     if (k == "local" || k == "remote" || k == "local_proxy" || k == "remote_proxy" || k == "protocol" ||
         k == "lifedur" || k == "spi" || k == "conn_id" || k == "keysize" || k == "flags") {
-      e.set(key, v);
+      e.set(k, v);
     } else if (k == "transform") {
       e.set("transform", v);
     } else if (k == "src" || k == "dest" || k == "src_proxy" || k == "dest_proxy") {
@@ -128,8 +127,8 @@ void enrich(Event& e) {
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> parse_key_values(std::string_view t) {
-  std::vector<std::pair<std::string, std::string>> out;
+std::vector<std::pair<std::string_view, std::string_view>> parse_key_values(std::string_view t) {
+  std::vector<std::pair<std::string_view, std::string_view>> out;
   struct Key { size_t start, eq; };
   std::vector<Key> keys;
   for (size_t i = 0; i < t.size(); ++i) {
@@ -144,8 +143,7 @@ std::vector<std::pair<std::string, std::string>> parse_key_values(std::string_vi
   for (size_t k = 0; k < keys.size(); ++k) {
     size_t vstart = keys[k].eq + 1;
     size_t vend = k + 1 < keys.size() ? keys[k + 1].start : t.size();
-    out.emplace_back(std::string(t.substr(keys[k].start, keys[k].eq - keys[k].start)),
-                     std::string(trim_value(t.substr(vstart, vend - vstart))));
+    out.emplace_back(t.substr(keys[k].start, keys[k].eq - keys[k].start), trim_value(t.substr(vstart, vend - vstart)));
   }
   return out;
 }
@@ -192,7 +190,7 @@ struct HeadCache {
     bool used = false;
     std::string key;  // level + '\0' + head text
     int pattern = -1;
-    std::vector<std::pair<std::string, std::string>> fields;
+    Fields fields;
   };
   const void* owner = nullptr;  // the Tokenizer the entries came from
   std::vector<Slot> slots;
@@ -262,7 +260,7 @@ bool Tokenizer::tokenize(Record&& r, Event& out) const {
     if (p.re->Match(head.text, 0, head.text.size(), RE2::UNANCHORED, sub, n + 1)) {
       for (const auto& [name, gi] : p.groups) {
         const auto& sp = sub[static_cast<size_t>(gi)];
-        if (sp.data() != nullptr) out.set(name, std::string(sp.data(), sp.size()));
+        if (sp.data() != nullptr) out.set(name, std::string_view(sp.data(), sp.size()));
       }
     }
   }

@@ -46,8 +46,8 @@ class Tokenizer {
 };
 
 // "key= value" pairs of an IOS key-engine message ("local= 1.2.3.4, remote= ..."): keys in
-// order of appearance, values trimmed of the separating comma.
-std::vector<std::pair<std::string, std::string>> parse_key_values(std::string_view text);
+// order of appearance, values trimmed of the separating comma. Views into `text`.
+std::vector<std::pair<std::string_view, std::string_view>> parse_key_values(std::string_view text);
 
 // Fills `{name}` placeholders from an event's fields (unknown names render as "?").
 std::string render_template(std::string_view tpl, const Event& e);
