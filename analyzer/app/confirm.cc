@@ -131,9 +131,31 @@ void confirm_findings(Analysis& a, const model::ModelOptions& opt, const Tokeniz
         rep["assumptions"].push_back("traffic taken from the proxies of the logged negotiation");
       }
     }
-    for (auto& [from, t] : representative_traffic(*devs))
-      if (from == (*devs)[static_cast<size_t>(self)].hostname || from == (*devs)[static_cast<size_t>(peer)].hostname)
-        triggers.emplace_back(from, t);
+    // A finding about one direction (lint: `device` rejects what `initiator` proposes for one
+    // ACL line) is replayed with that line's traffic only: the other direction is another
+    // finding, and a fix for this one cannot help it.
+    bool one_direction = false;
+    if (triggers.empty() && f.extra.contains("initiator_packet") && f.extra.contains("initiator")) {
+      const auto& p = f.extra["initiator_packet"];
+      auto src = parse_ipv4(p.value("src", "")), dst = parse_ipv4(p.value("dst", ""));
+      int from = device_by_name(*devs, f.extra.value("initiator", ""));
+      if (src && dst && (from == self || from == peer)) {
+        model::Trigger t;
+        t.src = *src;
+        t.dst = *dst;
+        t.proto = static_cast<uint8_t>(p.value("proto", 0));
+        t.port = static_cast<uint16_t>(p.value("port", 0));
+        t.sport = static_cast<uint16_t>(p.value("sport", 0));
+        triggers.emplace_back((*devs)[static_cast<size_t>(from)].hostname, t);
+        rep["assumptions"].push_back("traffic taken from the finding's direction: " +
+                                     (*devs)[static_cast<size_t>(from)].hostname + " initiates");
+        one_direction = true;
+      }
+    }
+    if (!one_direction)
+      for (auto& [from, t] : representative_traffic(*devs))
+        if (from == (*devs)[static_cast<size_t>(self)].hostname || from == (*devs)[static_cast<size_t>(peer)].hostname)
+          triggers.emplace_back(from, t);
     if (triggers.empty()) {
       rep["why"] = "no crypto ACL permit line between the two devices to take traffic from";
       done();
@@ -148,8 +170,11 @@ void confirm_findings(Analysis& a, const model::ModelOptions& opt, const Tokeniz
     std::string first_other;  // a different failure the model meets first
     const auto& order = model::failure_ids_in_check_order();
     auto rank = [&](const std::string& id) { return std::find(order.begin(), order.end(), id) - order.begin(); };
+    std::string unsent;  // one direction: why its initiator never sends the traffic
     for (size_t i = 0; i < triggers.size(); ++i) {
       auto r = model::replay(ptrs, triggers[i].second, triggers[i].first, opt);
+      if (one_direction && r.outcome == "no-crypto")
+        unsent = r.notes.empty() ? std::string("no crypto map entry takes it") : r.notes.back();
       if (r.outcome == "failed" && r.failure != f.rule && first_other.empty() && rank(r.failure) < rank(f.rule))
         first_other = r.failure;
       seen.push_back(fmt::format("{} from {}: {}", model::trigger_text(triggers[i].second), triggers[i].first, describe(r)));
@@ -162,6 +187,15 @@ void confirm_findings(Analysis& a, const model::ModelOptions& opt, const Tokeniz
       }
     }
     rep["tried"] = seen;
+    if (chosen < 0 && !unsent.empty()) {
+      // The finding is about a proposal the initiator's config would make for one ACL line;
+      // the model's initiator never sends that traffic through its crypto map, so this
+      // direction cannot happen as configured: neither confirmed nor refuted.
+      rep["why"] = fmt::format("{} never sends this line's traffic ({}) through its crypto map: {}",
+                               triggers.front().first, model::trigger_text(triggers.front().second), unsent);
+      done();
+      continue;
+    }
     if (chosen < 0 && !first_other.empty()) {
       // Another fault stops the negotiation before the check this finding is about: the model
       // cannot say anything about it until that one is fixed. Not a refutation.
@@ -196,6 +230,14 @@ void confirm_findings(Analysis& a, const model::ModelOptions& opt, const Tokeniz
         for (const auto& s : g.fix) steps.push_back(&s);
     std::string after = "not-applicable: the fix needs values that only the device has";
     nlohmann::json problems = nlohmann::json::array();
+    // The steps are alternatives: `after` is the best one's result, not the last one tried:
+    // established, else the failure latest in IOS check order (the negotiation got furthest).
+    auto score = [&](const model::ReplayResult& r) -> long {
+      if (r.outcome == "established") return 1 << 20;
+      if (r.outcome == "failed") return 1 + static_cast<long>(rank(r.failure));
+      return 0;
+    };
+    long best = -1;
     for (const FixStep* s : steps) {
       int target = fix_target(*devs, s->device, self, peer);
       if (target < 0 || !sections_match) continue;
@@ -210,8 +252,11 @@ void confirm_findings(Analysis& a, const model::ModelOptions& opt, const Tokeniz
       for (const auto& d : fixed) fptrs.push_back(&d);
       const auto& trig = triggers[static_cast<size_t>(chosen)];
       auto r = model::replay(fptrs, trig.second, trig.first, opt);
-      after = describe(r);
-      rep["fix_applied"] = {{"device", fixed[static_cast<size_t>(target)].hostname}, {"commands", s->commands}};
+      if (score(r) > best) {
+        best = score(r);
+        after = describe(r);
+        rep["fix_applied"] = {{"device", fixed[static_cast<size_t>(target)].hostname}, {"commands", s->commands}};
+      }
       if (r.outcome == "established") break;
     }
     if (steps.empty() && cause == "phase1-no-response")

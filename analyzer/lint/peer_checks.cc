@@ -265,6 +265,20 @@ void transforms_pfs(Ctx& c, const Side& I, const Side& R, const std::vector<std:
   }
 }
 
+// A packet inside the region (first host of each side, lowest protocol and ports), as
+// {src, dst, proto, sport, port}; proto 0 = any protocol (the model sends a ping).
+nlohmann::json packet_in(const Region& g) {
+  auto first = [](const AddrMatch& a) {
+    if (a.is_host()) return a.value;
+    uint32_t next = a.value + 1;
+    return a.matches(next) ? next : a.value;
+  };
+  uint32_t proto = g.proto.is_all(kMaxProto) || g.proto.empty() ? 0 : g.proto.iv.front().first;
+  auto lowest = [](const IntervalSet& ports) { return ports.is_all(kMaxPort) || ports.empty() ? 0 : ports.iv.front().first; };
+  return {{"src", addr(first(g.src))}, {"dst", addr(first(g.dst))}, {"proto", proto},
+          {"sport", lowest(g.sport)}, {"port", lowest(g.dport)}};
+}
+
 void proxies(Ctx& c, const Side& I, const Side& R, const CryptoMapEntry& ie, DirectionPrediction& pred,
              std::vector<std::pair<const CryptoMapEntry*, const CryptoMapEntry*>>& matched) {
   const DeviceConfig& di = c.r.devices[I.dev];
@@ -346,6 +360,10 @@ void proxies(Ctx& c, const Side& I, const Side& R, const CryptoMapEntry& ie, Dir
       f.next.push_back("debug crypto ipsec on " + dr.hostname + ": `proxy identities not supported` (15.x/XE: "
                        "`IPSec policy invalidated proposal with error 32`)");
       f.extra["initiator_proxies"] = {{"local", g.src.str()}, {"remote", g.dst.str()}};
+      // The direction this finding is about (the responder is `device`): replay (app/confirm)
+      // sends this packet from the initiator; the other direction is a separate finding.
+      f.extra["initiator"] = di.hostname;
+      f.extra["initiator_packet"] = packet_in(g);
       f.extra["works_when"] = narrower ? dr.hostname + " initiates" : "never";
       f.key = fmt::format("proxy-id-mismatch|{}>{}|{}|{}", di.hostname, dr.hostname, p.src.line, ri);
       c.push(std::move(f));

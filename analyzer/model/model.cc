@@ -361,7 +361,7 @@ class Replay {
     if (eg->crypto_map.empty()) { no_crypto(fmt::format("the packet leaves {} which has no crypto map: sent in clear", eg->name)); return false; }
     const CryptoMap* m = d.crypto_map(eg->crypto_map);
     if (!m) { no_crypto(fmt::format("crypto map {} on {} is not defined: sent in clear", eg->crypto_map, eg->name)); return false; }
-    Packet p{t.src, t.dst, static_cast<uint8_t>(t.proto ? t.proto : 1), 0, t.port};
+    Packet p{t.src, t.dst, static_cast<uint8_t>(t.proto ? t.proto : 1), t.sport, t.port};
     for (auto& e : m->entries) {
       if (e.ipsec_manual) continue;
       if (e.is_dynamic_ref()) {
@@ -795,6 +795,7 @@ class Replay {
 std::string trigger_text(const Trigger& t) {
   std::string s = format_ipv4(t.src) + " -> " + format_ipv4(t.dst);
   if (t.proto) s += fmt::format(" proto {}", t.proto);
+  if (t.sport) s += fmt::format(" sport {}", t.sport);
   if (t.port) s += fmt::format(" port {}", t.port);
   return s;
 }

@@ -22,6 +22,7 @@ struct Trigger {
   uint32_t src = 0, dst = 0;
   uint8_t proto = 0;   // 0 = "a ping" (treated as ICMP, protocol 1): the usual trigger
   uint16_t port = 0;   // destination port (tcp/udp)
+  uint16_t sport = 0;  // source port (tcp/udp): 0 = any; an ACL line `permit tcp A eq 443 B` needs it
 };
 
 // "10.1.1.1 -> 10.2.2.1" (with " proto N" / " port N" when set), for reports.

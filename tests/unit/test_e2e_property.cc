@@ -80,11 +80,6 @@ const std::vector<KnownFailure> kKnownFailures{
     // the log rule's fix has <map> <seq>. e.g. seed 3 [peer-not-found] 12.x.
     {"confirm", "peer-not-found", "", "not-applicable: the fix needs values that only the device has",
      "peer-not-found fix has placeholders: not applicable, never replayed"},
-    // app/confirm.cc: a lint proxy-id-mismatch finding for the direction "B initiates" is replayed
-    // with the first failing trigger (A initiates), where its fix (on the other router) cannot help;
-    // extra.initiator_proxies is not used for the trigger. e.g. seed 12 [proxy-id-mismatch,pfs-mismatch].
-    {"confirm", "proxy-id-mismatch", "", "the config finding proxy-id-mismatch: replay after the fix \"proxy-id-mismatch\"",
-     "confirm replays the other direction than the lint finding's"},
     // app/confirm.cc: a config finding for a fault the model does not reach (an earlier fault fails
     // first) is called refuted and loses confidence; it should say "not reached" / masked by X.
     // e.g. seed 4 [transform-mismatch,pfs-mismatch].
