@@ -1,6 +1,7 @@
 #include "app/confirm.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -99,6 +100,25 @@ void confirm_findings(Analysis& a, const model::ModelOptions& opt, const Tokeniz
       }
       if (self >= 0) rep["assumptions"].push_back("the logging router is " + (*devs)[static_cast<size_t>(self)].hostname +
                                                   ", the config that lists the peer " + f.peer);
+    }
+    if (self < 0 && peer >= 0) {
+      // It lists another address for the peer (the finding may be just that): the logging
+      // router is then the one the peer sends IKE to, i.e. owns an address of the peer's
+      // `set peer` lines - when exactly one other config does.
+      std::map<int, std::string> owners;  // device -> the address it owns
+      for (const auto& [name, map] : (*devs)[static_cast<size_t>(peer)].crypto_maps)
+        for (const auto& e : map.entries)
+          for (const auto& pa : e.peers)
+            if (pa.addr)
+              if (int d = device_by_address(*devs, format_ipv4(*pa.addr)); d >= 0 && d != peer)
+                owners.emplace(d, format_ipv4(*pa.addr));
+      if (owners.size() == 1) {
+        self = owners.begin()->first;
+        rep["assumptions"].push_back(fmt::format("the logging router is {}: it owns {}, the address the peer {} ({}) "
+                                                 "sends IKE to",
+                                                 (*devs)[static_cast<size_t>(self)].hostname, owners.begin()->second,
+                                                 f.peer, (*devs)[static_cast<size_t>(peer)].hostname));
+      }
     }
     // Nobody answers at the peer address: by definition no config given owns it; the logging
     // router's config alone replays it.

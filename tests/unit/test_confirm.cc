@@ -122,3 +122,19 @@ TEST_CASE("confirm: a lint proxy finding is replayed in its own direction, with 
   }
   CHECK(seen == 2);
 }
+
+// A capture without a hostname leaves the finding's device empty. When the logging router's
+// crypto map does not list the sender (here it names another address, a second fault), it is
+// found as the config that owns the address the sender's `set peer` names.
+TEST_CASE("confirm: a capture without hostname finds the logging router by the address its peer sends IKE to") {
+  auto a = run({root() + "/corpus/replay/no-hostname-other-peer"});
+  const Finding* f = find(a, "phase1-psk-mismatch", "log");
+  REQUIRE(f != nullptr);
+  CHECK(f->device.empty());
+  const auto& r = f->extra["replay"];
+  INFO(r.dump(1));
+  CHECK(r.value("status", "") == "confirmed");
+  CHECK(r.value("before", "") == "phase1-psk-mismatch");
+  CHECK(r["assumptions"].dump().find("the logging router is R2: it owns 10.190.236.1, the address the peer 172.16.93.1 "
+                                     "(R1) sends IKE to") != std::string::npos);
+}

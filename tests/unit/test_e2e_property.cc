@@ -69,12 +69,6 @@ struct KnownFailure {
 // IPSECDOC_E2E_DUMP=DIR writes every scenario's files. Reproductions: IPSECDOC_E2E_STRICT=1 IPSECDOC_E2E_FIRST=<seed> IPSECDOC_E2E_SEEDS=1 tests/unit_tests
 // -tc='e2e*' prints the files (without STRICT=1 a listed failure is only counted).
 const std::vector<KnownFailure> kKnownFailures{
-    // app/confirm.cc: a log without a hostname (no prompt, no syslog origin) leaves the finding's
-    // device empty and most rules set no "local" address, so confirm cannot find the logging router
-    // among the configs although the peer is one of them and the other config lists that peer.
-    // e.g. seed 6 [phase1-policy-mismatch] 12.x.
-    {"confirm", "*", "", "do not contain both the device and the peer",
-     "confirm: logging device not identified when the log has no hostname"},
     // lint (peer-not-found fix): the fix adds a new entry with placeholders (<free seq>, <mirror of
     // ...'s ACL>) instead of `set peer <sender>` on the entry whose ACL already covers the proxies;
     // the log rule's fix has <map> <seq>. e.g. seed 3 [peer-not-found] 12.x.
