@@ -88,18 +88,24 @@ void confirm_findings(Analysis& a, const model::ModelOptions& opt, const Tokeniz
     int self = device_by_name(*devs, f.device);
     if (self < 0 && f.extra.contains("local")) self = device_by_address(*devs, f.extra["local"].get<std::string>());
     int peer = device_by_address(*devs, f.peer);
-    if (self < 0 && peer >= 0) {
-      // A capture without a hostname: the logging router is the other config that lists the peer.
+    if (self < 0) {
+      // A capture without a hostname: the logging router is the other config that lists the
+      // peer (also when no config owns the peer's address: a peer that never answers), when
+      // exactly one does.
       auto peer_addr = parse_ipv4(f.peer);
-      for (size_t i = 0; i < devs->size() && self < 0 && peer_addr; ++i) {
+      std::set<int> listers;
+      for (size_t i = 0; i < devs->size() && peer_addr; ++i) {
         if (static_cast<int>(i) == peer) continue;
         for (const auto& [name, map] : (*devs)[i].crypto_maps)
           for (const auto& e : map.entries)
             for (const auto& pa : e.peers)
-              if (pa.addr && *pa.addr == *peer_addr) self = static_cast<int>(i);
+              if (pa.addr && *pa.addr == *peer_addr) listers.insert(static_cast<int>(i));
       }
-      if (self >= 0) rep["assumptions"].push_back("the logging router is " + (*devs)[static_cast<size_t>(self)].hostname +
-                                                  ", the config that lists the peer " + f.peer);
+      if (listers.size() == 1) {
+        self = *listers.begin();
+        rep["assumptions"].push_back("the logging router is " + (*devs)[static_cast<size_t>(self)].hostname +
+                                     ", the config that lists the peer " + f.peer);
+      }
     }
     if (self < 0 && peer >= 0) {
       // It lists another address for the peer (the finding may be just that): the logging

@@ -138,3 +138,21 @@ TEST_CASE("confirm: a capture without hostname finds the logging router by the a
   CHECK(r["assumptions"].dump().find("the logging router is R2: it owns 10.190.236.1, the address the peer 172.16.93.1 "
                                      "(R1) sends IKE to") != std::string::npos);
 }
+
+// No config owns the address a silent peer is asked at (by definition); without a hostname the
+// logging router is the config that lists that address, and its config alone replays it.
+TEST_CASE("confirm: phase1-no-response is replayed from the logging router's config alone") {
+  auto a = run({root() + "/corpus/replay/no-response-lone"});
+  const Finding* f = find(a, "phase1-no-response", "log");
+  REQUIRE(f != nullptr);
+  CHECK(f->device.empty());
+  const auto& r = f->extra["replay"];
+  INFO(r.dump(1));
+  CHECK(r.value("status", "") == "confirmed");
+  CHECK(r.value("before", "") == "phase1-no-response");
+  CHECK(r.value("traffic", "").find("from R1") != std::string::npos);
+  CHECK(r["assumptions"].dump().find("the logging router is R1, the config that lists the peer 10.171.182.115") !=
+        std::string::npos);
+  CHECK(r["assumptions"].dump().find("replayed from R1's config alone") != std::string::npos);
+  CHECK(r.value("after", "").rfind("not-applicable: nothing in the configs to change", 0) == 0);
+}

@@ -83,12 +83,6 @@ const std::vector<KnownFailure> kKnownFailures{
     // [invalid-local-address,phase1-psk-mismatch].
     {"lint", "phase1-psk-mismatch", "invalid-local-address", "does not report phase1-psk-mismatch",
      "lint compares no keys when the initiator peers with a non-map address"},
-    // app/confirm.cc: phase1-no-response names the address nobody answers on, which is owned by
-    // neither config by definition, so confirm never pairs the devices ("not-replayable"); it could
-    // replay from the logging router's config alone (the model then says phase1-no-response).
-    // e.g. seed 9 [phase1-no-response] 12.x.
-    {"confirm", "phase1-no-response", "", "reports no phase1-no-response about these two routers",
-     "confirm: phase1-no-response is never replayed (its peer is, by definition, no given router)"},
 };
 
 const KnownFailure* known(const std::string& stage, const std::string& fault, const std::vector<std::string>& faults,
