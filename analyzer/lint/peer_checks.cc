@@ -404,6 +404,53 @@ DirectionPrediction predict_map(Ctx& c, const Side& I, const Side& R) {
   return pred;
 }
 
+// peer-not-found where no entry of B protects A's traffic: a new entry of B's map for A (after
+// the last one) with the mirror of A's crypto ACL, a transform set A offers (B's own when it has
+// an identical one) and A's PFS group - every value taken from the two configs, none to fill in.
+FixStep new_entry_for(const DeviceConfig& da, const CryptoMapEntry& ae, const DeviceConfig& db, const CryptoMap& mb,
+                      uint32_t peer) {
+  auto unused = [](const auto& names, const std::string& base) {
+    std::string n = base;
+    for (int i = 2; names.count(n); ++i) n = fmt::format("{}-{}", base, i);
+    return n;
+  };
+  FixStep s{db.hostname, {}, ""};
+  std::string acl = unused(db.acls, "CRYPTO-TO-" + da.hostname);
+  s.commands.push_back("ip access-list extended " + acl);
+  if (const Acl* a = da.acl(ae.acl))
+    for (const auto& ace : a->aces)
+      if (ace.permit())
+        for (const auto& r : ace.regions) s.commands.push_back(" " + ace_text(r.mirror(), true));
+  std::string ts;
+  for (const auto& n : ae.transform_sets) {
+    const TransformSet* t = da.transform_set(n);
+    if (!t || !t->valid) continue;
+    for (const auto& [bn, bt] : db.transform_sets)
+      if (ts.empty() && bt.valid && bt.transform.same(t->transform)) ts = bn;
+  }
+  if (ts.empty())
+    for (const auto& n : ae.transform_sets)
+      if (const TransformSet* t = da.transform_set(n); t && t->valid) {
+        ts = unused(db.transform_sets, "TS-" + da.hostname);
+        s.commands.push_back(fmt::format("crypto ipsec transform-set {} {}", ts, t->transform.str()));
+        if (t->transform.transport) s.commands.push_back(" mode transport");
+        break;
+      }
+  uint32_t seq = 10;
+  for (const auto& x : mb.entries) seq = std::max(seq, x.seq + 10);
+  if (seq > 65535)  // no room after the last entry: the first free number
+    for (seq = 1; mb.entry(seq); ++seq) {
+    }
+  s.commands.push_back(fmt::format("crypto map {} {} ipsec-isakmp", mb.name, seq));
+  s.commands.push_back(" set peer " + addr(peer));
+  if (!ts.empty()) s.commands.push_back(" set transform-set " + ts);
+  s.commands.push_back(" match address " + acl);
+  if (ae.pfs_group) s.commands.push_back(" set pfs " + pfs_name(ae.pfs_group));
+  s.note = fmt::format("a new entry {} for {} with the mirror of its crypto ACL {}{}", seq, da.hostname, ae.acl,
+                       ts.empty() ? "" : " and a transform set it offers");
+  return s;
+}
+
 void pair_maps(Ctx& c) {
   auto& devs = c.r.devices;
   std::map<std::tuple<size_t, uint32_t, size_t, uint32_t>, size_t> pair_index;  // (a, a_addr, b, b_addr)
@@ -529,11 +576,7 @@ void pair_maps(Ctx& c) {
                                       fmt::format("entry {} already protects this traffic; this adds {} as a further peer of it "
                                                   "(the existing peers stay)", covering->seq, addr(LA))});
             } else if (other.empty() && !mb->entries.empty()) {
-              f.fix.push_back(FixStep{db.hostname,
-                                      {fmt::format("crypto map {} <free seq> ipsec-isakmp", mb->name), " set peer " + addr(LA),
-                                       " match address <mirror of " + da.hostname + "'s ACL " + e.acl + ">",
-                                       " set transform-set <a set identical to one of " + da.hostname + "'s>"},
-                                      ""});
+              f.fix.push_back(new_entry_for(da, e, db, *mb, LA));
             }
             f.next.push_back("debug crypto ipsec on " + db.hostname + ": `peer address " + addr(LA) + " not found`");
             f.key = fmt::format("peer-not-found|{}|{}", db.hostname, addr(LA));

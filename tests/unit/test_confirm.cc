@@ -69,7 +69,7 @@ TEST_CASE("confirm: an initiator's log alone carries too little and is not repla
 
 TEST_CASE("confirm: every between-peer lint case is confirmed by the model and its fix works") {
   for (const char* c : {"pair-transform-mismatch", "pair-pfs-mismatch", "pair-proxy-disjoint", "pair-policy-mismatch",
-                        "pair-proxy-two-directions"}) {
+                        "pair-proxy-two-directions", "pair-peer-not-found-new-entry"}) {
     auto a = run({root() + "/corpus/configs/" + c});
     bool any = false;
     for (const auto& f : a.findings) {
@@ -155,4 +155,23 @@ TEST_CASE("confirm: phase1-no-response is replayed from the logging router's con
         std::string::npos);
   CHECK(r["assumptions"].dump().find("replayed from R1's config alone") != std::string::npos);
   CHECK(r.value("after", "").rfind("not-applicable: nothing in the configs to change", 0) == 0);
+}
+
+// peer-not-found where no entry of the responder protects the traffic: the fix is a new entry,
+// every value named from the two configs (no <placeholder>), so the replay can prove it.
+TEST_CASE("confirm: lint's new-entry fix for peer-not-found is concrete and establishes") {
+  auto a = run({root() + "/corpus/configs/pair-peer-not-found-new-entry"});
+  const Finding* f = find(a, "peer-not-found", "config");
+  REQUIRE(f != nullptr);
+  REQUIRE(f->fix.size() == 1);
+  for (const auto& c : f->fix[0].commands) CHECK_MESSAGE(c.find('<') == std::string::npos, c);
+  CHECK(f->fix[0].commands == std::vector<std::string>{"ip access-list extended CRYPTO-TO-R1",
+                                                       " permit ip 10.2.2.0 0.0.0.255 10.1.1.0 0.0.0.255",
+                                                       "crypto map CM 20 ipsec-isakmp", " set peer 203.0.113.1",
+                                                       " set transform-set TS", " match address CRYPTO-TO-R1",
+                                                       " set pfs group14"});
+  const auto& r = f->extra["replay"];
+  INFO(r.dump(1));
+  CHECK(r.value("status", "") == "confirmed");
+  CHECK(r.value("after", "") == "established");
 }

@@ -69,11 +69,6 @@ struct KnownFailure {
 // IPSECDOC_E2E_DUMP=DIR writes every scenario's files. Reproductions: IPSECDOC_E2E_STRICT=1 IPSECDOC_E2E_FIRST=<seed> IPSECDOC_E2E_SEEDS=1 tests/unit_tests
 // -tc='e2e*' prints the files (without STRICT=1 a listed failure is only counted).
 const std::vector<KnownFailure> kKnownFailures{
-    // lint (peer-not-found fix): the fix adds a new entry with placeholders (<free seq>, <mirror of
-    // ...'s ACL>) instead of `set peer <sender>` on the entry whose ACL already covers the proxies;
-    // the log rule's fix has <map> <seq>. e.g. seed 3 [peer-not-found] 12.x.
-    {"confirm", "peer-not-found", "", "not-applicable: the fix needs values that only the device has",
-     "peer-not-found fix has placeholders: not applicable, never replayed"},
     // app/confirm.cc: a config finding for a fault the model does not reach (an earlier fault fails
     // first) is called refuted and loses confidence; it should say "not reached" / masked by X.
     // e.g. seed 4 [transform-mismatch,pfs-mismatch].
