@@ -201,7 +201,12 @@ void confirm_findings(Analysis& a, const model::ModelOptions& opt, const Tokeniz
       auto r = model::replay(ptrs, triggers[i].second, triggers[i].first, opt);
       if (one_direction && r.outcome == "no-crypto")
         unsent = r.notes.empty() ? std::string("no crypto map entry takes it") : r.notes.back();
-      if (r.outcome == "failed" && r.failure != f.rule && first_other.empty() && rank(r.failure) < rank(f.rule))
+      // Where this finding's check comes in this direction: a missing key is the initiator's
+      // first check, but on the responder it comes after the policy match (model.h).
+      double at = static_cast<double>(rank(f.rule));
+      if (f.rule == "phase1-no-key" && triggers[i].first != (*devs)[static_cast<size_t>(self)].hostname)
+        at = static_cast<double>(rank("phase1-policy-mismatch")) + 0.5;
+      if (r.outcome == "failed" && r.failure != f.rule && first_other.empty() && rank(r.failure) < at)
         first_other = r.failure;
       seen.push_back(fmt::format("{} from {}: {}", model::trigger_text(triggers[i].second), triggers[i].first, describe(r)));
       bool match = r.outcome == "failed" && (r.failure == f.rule || candidate_rule(f) || f.rule == "no-data-sa" ||

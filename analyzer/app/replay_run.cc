@@ -31,6 +31,7 @@ std::vector<std::pair<std::string, model::Trigger>> representative_traffic(const
           t.dst = px->second.first_host();
           t.proto = static_cast<uint8_t>(px->first.proto);
           t.port = px->second.port;
+          t.sport = px->first.port;  // `permit tcp A eq 443 B`: replies of a server
           if (seen.emplace(d.hostname, t.src, t.dst, t.proto, t.port).second) out.emplace_back(d.hostname, t);
         }
       }

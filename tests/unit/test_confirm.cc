@@ -175,3 +175,29 @@ TEST_CASE("confirm: lint's new-entry fix for peer-not-found is concrete and esta
   CHECK(r.value("status", "") == "confirmed");
   CHECK(r.value("after", "") == "established");
 }
+
+// R2 can only initiate with traffic from a server port (`permit tcp host A eq 443 host B`): the
+// replay sends it with that source port, and R2 as initiator has no key for R1.
+TEST_CASE("confirm: representative traffic carries a source port, so a line for server replies replays") {
+  auto a = run({root() + "/corpus/replay/server-replies-no-key"});
+  const Finding* f = find(a, "phase1-no-key", "config");
+  REQUIRE(f != nullptr);
+  const auto& r = f->extra["replay"];
+  INFO(r.dump(1));
+  CHECK(r.value("status", "") == "confirmed");
+  CHECK(r.value("traffic", "") == "192.168.129.150 -> 192.168.11.74 proto 6 sport 443 from R2");
+}
+
+// The same pair when R2 cannot initiate: R1's negotiation stops at phase1-no-response, before
+// R2 as responder would look for a key. Masked - the model says nothing about it yet - and not
+// refuted (a missing key is the initiator's first check, but the responder's after the policy).
+TEST_CASE("confirm: a config finding masked by an earlier failure in the only direction is not refuted") {
+  auto a = run({root() + "/corpus/replay/masked-no-key"});
+  const Finding* f = find(a, "phase1-no-key", "config");
+  REQUIRE(f != nullptr);
+  const auto& r = f->extra["replay"];
+  INFO(r.dump(1));
+  CHECK(r.value("status", "") == "not-replayable");
+  CHECK(r.value("why", "").find("masked: the model fails earlier with phase1-no-response") != std::string::npos);
+  CHECK_FALSE(f->extra.contains("confidence"));
+}

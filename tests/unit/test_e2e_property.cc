@@ -69,10 +69,6 @@ struct KnownFailure {
 // IPSECDOC_E2E_DUMP=DIR writes every scenario's files. Reproductions: IPSECDOC_E2E_STRICT=1 IPSECDOC_E2E_FIRST=<seed> IPSECDOC_E2E_SEEDS=1 tests/unit_tests
 // -tc='e2e*' prints the files (without STRICT=1 a listed failure is only counted).
 const std::vector<KnownFailure> kKnownFailures{
-    // app/confirm.cc: a config finding for a fault the model does not reach (an earlier fault fails
-    // first) is called refuted and loses confidence; it should say "not reached" / masked by X.
-    // e.g. seed 4 [transform-mismatch,pfs-mismatch].
-    {"confirm", "*", "", "in the model) is replay-refuted", "confirm calls masked config findings refuted"},
     // lint: with invalid-local-address (the initiator peers with the responder's non-map address)
     // the keys are not compared, so a PSK mismatch is not predicted. e.g. seed 21
     // [invalid-local-address,phase1-psk-mismatch].
