@@ -502,6 +502,15 @@ void pair_maps(Ctx& c) {
             f.next.push_back("debug crypto ipsec on " + db.hostname + ": `IPSEC(validate_proposal): invalid local address " + addr(P) + "`");
             f.key = fmt::format("invalid-local-address|{}|{}|{}", db.hostname, addr(P), da.hostname);
             c.push(std::move(f));
+            // Main Mode comes first and does not need a crypto map on P: a policy or key
+            // problem between the two fails there, before Quick Mode's local-address check.
+            Side I, R;
+            I.dev = a; I.addr = LA; I.map = mname;
+            I.statics = entries_for_peer(da, m, P);
+            if (!e.isakmp_profile.empty()) I.profile = da.isakmp_profile(e.isakmp_profile);
+            R.dev = b; R.addr = P;
+            DirectionPrediction main_mode;
+            phase1(c, I, R, main_mode);
             continue;
           }
           Side I, R;

@@ -69,11 +69,6 @@ struct KnownFailure {
 // IPSECDOC_E2E_DUMP=DIR writes every scenario's files. Reproductions: IPSECDOC_E2E_STRICT=1 IPSECDOC_E2E_FIRST=<seed> IPSECDOC_E2E_SEEDS=1 tests/unit_tests
 // -tc='e2e*' prints the files (without STRICT=1 a listed failure is only counted).
 const std::vector<KnownFailure> kKnownFailures{
-    // lint: with invalid-local-address (the initiator peers with the responder's non-map address)
-    // the keys are not compared, so a PSK mismatch is not predicted. e.g. seed 21
-    // [invalid-local-address,phase1-psk-mismatch].
-    {"lint", "phase1-psk-mismatch", "invalid-local-address", "does not report phase1-psk-mismatch",
-     "lint compares no keys when the initiator peers with a non-map address"},
 };
 
 const KnownFailure* known(const std::string& stage, const std::string& fault, const std::vector<std::string>& faults,
