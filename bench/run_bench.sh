@@ -72,6 +72,10 @@ for f in "$MIXED" "$DEBUG" "$SMALL"; do
   measure grep "$f" "$runs" grep -cE 'IPSEC|ISAKMP|CRYPTO' "$f"
   if [[ $HAVE_ANALYZE == 1 ]]; then
     measure ipsec-doctor "$f" "$runs" "$BIN" analyze --format json -o /dev/null "$f"
+    # The same on one thread: what the second thread buys (needs a second idle core).
+    if [[ "$f" != "$SMALL" ]]; then
+      measure "ipsec-doctor -t1" "$f" "$runs" "$BIN" analyze --threads 1 --format json -o /dev/null "$f"
+    fi
   fi
   if [[ -n "${PROBE:-}" && "$f" != "$SMALL" ]]; then
     measure "ingest+tokenize" "$f" 1 "$PROBE" "$f"

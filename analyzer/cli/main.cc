@@ -68,9 +68,12 @@ int main(int argc, char** argv) {
   std::vector<std::string> paths;
   std::string format = "text", output, fail_on = "error";
   bool show_unrecognized = false, no_color = false;
+  int threads = 2;
 
   auto* analyze = app.add_subcommand("analyze", "Analyze logs, show outputs and configs (files, directories, - for stdin, .gz)");
   analyze->add_option("PATH", paths, "inputs")->required();
+  analyze->add_option("--threads", threads, "1: read and analyze on one thread; 2 (default): read and tokenize on a second one")
+      ->check(CLI::Range(1, 2));
   analyze->add_option("--format", format, "text | json")->check(CLI::IsMember({"text", "json"}));
   analyze->add_option("-o,--output", output, "write the report to FILE");
   analyze->add_option("--fail-on", fail_on, "exit 1 when a finding is at or above: none|info|warning|error")
@@ -80,12 +83,16 @@ int main(int argc, char** argv) {
 
   auto* timeline = app.add_subcommand("timeline", "Print only the negotiation timelines");
   timeline->add_option("PATH", paths, "inputs")->required();
+  timeline->add_option("--threads", threads, "1: read and analyze on one thread; 2 (default): read and tokenize on a second one")
+      ->check(CLI::Range(1, 2));
   timeline->add_option("--format", format, "text | json")->check(CLI::IsMember({"text", "json"}));
   timeline->add_option("-o,--output", output, "write to FILE");
   timeline->add_flag("--no-color", no_color, "never colour");
 
   auto* parse = app.add_subcommand("parse", "Dump everything recognised (sections, show data, events)");
   parse->add_option("PATH", paths, "inputs")->required();
+  parse->add_option("--threads", threads, "1: read and analyze on one thread; 2 (default): read and tokenize on a second one")
+      ->check(CLI::Range(1, 2));
   parse->add_option("--format", format, "json")->check(CLI::IsMember({"json"}));
   parse->add_option("-o,--output", output, "write to FILE");
 
@@ -169,6 +176,7 @@ int main(int argc, char** argv) {
   }
   AnalysisOptions opt;
   opt.keep_events = parse->parsed();
+  opt.pipeline = threads > 1;
   Analysis a = ipsecdoc::analyze(paths, rd, opt);
   for (const auto& s : a.inputs)
     if (!s.error.empty()) std::cerr << "ipsec-doctor: cannot read " << s.path << ": " << s.error << "\n";

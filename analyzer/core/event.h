@@ -112,6 +112,9 @@ class Fields {
   void reserve(size_t fields) { buf_.reserve(fields * 24); }
   void clear() { buf_.clear(); }
   bool operator==(const Fields& o) const { return buf_ == o.buf_; }
+  // The encoded buffer, to move fields between threads in bulk (app/analysis.cc).
+  std::string_view raw() const { return buf_; }
+  void assign_raw(std::string_view raw) { buf_.assign(raw.data(), raw.size()); }
 
   // Empty view when absent.
   std::string_view get(std::string_view key) const {
