@@ -151,8 +151,14 @@ void confirm_findings(Analysis& a, const model::ModelOptions& opt, const Tokeniz
       if (lp && rp) {
         model::Trigger t;
         bool self_initiates = role == "initiator";
-        t.src = (self_initiates ? *lp : *rp).first_host();
-        t.dst = (self_initiates ? *rp : *lp).first_host();
+        const Proxy& from = self_initiates ? *lp : *rp;
+        const Proxy& to = self_initiates ? *rp : *lp;
+        t.src = from.first_host();
+        t.dst = to.first_host();
+        // tcp/udp proxies (`permit tcp A B eq 443`): the logged traffic, not a ping
+        t.proto = static_cast<uint8_t>(from.proto ? from.proto : to.proto);
+        t.sport = static_cast<uint16_t>(from.port);
+        t.port = static_cast<uint16_t>(to.port);
         triggers.emplace_back((*devs)[static_cast<size_t>(self_initiates ? self : peer)].hostname, t);
         rep["assumptions"].push_back("traffic taken from the proxies of the logged negotiation");
       }

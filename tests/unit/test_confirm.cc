@@ -201,3 +201,16 @@ TEST_CASE("confirm: a config finding masked by an earlier failure in the only di
   CHECK(r.value("why", "").find("masked: the model fails earlier with phase1-no-response") != std::string::npos);
   CHECK_FALSE(f->extra.contains("confidence"));
 }
+
+// The logged proxies are tcp/443: the replay sends that traffic (first try), not a ping that no
+// crypto ACL line takes.
+TEST_CASE("confirm: traffic from the logged proxies keeps their protocol and ports") {
+  auto a = run({root() + "/corpus/replay/tcp-proxies"});
+  const Finding* f = find(a, "proxy-id-mismatch", "log");
+  REQUIRE(f != nullptr);
+  const auto& r = f->extra["replay"];
+  INFO(r.dump(1));
+  CHECK(r.value("status", "") == "confirmed");
+  CHECK(r.value("traffic", "") == "192.168.0.1 -> 192.168.138.129 proto 6 port 443 from R1");
+  CHECK(r.value("tried", nlohmann::json::array()).size() == 1);
+}
