@@ -47,6 +47,21 @@ bool decisive_ike_failure(EventKind k) {
   }
 }
 
+// The responder's validation errors that IOS prints without a connection id or an address
+// (IPSEC(validate_transform_proposal): proxy identities not supported, ...).
+bool responder_check_failure(EventKind k) {
+  switch (k) {
+    case EventKind::TransformNotSupported:
+    case EventKind::ProxyNotSupported:
+    case EventKind::MapDbNoMatch:
+    case EventKind::InvalidLocalAddress:
+    case EventKind::PeerNotFound:
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool qm_success(EventKind k) {
   return k == EventKind::CreateSa || k == EventKind::SaInstalled || k == EventKind::EnableOutbound ||
          k == EventKind::QmComplete;
@@ -263,6 +278,8 @@ void TimelineBuilder::attach(DeviceState& d, Negotiation& n, Event&& e) {
       break;
   }
   if (n.conn_id < 0 && e.conn_id > 0) n.conn_id = e.conn_id;
+  if (e.kind == EventKind::ProposalRequest || e.kind == EventKind::P2ProposalCheck) n.proposal_at = clock_;
+  if (responder_check_failure(e.kind)) n.checked_at = clock_;
   // Outcome.
   if (n.outcome != "established") {
     if (n.phase == 2 && qm_success(e.kind)) n.outcome = "established";
@@ -369,6 +386,14 @@ void TimelineBuilder::add(Event&& e) {
       for (auto it = d.open.rbegin(); it != d.open.rend() && !qm; ++it)
         if ((*it)->phase == 2 && (*it)->conn_id == e.conn_id && (peer.empty() || (*it)->peer.empty() || (*it)->peer == peer))
           qm = it->get();
+    }
+    if (!qm && e.conn_id < 0 && peer.empty() && responder_check_failure(e.kind)) {
+      // It names no exchange: it answers the proposal being validated, i.e. the latest
+      // proposal request not answered yet, even when another exchange (one this router
+      // initiates, say) printed in between and holds the focus.
+      uint64_t best = 0;
+      for (auto& n : d.open)
+        if (n->phase == 2 && n->proposal_at > best && n->proposal_at > n->checked_at) best = n->proposal_at, qm = n.get();
     }
     if (!qm) qm = current_qm(peer);
     if (starts_qm(e) && qm) {

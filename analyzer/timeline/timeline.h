@@ -43,6 +43,8 @@ struct Negotiation {
   uint32_t steps_omitted = 0;             // beyond the per-negotiation cap; counted, not lost silently
   uint64_t kinds = 0, kinds2 = 0;         // bitset of EventKinds seen (see has())
   uint64_t touched = 0;                   // builder clock when it last took an event
+  uint64_t proposal_at = 0;               // builder clock of its last proposal check/request (responder side)
+  uint64_t checked_at = 0;                // ... and of the last validation error it took
 
   bool has(EventKind k) const {
     auto i = static_cast<unsigned>(k);
