@@ -126,6 +126,21 @@ TEST_CASE("interleaved devices and concurrent negotiations stay apart") {
     }
 }
 
+TEST_CASE("a responder's error without conn id or address goes to the proposal being checked, not to the focus") {
+  // Between the proposal of 138.25.245.212 (conn 15) and its "proxy identities not supported",
+  // the router starts its own exchange with 98.79.17.220 (sa_request): the error is conn 15's.
+  auto a = run({std::string(CORPUS_DIR) + "/logs/cases/interleaved-responder-error.log"});
+  std::map<std::string, const Negotiation*> by_peer;
+  for (const auto& n : a.negotiations) by_peer[n.peer] = &n;
+  REQUIRE(by_peer.count("138.25.245.212"));
+  REQUIRE(by_peer.count("98.79.17.220"));
+  CHECK(by_peer["138.25.245.212"]->failure == "proxy-id-mismatch");
+  CHECK(by_peer["138.25.245.212"]->has(EventKind::ProxyNotSupported));
+  CHECK_FALSE(by_peer["98.79.17.220"]->has(EventKind::ProxyNotSupported));
+  CHECK(by_peer["98.79.17.220"]->role == "initiator");
+  CHECK(by_peer["98.79.17.220"]->outcome != "failed");
+}
+
 TEST_CASE("syslog-server lines: other facilities that mention crypto stay other syslog; IPSEC(f): is not a host") {
   namespace fs = std::filesystem;
   fs::path p = fs::temp_directory_path() / "ipsecdoc-ssh-origin.log";
