@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "app/confirm.h"
+#include "app/reconstruct.h"
 #include "app/rules_dir.h"
 #include "ingest/line_reader.h"
 
@@ -155,6 +156,7 @@ class Collector : public IngestSink {
 
   void on_negotiation(Negotiation&& n) {
     ++out_.negotiations_total;
+    bool new_finding = false;  // the evidence of a new finding that a replay from the log can use
     if (auto f = rules_.book.diagnose(n, out_.paths)) {
       f->extra["source"] = "log";
       // A lone %CRYPTO-6-IKMP_MODE_FAILURE that arrives after the exchange it ends was closed
@@ -167,21 +169,28 @@ class Collector : public IngestSink {
         ++out_.findings[known->second].occurrences;
       } else {
         std::string key = f->key, rule = f->rule;
+        size_t before = out_.findings.size();
         add_finding(std::move(*f));
+        new_finding = out_.findings.size() > before && replayable_from_log(rule, n.role);
         auto it = index_.find(key);
         if (rule != "negotiation-failed" && it != index_.end()) coarse_peer_.emplace(n.device + "|" + n.peer, it->second);
       }
     }
     ++out_.outcome_counts[n.outcome];
-    if (out_.negotiations.size() >= opt_.max_negotiations) return;
-    bool detailed = detailed_ < opt_.max_detailed;
+    // A new finding's negotiation is kept whole, past the other bounds (up to its own bound):
+    // replaying the finding compares the model's log with these steps, so a large capture's
+    // later findings can be confirmed too.
+    bool evidence = new_finding && finding_negotiations_ < opt_.max_finding_negotiations;
+    if (evidence) ++finding_negotiations_;
+    if (out_.negotiations.size() >= opt_.max_negotiations && !evidence) return;
+    bool detailed = evidence || detailed_ < opt_.max_detailed;
     if (!detailed && !n.failure.empty() && detailed_ < 2 * opt_.max_detailed) {
       size_t& seen = detailed_failures_[n.failure + "|" + n.device + "|" + n.peer];
       detailed = seen < opt_.max_detailed_per_failure;
       if (detailed) ++seen;
     }
     if (detailed) {
-      ++detailed_;
+      if (!evidence) ++detailed_;
     } else {
       n.steps_omitted += static_cast<uint32_t>(n.steps.size());
       n.steps.clear();
@@ -208,6 +217,7 @@ class Collector : public IngestSink {
   std::unordered_map<std::string, size_t> coarse_;
   std::unordered_map<std::string, size_t> coarse_peer_;  // device|peer -> a log finding about it
   size_t detailed_ = 0;
+  size_t finding_negotiations_ = 0;
   std::unordered_map<std::string, size_t> detailed_failures_;
 };
 

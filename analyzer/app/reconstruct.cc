@@ -244,12 +244,16 @@ int to_int(std::string_view s) {
 
 }  // namespace
 
+bool replayable_from_log(const std::string& rule, const std::string& role) {
+  return responder_qm_rule(rule) && role != "initiator";
+}
+
 Reconstruction reconstruct_from_log(const Finding& f, const Negotiation* n) {
   Reconstruction r;
   auto& A = r.assumptions;
   const std::string& rule = f.rule;
   std::string role = n ? n->role : f.extra.value("role", "unknown");
-  if (!responder_qm_rule(rule) || role == "initiator") {
+  if (!replayable_from_log(rule, role)) {
     r.why = why_not_reconstructed(rule, role);
     return r;
   }

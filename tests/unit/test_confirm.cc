@@ -214,3 +214,19 @@ TEST_CASE("confirm: traffic from the logged proxies keeps their protocol and por
   CHECK(r.value("traffic", "") == "192.168.0.1 -> 192.168.138.129 proto 6 port 443 from R1");
   CHECK(r.value("tried", nlohmann::json::array()).size() == 1);
 }
+
+TEST_CASE("confirm: a finding's negotiation keeps its steps past the report's bounds, so a large capture's findings replay") {
+  std::string log = std::string(CORPUS_DIR) + "/logs/cases/interleaved-responder-error.log";
+  auto status = [&](size_t evidence_budget) {
+    AnalysisOptions o;
+    o.max_negotiations = 0;  // as if the report were already full of earlier negotiations
+    o.max_detailed = 0;
+    o.max_finding_negotiations = evidence_budget;
+    Analysis a = analyze({log}, test_rules(), o);
+    for (const auto& f : a.findings)
+      if (f.rule == "proxy-id-mismatch") return f.extra.value("replay", nlohmann::json::object()).value("status", "");
+    return std::string("no finding");
+  };
+  CHECK(status(150) == "confirmed");
+  CHECK(status(0) == "not-replayable");  // the bound is real: past it, nothing to compare a replay with
+}
