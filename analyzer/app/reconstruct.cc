@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -233,13 +234,11 @@ Dialect detect_dialect(const Negotiation& n, std::string& why) {
   return Dialect::Ios12;
 }
 
+// The whole of `s` as a decimal number; 0 when it is not one.
 int to_int(std::string_view s) {
   int v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return 0;
-    v = v * 10 + (c - '0');
-  }
-  return v;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && end == s.data() + s.size() ? v : 0;
 }
 
 }  // namespace

@@ -1,15 +1,15 @@
 #include "rules/proposals.h"
 
+#include <charconv>
+
 namespace ipsecdoc {
 namespace {
 
+// The whole of `s` as a decimal number; 0 when it is not one.
 int to_int(std::string_view s) {
   int v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return 0;
-    v = v * 10 + (c - '0');
-  }
-  return v;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && end == s.data() + s.size() ? v : 0;
 }
 
 // ESP_AES -> esp-aes, HMAC-SHA -> esp-sha-hmac (the debug names of reference §3.4).
