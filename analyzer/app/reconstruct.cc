@@ -114,17 +114,6 @@ uint32_t gateway_for(uint32_t a, const std::vector<uint32_t>& avoid) {
   return net | 254;
 }
 
-TextSection section_of(const std::string& text, const std::string& name) {
-  TextSection s;
-  s.path = "(reconstructed " + name + ")";
-  s.device = name;
-  std::istringstream in(text);
-  std::string l;
-  uint32_t n = 0;
-  while (std::getline(in, l)) s.lines.push_back({++n, l});
-  return s;
-}
-
 struct Itf {
   std::string name;
   uint32_t addr = 0, mask = 0;
@@ -193,7 +182,7 @@ struct Router {
     r.map = map;
     for (auto& en : entries) r.entries.push_back(en.e);
     for (auto& i : itfs) r.interfaces.emplace_back(i.name, i.addr);
-    r.config = section_of(render(), host);
+    r.config = text_section(render(), "(reconstructed " + host + ")", host);
     return r;
   }
 };

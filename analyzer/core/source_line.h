@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ipsecdoc {
@@ -21,5 +22,9 @@ struct TextSection {
   std::string command;     // for show sections: the command as typed ("show crypto ipsec sa")
   std::vector<SourceLine> lines;
 };
+
+// A section made of text already in memory (a config the model or a test writes), one
+// SourceLine per '\n'-separated line, numbered from 1; a final newline adds no empty line.
+TextSection text_section(std::string_view text, std::string path, std::string device = {});
 
 }  // namespace ipsecdoc

@@ -150,18 +150,7 @@ std::vector<AclLine> mirror(const std::vector<AclLine>& v) {
 }
 
 DeviceConfig parse_text(const std::string& text, const std::string& name) {
-  TextSection s;
-  s.path = name;
-  s.device = name;
-  uint32_t n = 0;
-  size_t a = 0;
-  while (a < text.size()) {
-    size_t b = text.find('\n', a);
-    if (b == std::string::npos) b = text.size();
-    s.lines.push_back({++n, text.substr(a, b - a)});
-    a = b + 1;
-  }
-  return parse_config(s);
+  return parse_config(text_section(text, name, name));
 }
 
 // IOS check order (model.h failure_ids_in_check_order, with the side of phase1-no-key).

@@ -9,13 +9,7 @@ using namespace ipsecdoc;
 
 namespace {
 Acl acl_of(const std::string& body) {
-  TextSection s;
-  s.path = "t";
-  std::istringstream in("ip access-list extended T\n" + body);
-  std::string l;
-  uint32_t n = 0;
-  while (std::getline(in, l)) s.lines.push_back({++n, l});
-  auto d = parse_config(s);
+  auto d = parse_config(text_section("ip access-list extended T\n" + body, "t"));
   REQUIRE(d.stats.unrecognized.empty());
   return d.acls.at("T");
 }

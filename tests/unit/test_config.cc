@@ -8,13 +8,7 @@ using namespace ipsecdoc;
 
 namespace {
 TextSection section(const std::string& text, const std::string& path = "cfg.txt") {
-  TextSection s;
-  s.path = path;
-  std::istringstream in(text);
-  std::string l;
-  uint32_t n = 0;
-  while (std::getline(in, l)) s.lines.push_back({++n, l});
-  return s;
+  return text_section(text, path);
 }
 }  // namespace
 

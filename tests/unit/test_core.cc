@@ -2,6 +2,7 @@
 
 #include "core/event.h"
 #include "core/ip.h"
+#include "core/source_line.h"
 #include "core/transform.h"
 
 using namespace ipsecdoc;
@@ -58,4 +59,16 @@ TEST_CASE("event kind table is consistent") {
     REQUIRE(back.has_value());
     CHECK(*back == k);
   }
+}
+
+TEST_CASE("text_section: one numbered line per newline, a final newline adds none") {
+  auto s = ipsecdoc::text_section("a\n\nb\n", "p", "R1");
+  REQUIRE(s.lines.size() == 3);
+  CHECK(s.lines[1].line == 2);
+  CHECK(s.lines[1].text.empty());
+  CHECK(s.lines[2].text == "b");
+  CHECK(s.path == "p");
+  CHECK(s.device == "R1");
+  CHECK(ipsecdoc::text_section("x", "p").lines.size() == 1);
+  CHECK(ipsecdoc::text_section("", "p").lines.empty());
 }

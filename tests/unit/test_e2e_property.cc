@@ -104,14 +104,7 @@ struct TempDir {
 };
 
 TextSection section(const std::string& text, const std::string& name) {
-  TextSection s;
-  s.path = name + ".cfg";
-  s.device = name;
-  std::istringstream in(text);
-  std::string l;
-  uint32_t n = 0;
-  while (std::getline(in, l)) s.lines.push_back({++n, l});
-  return s;
+  return text_section(text, name + ".cfg", name);
 }
 
 std::string join(const std::vector<std::string>& v, const char* sep = ",") {

@@ -13,13 +13,7 @@ using namespace ipsecdoc;
 
 namespace {
 TextSection sec(const std::string& text, const std::string& path) {
-  TextSection s;
-  s.path = path;
-  std::istringstream in(text);
-  std::string l;
-  uint32_t n = 0;
-  while (std::getline(in, l)) s.lines.push_back({++n, l});
-  return s;
+  return text_section(text, path);
 }
 const Finding* find(const LintResult& r, std::string_view rule) {
   for (auto& f : r.findings) if (f.rule == rule) return &f;

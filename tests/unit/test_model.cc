@@ -12,13 +12,7 @@ using namespace ipsecdoc::model;
 namespace {
 
 DeviceConfig cfg(const std::string& text) {
-  TextSection s;
-  s.path = "t.cfg";
-  std::istringstream in(text);
-  std::string l;
-  uint32_t n = 0;
-  while (std::getline(in, l)) s.lines.push_back({++n, l});
-  DeviceConfig d = parse_config(s);
+  DeviceConfig d = parse_config(text_section(text, "t.cfg"));
   for (auto& u : d.stats.unrecognized) FAIL_CHECK("config line not understood: " << u.text);
   return d;
 }

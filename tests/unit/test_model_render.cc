@@ -74,13 +74,7 @@ std::string slurp(const fs::path& p) {
 }
 
 TextSection section(const std::string& text, const std::string& path) {
-  TextSection s;
-  s.path = path;
-  std::istringstream in(text);
-  std::string l;
-  uint32_t n = 0;
-  while (std::getline(in, l)) s.lines.push_back({++n, l});
-  return s;
+  return text_section(text, path);
 }
 
 bool same_proxy(std::string_view a, std::string_view b) {
