@@ -122,9 +122,11 @@ int main(int argc, char** argv) {
   if (!dump) {
     fmt::print("records {}  events {}  not understood {}  unrecognized lines {}  sections {}\n", sink.records,
                sink.events, sink.not_understood, sink.unrecognized, sink.sections);
-    auto [hits, misses] = Tokenizer::head_cache_stats();
-    fmt::print("tokenizer head cache: {} hits, {} misses ({:.0f}% hits)\n", hits, misses,
-               hits + misses ? 100.0 * static_cast<double>(hits) / static_cast<double>(hits + misses) : 0.0);
+    auto st = Tokenizer::cache_stats();
+    double all = static_cast<double>(st.hits + st.template_hits + st.misses);
+    auto pct = [&](uint64_t v) { return all > 0 ? 100.0 * static_cast<double>(v) / all : 0.0; };
+    fmt::print("tokenizer caches: {} head hits ({:.0f}%), {} template hits ({:.0f}%), {} computed ({:.0f}%)\n",
+               st.hits, pct(st.hits), st.template_hits, pct(st.template_hits), st.misses, pct(st.misses));
     for (auto& [k, n] : sink.by_kind) fmt::print("  {:<28} {}\n", k, n);
     std::vector<std::pair<uint64_t, std::string>> nu;
     for (auto& [h, n] : sink.not_understood_heads) nu.emplace_back(n, h);

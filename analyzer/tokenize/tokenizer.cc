@@ -10,6 +10,7 @@
 #include "ingest/line_clean.h"
 #include "ingest/prefix.h"
 #include "tokenize/normalize.h"
+#include "tokenize/skeleton.h"
 
 namespace ipsecdoc {
 namespace {
@@ -192,46 +193,56 @@ struct HeadCache {
     int pattern = -1;
     Fields fields;
   };
-  const void* owner = nullptr;  // the Tokenizer the entries came from
   std::vector<Slot> slots;
   std::string key;              // scratch: the key being looked up
-  uint64_t hits = 0, misses = 0;
 };
 
-HeadCache& head_cache(const void* owner, bool claim = true) {
-  thread_local HeadCache c;
+// Heads that differ only in their variable tokens (skeleton.h) share the pattern and where
+// the captures are: a template cache keyed by the skeleton skips the RE2 passes for the
+// first sight of a head whose kind was seen with other addresses/SPIs (a hub's hundred
+// peers). The fields are then cut from the head at the remembered skeleton positions and
+// go through the same key-engine and enrichment steps as a computed head.
+struct TemplateCache {
+  static constexpr size_t kSlots = 1024;
+  struct Slot {
+    uint64_t hash = 0;
+    bool used = false;
+    std::string key;  // level + '\0' + skeleton
+    Tokenizer::Template tpl;
+  };
+  std::vector<Slot> slots;
+  Skeleton skeleton;  // scratch: the skeleton of the head being tokenized
+};
+
+struct Caches {
+  const void* owner = nullptr;  // the Tokenizer the entries came from
+  HeadCache head;
+  TemplateCache templates;
+  Tokenizer::CacheStats stats;
+};
+
+Caches& caches(const void* owner, bool claim = true) {
+  thread_local Caches c;
   if (claim && c.owner != owner) {  // another tokenizer (tests load several): start empty
     c.owner = owner;
-    c.slots.assign(HeadCache::kSlots, {});
+    c.head.slots.assign(HeadCache::kSlots, {});
+    c.templates.slots.assign(TemplateCache::kSlots, {});
   }
   return c;
 }
 
 }  // namespace
 
-std::pair<uint64_t, uint64_t> Tokenizer::head_cache_stats() {
-  const HeadCache& c = head_cache(nullptr, false);
-  return {c.hits, c.misses};
-}
+Tokenizer::CacheStats Tokenizer::cache_stats() { return caches(nullptr, false).stats; }
 
 bool Tokenizer::tokenize(const Record& r, Event& out) const {
   Record copy = r;
   return tokenize(std::move(copy), out);
 }
 
-bool Tokenizer::tokenize(Record&& r, Event& out) const {
-  thread_local NormalizedHead head;  // reused: its buffer keeps its capacity between records
-  if (!normalize_head(r.body, head)) return false;
-  HeadCache& cache = head_cache(this);
-  cache.key.assign(head.level);
-  cache.key.push_back('\0');
-  cache.key.append(head.text);
-  uint64_t h = std::hash<std::string_view>{}(cache.key);
-  HeadCache::Slot& slot = cache.slots[h & (HeadCache::kSlots - 1)];
-  bool hit = slot.used && slot.hash == h && slot.key == cache.key;
-  int idx = hit ? slot.pattern : set_.classify(head.text);
-  if (idx < 0) return false;
-  const Pattern& p = set_.at(idx);
+namespace {
+
+void start_event(const Pattern& p, int idx, Record&& r, const NormalizedHead& head, Event& out) {
   out = Event{};
   out.kind = p.event;
   out.pattern = idx;
@@ -240,14 +251,19 @@ bool Tokenizer::tokenize(Record&& r, Event& out) const {
   out.stamp = r.stamp;
   out.text = std::move(r.body);
   out.conn_id = head.conn_id;
-  if (hit) {
-    ++cache.hits;
-    out.fields = slot.fields;
-    return true;
-  }
-  ++cache.misses;
+}
+
+}  // namespace
+
+bool Tokenizer::derive(const NormalizedHead& head, int idx, Event& out, const Skeleton* sk, Template* tpl) const {
+  const Pattern& p = set_.at(idx);
   out.fields.reserve(8);
   if (!head.level.empty()) out.set("level", head.level);
+  if (tpl) {
+    tpl->pattern = idx;
+    tpl->spans.clear();
+  }
+  bool templ_ok = tpl != nullptr;
   if (!p.groups.empty()) {
     int n = p.re->NumberOfCapturingGroups();
     re2::StringPiece small[16];
@@ -258,14 +274,103 @@ bool Tokenizer::tokenize(Record&& r, Event& out) const {
       sub = big.data();
     }
     if (p.re->Match(head.text, 0, head.text.size(), RE2::UNANCHORED, sub, n + 1)) {
-      for (const auto& [name, gi] : p.groups) {
-        const auto& sp = sub[static_cast<size_t>(gi)];
-        if (sp.data() != nullptr) out.set(name, std::string_view(sp.data(), sp.size()));
+      for (size_t g = 0; g < p.groups.size(); ++g) {
+        const auto& sp = sub[static_cast<size_t>(p.groups[g].second)];
+        if (sp.data() == nullptr) continue;
+        out.set(p.groups[g].first, std::string_view(sp.data(), sp.size()));
+        if (templ_ok) {
+          size_t a = static_cast<size_t>(sp.data() - head.text.data());
+          Template::Span s{static_cast<uint32_t>(g), 0, 0};
+          templ_ok = sk->to_skeleton(a, s.start) && sk->to_skeleton(a + sp.size(), s.end);
+          tpl->spans.push_back(s);
+        }
       }
+    } else {
+      templ_ok = false;  // classified but no capture match: nothing to remember
     }
   }
   if (p.kv) normalise_kv(out, head.text, parse_key_values(head.text));
   enrich(out);
+  return templ_ok;
+}
+
+bool Tokenizer::derive_from(const NormalizedHead& head, const Template& t, const Skeleton& sk, Event& out) const {
+  const Pattern& p = set_.at(t.pattern);
+  out.fields.reserve(8);
+  if (!head.level.empty()) out.set("level", head.level);
+  for (const auto& s : t.spans) {
+    size_t a = 0, b = 0;
+    if (!sk.to_original(s.start, a) || !sk.to_original(s.end, b) || b < a || b > head.text.size()) return false;
+    out.set(p.groups[s.group].first, std::string_view(head.text).substr(a, b - a));
+  }
+  if (p.kv) normalise_kv(out, head.text, parse_key_values(head.text));
+  enrich(out);
+  return true;
+}
+
+bool Tokenizer::tokenize_uncached(Record&& r, Event& out) const {
+  NormalizedHead head;
+  if (!normalize_head(r.body, head)) return false;
+  int idx = set_.classify(head.text);
+  if (idx < 0) return false;
+  start_event(set_.at(idx), idx, std::move(r), head, out);
+  derive(head, idx, out, nullptr, nullptr);
+  return true;
+}
+
+bool Tokenizer::tokenize(Record&& r, Event& out) const {
+  thread_local NormalizedHead head;  // reused: its buffer keeps its capacity between records
+  if (!normalize_head(r.body, head)) return false;
+  Caches& c = caches(this);
+  HeadCache& cache = c.head;
+  cache.key.assign(head.level);
+  cache.key.push_back('\0');
+  cache.key.append(head.text);
+  uint64_t h = std::hash<std::string_view>{}(cache.key);
+  HeadCache::Slot& slot = cache.slots[h & (HeadCache::kSlots - 1)];
+  if (slot.used && slot.hash == h && slot.key == cache.key) {
+    ++c.stats.hits;
+    start_event(set_.at(slot.pattern), slot.pattern, std::move(r), head, out);
+    out.fields = slot.fields;
+    return true;
+  }
+  // Not seen as such: maybe seen with other addresses/numbers (same skeleton).
+  Skeleton& sk = c.templates.skeleton;
+  TemplateCache::Slot* tslot = nullptr;
+  uint64_t th = 0;
+  if (templates_ok_ && build_skeleton(std::string_view(cache.key.data(), head.level.size() + 1), head.text, sk) &&
+      sk.n > 0) {
+    th = std::hash<std::string_view>{}(sk.key);
+    tslot = &c.templates.slots[th & (TemplateCache::kSlots - 1)];
+    if (tslot->used && tslot->hash == th && tslot->key == sk.key) {
+      const Template& t = tslot->tpl;
+      start_event(set_.at(t.pattern), t.pattern, std::move(r), head, out);
+      if (derive_from(head, t, sk, out)) {
+        ++c.stats.template_hits;
+        slot.used = true;
+        slot.hash = h;
+        slot.key = cache.key;
+        slot.pattern = t.pattern;
+        slot.fields = out.fields;
+        return true;
+      }
+      // Cannot happen for a skeleton equal to the template's; computed below to be safe.
+      r.body = std::move(out.text);
+      r.device = std::move(out.device);
+    }
+  }
+  int idx = set_.classify(head.text);
+  if (idx < 0) return false;
+  ++c.stats.misses;
+  start_event(set_.at(idx), idx, std::move(r), head, out);
+  Template tpl;
+  bool keep_template = derive(head, idx, out, tslot ? &sk : nullptr, tslot ? &tpl : nullptr);
+  if (tslot && keep_template) {
+    tslot->used = true;
+    tslot->hash = th;
+    tslot->key = sk.key;
+    tslot->tpl = std::move(tpl);
+  }
   slot.used = true;
   slot.hash = h;
   slot.key = cache.key;
@@ -301,7 +406,91 @@ std::string Tokenizer::explain(const Event& e) const {
   return {};
 }
 
+namespace {
+
+// A regex that could tell two values of one token class apart (skeleton.h): a counted
+// repetition ("\\d{1,3}"), a literal number of four digits or more, a literal digit next to
+// a literal dot ("10\\.1"), a literal "0x" followed by a hex digit. Classes ("[0-9.]+") are
+// fine: they accept every value of a class alike.
+std::string value_dependent(std::string_view re) {
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto is_hex = [&](char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); };
+  size_t run = 0;
+  char prev = 0, prev2 = 0;  // previous literal characters ('.' for an escaped dot), 0 after anything else
+  for (size_t i = 0; i < re.size(); ++i) {
+    char c = re[i];
+    if (c == '\\' && i + 1 < re.size()) {
+      char e = re[++i];
+      run = 0;
+      if (e == '.' && is_digit(prev)) return "a literal digit before a literal dot";
+      prev2 = prev;
+      prev = e == '.' ? '.' : 0;
+      continue;
+    }
+    if (c == '[') {  // skip the class
+      size_t j = i + 1;
+      if (j < re.size() && re[j] == '^') ++j;
+      if (j < re.size() && re[j] == ']') ++j;
+      while (j < re.size() && re[j] != ']') j += re[j] == '\\' ? 2 : 1;
+      i = j;
+      run = 0;
+      prev = prev2 = 0;
+      continue;
+    }
+    if (c == '{' && i + 1 < re.size() && is_digit(re[i + 1])) return "a counted repetition";
+    if (is_digit(c)) {
+      if (prev == '.') return "a literal digit after a literal dot";
+      if (++run >= 4) return "a literal number of four digits or more";
+    } else {
+      run = 0;
+    }
+    if (prev2 == '0' && prev == 'x' && is_hex(c)) return "a literal hex value";
+    prev2 = prev;
+    prev = c;
+  }
+  return {};
+}
+
+}  // namespace
+
+void Tokenizer::check_template(int i, const NormalizedHead& head, const std::string& shown,
+                               std::vector<PatternProblem>& problems) {
+  const Pattern& p = set_.at(i);
+  auto off = [&](const std::string& why) {
+    templates_ok_ = false;
+    problems.push_back({p.file, p.id,
+                        fmt::format("{}: the pattern depends on the value of an address or number, so the "
+                                    "template cache is off (same results, slower on captures with many peers)",
+                                    why),
+                        false});
+  };
+  std::string prefix = head.level + '\0';
+  Skeleton sk, vsk;
+  if (!build_skeleton(prefix, head.text, sk) || sk.n == 0) return;
+  Event full;
+  Template tpl;
+  if (!derive(head, i, full, &sk, &tpl)) return;  // not templatable: the cache computes it
+  NormalizedHead varied = head;
+  varied.text = vary_tokens(head.text);
+  if (!build_skeleton(prefix, varied.text, vsk) || vsk.key != sk.key) return;
+  Event computed, templated;
+  int idx = set_.classify(varied.text);
+  if (idx >= 0) derive(varied, idx, computed, nullptr, nullptr);
+  bool same = idx == i && derive_from(varied, tpl, vsk, templated) && computed.fields == templated.fields;
+  if (!same) off(fmt::format("sample \"{}\" with other addresses/numbers (\"{}\") comes out differently", shown, varied.text));
+}
+
 void Tokenizer::check_samples(std::vector<PatternProblem>& problems) {
+  for (size_t i = 0; i < set_.size(); ++i) {
+    std::string why = value_dependent(set_.at(static_cast<int>(i)).regex);
+    if (!why.empty() && templates_ok_) {
+      templates_ok_ = false;
+      problems.push_back({set_.at(static_cast<int>(i)).file, set_.at(static_cast<int>(i)).id,
+                          why + " in the regex: the pattern may depend on the value of an address or number, so "
+                                "the template cache is off (same results, slower on captures with many peers)",
+                          false});
+    }
+  }
   for (size_t i = 0; i < set_.size(); ++i) {
     const Pattern& p = set_.at(static_cast<int>(i));
     for (const auto& s : p.samples) {
@@ -335,6 +524,7 @@ void Tokenizer::check_samples(std::vector<PatternProblem>& problems) {
       Record r;
       r.body = ev.text;
       if (normalize_head(r.body, head)) {
+        if (templates_ok_) check_template(static_cast<int>(i), head, shown, problems);
         for (size_t j = i + 1; j < set_.size(); ++j) {
           const Pattern& q = set_.at(static_cast<int>(j));
           if (RE2::PartialMatch(head.text, *q.re))

@@ -4,6 +4,7 @@
 // the "key= value" pairs become fields with IOS-independent names:
 //   local, remote, local_proxy, remote_proxy, protocol, transform, spi, conn_id, ...
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +16,9 @@
 #include "tokenize/pattern_set.h"
 
 namespace ipsecdoc {
+
+struct NormalizedHead;
+struct Skeleton;
 
 class Tokenizer {
  public:
@@ -29,9 +33,32 @@ class Tokenizer {
   // Classifies one raw line or a sample (prefix + body, continuation lines joined).
   bool tokenize_lines(const std::vector<std::string>& lines, Event& out) const;
 
+  // The same without any cache: the reference the caches are checked against (tests).
+  bool tokenize_uncached(Record&& r, Event& out) const;
+
   // Records whose normalised head was seen recently skip classification (a bounded cache,
-  // per thread): (hits, misses) of this thread so far, for the benchmark.
-  static std::pair<uint64_t, uint64_t> head_cache_stats();
+  // per thread); heads seen recently with other addresses/numbers (same skeleton, see
+  // skeleton.h) take the pattern and capture positions from a template cache. Counts of
+  // this thread so far, for the benchmark and tests.
+  struct CacheStats {
+    uint64_t hits = 0;           // the same head
+    uint64_t template_hits = 0;  // the same skeleton
+    uint64_t misses = 0;         // classified and captured by RE2
+  };
+  static CacheStats cache_stats();
+  // False when a pattern depends on the value of an address or number token (seen while
+  // checking the samples): the template cache is then off and every new head is computed.
+  bool templates_enabled() const { return templates_ok_; }
+
+  // What the template cache remembers of a computed head: its pattern and, per captured
+  // group (index into the pattern's groups), the capture's skeleton positions.
+  struct Template {
+    struct Span {
+      uint32_t group, start, end;
+    };
+    int pattern = -1;
+    std::vector<Span> spans;
+  };
 
   // The plain-language explanation of an event, from its pattern's template.
   std::string explain(const Event& e) const;
@@ -41,7 +68,17 @@ class Tokenizer {
 
  private:
   void check_samples(std::vector<PatternProblem>& problems);
+  // Sample `head` of pattern i with its tokens varied must come out of the template as it
+  // comes out computed; otherwise the template cache is turned off (a non-fatal problem).
+  void check_template(int i, const NormalizedHead& head, const std::string& shown,
+                      std::vector<PatternProblem>& problems);
+  // Pattern `idx`'s fields of `head` into `out` (computed: RE2 captures). With a skeleton and
+  // a template, also records the capture positions; returns false when they cannot be.
+  bool derive(const NormalizedHead& head, int idx, Event& out, const Skeleton* sk, Template* tpl) const;
+  // The same from a template of an equal skeleton.
+  bool derive_from(const NormalizedHead& head, const Template& t, const Skeleton& sk, Event& out) const;
   PatternSet set_;
+  bool templates_ok_ = true;
   std::vector<std::string> collisions_;
 };
 

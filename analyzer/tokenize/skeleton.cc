@@ -1,0 +1,134 @@
+#include "tokenize/skeleton.h"
+
+namespace ipsecdoc {
+namespace {
+
+inline bool digit(char c) { return c >= '0' && c <= '9'; }
+inline bool hex(char c) { return digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+inline bool word(char c) { return digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+
+// Digits starting at i (at most `max`); returns the count.
+size_t digits(std::string_view t, size_t i, size_t max) {
+  size_t k = 0;
+  while (i + k < t.size() && k < max && digit(t[i + k])) ++k;
+  return k;
+}
+
+// The token starting at `i` (t[i] is a digit at a token boundary): sets `end` and returns
+// its class ('X' hex, 'I' IPv4, 'N' number), or 0 when the digits there are literal.
+char token_at(std::string_view t, size_t i, size_t& end) {
+  if (t[i] == '0' && i + 2 < t.size() && t[i + 1] == 'x' && hex(t[i + 2])) {
+    end = i + 2;
+    while (end < t.size() && hex(t[end])) ++end;
+    return 'X';
+  }
+  size_t run = digits(t, i, SIZE_MAX);
+  if (run >= 1 && run <= 3) {  // IPv4: four groups of 1-3 digits
+    size_t p = i + run;
+    int groups = 1;
+    while (groups < 4 && p + 1 < t.size() && t[p] == '.') {
+      size_t g = digits(t, p + 1, 4);
+      if (g == 0 || g > 3) break;
+      p += 1 + g;
+      ++groups;
+    }
+    bool followed = p < t.size() && (digit(t[p]) || (t[p] == '.' && p + 1 < t.size() && digit(t[p + 1])));
+    if (groups == 4 && !followed) {
+      end = p;
+      return 'I';
+    }
+  }
+  end = i + run;
+  return run >= 4 ? 'N' : 0;
+}
+
+// Calls f(start, end, cls) for each token, g(start, end) for each literal stretch, in order.
+template <class Tok, class Lit>
+void scan(std::string_view t, Tok&& f, Lit&& g) {
+  size_t lit = 0, i = 0;
+  while (i < t.size()) {
+    if (!digit(t[i]) || (i > 0 && (word(t[i - 1]) || t[i - 1] == '.'))) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    char cls = token_at(t, i, end);
+    if (cls) {
+      g(lit, i);
+      f(i, end, cls);
+      lit = end;
+    }
+    i = end;
+  }
+  g(lit, t.size());
+}
+
+}  // namespace
+
+bool Skeleton::to_skeleton(size_t pos, uint32_t& out) const {
+  size_t delta = 0;
+  for (size_t k = 0; k < n; ++k) {
+    if (orig_end[k] <= pos) {
+      delta += orig_end[k] - orig_start[k] - kMarker;
+      continue;
+    }
+    if (orig_start[k] < pos) return false;
+    break;
+  }
+  out = static_cast<uint32_t>(pos - delta);
+  return true;
+}
+
+bool Skeleton::to_original(uint32_t skel, size_t& out) const {
+  size_t delta = 0;
+  for (size_t k = 0; k < n; ++k) {
+    if (skel_start[k] + kMarker <= skel) {
+      delta += orig_end[k] - orig_start[k] - kMarker;
+      continue;
+    }
+    if (skel_start[k] < skel) return false;
+    break;
+  }
+  out = skel + delta;
+  return true;
+}
+
+bool build_skeleton(std::string_view prefix, std::string_view text, Skeleton& s) {
+  s.key.assign(prefix.data(), prefix.size());
+  s.base = s.key.size();
+  s.n = 0;
+  bool ok = true;
+  scan(
+      text,
+      [&](size_t a, size_t b, char cls) {
+        if (s.n == Skeleton::kMaxTokens) {
+          ok = false;
+          return;
+        }
+        s.skel_start[s.n] = static_cast<uint32_t>(s.key.size() - s.base);
+        s.orig_start[s.n] = static_cast<uint32_t>(a);
+        s.orig_end[s.n] = static_cast<uint32_t>(b);
+        ++s.n;
+        s.key.push_back('\x01');
+        s.key.push_back(cls);
+      },
+      [&](size_t a, size_t b) { s.key.append(text.data() + a, b - a); });
+  return ok;
+}
+
+std::string vary_tokens(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 16);
+  scan(
+      text,
+      [&](size_t a, size_t b, char cls) {
+        size_t len = b - a;
+        if (cls == 'I') out += len == 13 ? "10.9.8.7" : "198.51.100.77";
+        else if (cls == 'X') out += len == 10 ? "0x5A" : "0xDEADBEEF";
+        else out += len == 7 ? "12345678" : "4321567";
+      },
+      [&](size_t a, size_t b) { out.append(text.data() + a, b - a); });
+  return out;
+}
+
+}  // namespace ipsecdoc
