@@ -40,6 +40,26 @@ const std::string* canonical_transform(const std::string& words) {
   return it->second ? &*it->second : nullptr;
 }
 
+// A proxy as printed ("10.1.1.0/255.255.255.0/0/0 (type=4)") -> (IOS form with protocol 0
+// for "any", prefix form), or nullptr when it is not a proxy. Remembered like transforms:
+// the same few proxies recur in every negotiation of a pair.
+const std::pair<std::string, std::string>* canonical_proxy(std::string_view raw) {
+  thread_local std::unordered_map<std::string, std::optional<std::pair<std::string, std::string>>> memo;
+  thread_local std::string key;
+  key.assign(raw.data(), raw.size());
+  auto it = memo.find(key);
+  if (it == memo.end()) {
+    if (memo.size() >= 256) memo.clear();
+    std::optional<std::pair<std::string, std::string>> v;
+    if (auto px = parse_proxy(raw)) {
+      px->proto_raw = 0;  // canonical: IOS-XE's "any protocol" 256 is 0 like the other releases
+      v.emplace(px->ios(), px->str());
+    }
+    it = memo.emplace(key, std::move(v)).first;
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
 // Maps the key-engine vocabulary of all releases onto one set of field names.
 void normalise_kv(Event& e, std::string_view text, const std::vector<std::pair<std::string_view, std::string_view>>& kv) {
   if (text.find(" INBOUND ") != std::string_view::npos) e.set("direction", "INBOUND");
@@ -80,10 +100,9 @@ void normalise_kv(Event& e, std::string_view text, const std::vector<std::pair<s
   }
   // Canonical forms for proxies and transforms.
   for (const char* p : {"local_proxy", "remote_proxy"}) {
-    if (auto px = parse_proxy(e.get(p))) {
-      px->proto_raw = 0;  // canonical: IOS-XE's "any protocol" 256 is 0 like the other releases
-      e.set(p, px->ios());
-      e.set(p[0] == 'l' ? "local_net" : "remote_net", px->str());
+    if (const auto* px = canonical_proxy(e.get(p))) {
+      e.set(p, px->first);
+      e.set(p[0] == 'l' ? "local_net" : "remote_net", px->second);
     }
   }
   std::string tr(e.get("transform"));
