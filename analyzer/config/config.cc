@@ -198,6 +198,12 @@ std::optional<std::string> decode_type7(std::string_view enc) {
 }
 
 std::string redact_line(std::string_view line) {
+  // Every secret keyword below contains one of these: a line without them is kept as is
+  // (most lines; the word split is the costly part).
+  bool may_hold_secret = false;
+  for (std::string_view kw : {"key", "password", "secret", "community", "md5"})
+    may_hold_secret = may_hold_secret || line.find(kw) != std::string_view::npos;
+  if (!may_hold_secret) return std::string(line);
   // Tokenise keeping the leading indentation; replace the token after a secret keyword.
   size_t indent = 0;
   while (indent < line.size() && (line[indent] == ' ' || line[indent] == '\t')) ++indent;

@@ -131,7 +131,10 @@ class Parser {
       bool prompted = false;
       std::string text;
       bool sub = false;
-      if (RE2::FullMatch(raw, kPrompt, &host, &mode, &rest)) {
+      // Both prompt forms need a '#' or '>': most configuration lines have neither and skip
+      // the two capture matches.
+      bool maybe_prompt = raw.find_first_of("#>") != std::string_view::npos;
+      if (maybe_prompt && RE2::FullMatch(raw, kPrompt, &host, &mode, &rest)) {
         prompted = true;
         d_.transcript = true;
         if (prompt_host_.empty()) prompt_host_ = host;
@@ -146,7 +149,7 @@ class Parser {
         c.nphys++;
         c.phys.push_back(sl);
         continue;
-      } else if (std::string eh, er; RE2::FullMatch(raw, kExec, &eh, &er) && raw.find(' ') != 0) {
+      } else if (std::string eh, er; maybe_prompt && RE2::FullMatch(raw, kExec, &eh, &er) && raw.find(' ') != 0) {
         // Exec prompt ("RTRA#show run", "r1#"): not configuration.
         if (prompt_host_.empty()) prompt_host_ = eh;
         last_prompted = false;
