@@ -9,9 +9,8 @@ namespace {
 inline bool digit(char c) { return c >= '0' && c <= '9'; }
 inline bool alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 
-int month_index(std::string_view s) {
+int month_index(const char* s) {
   // Runs several times per syslog line (stamps, origin-id test): dispatch on the first letter.
-  if (s.size() < 3) return -1;
   auto is = [&](const char* m, int i) { return s[1] == m[1] && s[2] == m[2] ? i : -1; };
   switch (s[0]) {
     case 'J': return s[1] == 'a' ? is("Jan", 0) : s[2] == 'n' ? is("Jun", 5) : is("Jul", 6);
@@ -25,6 +24,7 @@ int month_index(std::string_view s) {
     default: return -1;
   }
 }
+int month_index(std::string_view s) { return s.size() < 3 ? -1 : month_index(s.data()); }
 
 constexpr std::array<int, 12> kDaysBefore{0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
 
@@ -36,26 +36,41 @@ size_t read_num(std::string_view s, size_t i, size_t max, long& v) {
   return n;
 }
 
-// HH:MM:SS[.fff] at s[i]; returns chars used or 0
+// Two digits at s[i] (the caller checked i + 2 <= size).
+inline bool two_digits(const char* s, long& v) {
+  if (!digit(s[0]) || !digit(s[1])) return false;
+  v = (s[0] - '0') * 10 + (s[1] - '0');
+  return true;
+}
+
+// HH:MM:SS[.fff] at s[i] (hours may have one digit); returns chars used or 0
 size_t read_clock(std::string_view s, size_t i, double& secs) {
-  long h, m, sec;
-  size_t a = read_num(s, i, 2, h);
-  if (a == 0 || i + a >= s.size() || s[i + a] != ':') return 0;
-  size_t b = read_num(s, i + a + 1, 2, m);
-  if (b != 2 || i + a + 1 + b >= s.size() || s[i + a + 1 + b] != ':') return 0;
-  size_t c = read_num(s, i + a + b + 2, 2, sec);
-  if (c != 2) return 0;
-  size_t used = a + b + c + 2;
+  const char* p = s.data() + i;
+  size_t left = i < s.size() ? s.size() - i : 0;
+  if (left < 7 || !digit(p[0])) return 0;
+  long h = p[0] - '0';
+  size_t a = 1;
+  if (digit(p[1])) {
+    h = h * 10 + (p[1] - '0');
+    a = 2;
+  }
+  // p[a] ':' MM ':' SS  -> needs a + 6 chars
+  long m, sec;
+  if (left < a + 6 || p[a] != ':' || !two_digits(p + a + 1, m) || p[a + 3] != ':' || !two_digits(p + a + 4, sec))
+    return 0;
+  size_t used = a + 6;
   secs = static_cast<double>(h * 3600 + m * 60 + sec);
-  if (i + used < s.size() && s[i + used] == '.') {
-    long frac;
-    size_t f = read_num(s, i + used + 1, 6, frac);
-    if (f > 0) {
-      double div = 1;
-      for (size_t k = 0; k < f; ++k) div *= 10;
-      secs += static_cast<double>(frac) / div;
-      used += 1 + f;
+  if (used + 1 < left && p[used] == '.' && digit(p[used + 1])) {
+    long frac = 0;
+    size_t f = 0;
+    double div = 1;
+    while (f < 6 && used + 1 + f < left && digit(p[used + 1 + f])) {
+      frac = frac * 10 + (p[used + 1 + f] - '0');
+      div *= 10;
+      ++f;
     }
+    secs += static_cast<double>(frac) / div;
+    used += 1 + f;
   }
   return used;
 }
@@ -65,31 +80,32 @@ size_t read_clock(std::string_view s, size_t i, double& secs) {
 size_t parse_stamp(std::string_view s, Stamp& out) {
   size_t i = 0;
   char marker = 0;
-  if (!s.empty() && (s[0] == '*' || s[0] == '.')) {
+  const size_t n = s.size();
+  if (n != 0 && (s[0] == '*' || s[0] == '.')) {
     marker = s[0];
     i = 1;
   }
   // datetime: Mon DD [YYYY] HH:MM:SS[.fff][ TZ]
-  int mon = month_index(s.substr(i));
-  if (mon >= 0 && i + 3 < s.size() && s[i + 3] == ' ') {
+  int mon = i + 3 < n ? month_index(s.data() + i) : -1;
+  if (mon >= 0 && s[i + 3] == ' ') {
     size_t j = i + 4;
-    if (j < s.size() && s[j] == ' ') ++j;  // day right-aligned
+    if (j < n && s[j] == ' ') ++j;  // day right-aligned
     long day;
     size_t d = read_num(s, j, 2, day);
-    if (d == 0 || j + d >= s.size() || s[j + d] != ' ') return 0;
+    if (d == 0 || j + d >= n || s[j + d] != ' ') return 0;
     j += d + 1;
-    long year;
-    size_t y = read_num(s, j, 4, year);
-    if (y == 4 && j + 4 < s.size() && s[j + 4] == ' ') j += 5;  // optional year
+    if (j + 4 < n && s[j + 4] == ' ' && digit(s[j]) && digit(s[j + 1]) && digit(s[j + 2]) && digit(s[j + 3]))
+      j += 5;  // optional year
     double secs;
     size_t c = read_clock(s, j, secs);
     if (c == 0) return 0;
     j += c;
-    // optional time zone: " UTC", " KST", " CET", " EDT" (letters, 2-5)
-    if (j + 1 < s.size() && s[j] == ' ' && alpha(s[j + 1])) {
+    // optional time zone: " UTC", " KST", " CET", " EDT", " CHADT" (2-5 letters, then ':')
+    if (j + 1 < n && s[j] == ' ' && alpha(s[j + 1])) {
       size_t k = j + 1;
-      while (k < s.size() && k - j - 1 < 6 && alpha(s[k])) ++k;
-      if (k < s.size() && s[k] == ':' && k - j - 1 >= 2) j = k;
+      while (k < n && k - j - 1 < 6 && alpha(s[k])) ++k;  // up to 6 to see a 6th letter
+      size_t letters = k - j - 1;
+      if (k < n && s[k] == ':' && letters >= 2 && letters <= 5) j = k;  // "ISAKMP:" is a message, not a zone
     }
     out.kind = Stamp::Kind::Datetime;
     out.seconds = (kDaysBefore[static_cast<size_t>(mon)] + day - 1) * 86400.0 + secs;
@@ -97,6 +113,7 @@ size_t parse_stamp(std::string_view s, Stamp& out) {
     out.text = s.substr(0, j);
     return j;
   }
+  if (i >= n || !digit(s[i])) return 0;
   // uptime: HH:MM:SS[.fff]  or  1d00h / 2w3d / 1y2w
   double secs;
   size_t c = read_clock(s, i, secs);
@@ -109,11 +126,11 @@ size_t parse_stamp(std::string_view s, Stamp& out) {
   }
   long a;
   size_t n1 = read_num(s, i, 3, a);
-  if (n1 > 0 && i + n1 < s.size() && (s[i + n1] == 'd' || s[i + n1] == 'w' || s[i + n1] == 'y')) {
+  if (n1 > 0 && i + n1 < n && (s[i + n1] == 'd' || s[i + n1] == 'w' || s[i + n1] == 'y')) {
     char u1 = s[i + n1];
     long b;
     size_t n2 = read_num(s, i + n1 + 1, 2, b);
-    if (n2 > 0 && i + n1 + 1 + n2 < s.size()) {
+    if (n2 > 0 && i + n1 + 1 + n2 < n) {
       char u2 = s[i + n1 + 1 + n2];
       double unit1 = u1 == 'd' ? 86400 : u1 == 'w' ? 604800 : 31536000;
       double unit2 = u2 == 'h' ? 3600 : u2 == 'd' ? 86400 : u2 == 'w' ? 604800 : -1;
