@@ -149,22 +149,24 @@ void enrich(Event& e) {
 
 std::vector<std::pair<std::string_view, std::string_view>> parse_key_values(std::string_view t) {
   std::vector<std::pair<std::string_view, std::string_view>> out;
-  struct Key { size_t start, eq; };
-  std::vector<Key> keys;
-  for (size_t i = 0; i < t.size(); ++i) {
-    if (t[i] != '=') continue;
+  out.reserve(16);
+  // A value runs from its '=' to the start of the next key (or the end).
+  size_t key_start = std::string_view::npos, key_eq = 0;
+  auto close = [&](size_t value_end) {
+    if (key_start != std::string_view::npos)
+      out.emplace_back(t.substr(key_start, key_eq - key_start), trim_value(t.substr(key_eq + 1, value_end - key_eq - 1)));
+  };
+  for (size_t i = t.find('='); i != std::string_view::npos; i = t.find('=', i + 1)) {
     size_t s = i;
     while (s > 0 && key_char(t[s - 1])) --s;
     if (s == i) continue;
     if (s > 0 && t[s - 1] != ' ' && t[s - 1] != ',') continue;  // "(type=4)" is not a key
     if (t[s] == '(') continue;
-    keys.push_back({s, i});
+    close(s);
+    key_start = s;
+    key_eq = i;
   }
-  for (size_t k = 0; k < keys.size(); ++k) {
-    size_t vstart = keys[k].eq + 1;
-    size_t vend = k + 1 < keys.size() ? keys[k + 1].start : t.size();
-    out.emplace_back(t.substr(keys[k].start, keys[k].eq - keys[k].start), trim_value(t.substr(vstart, vend - vstart)));
-  }
+  close(t.size());
   return out;
 }
 
