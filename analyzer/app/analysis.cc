@@ -14,6 +14,7 @@
 #include "app/confirm.h"
 #include "app/reconstruct.h"
 #include "app/rules_dir.h"
+#include "ingest/line_blocks.h"
 #include "ingest/line_reader.h"
 
 namespace ipsecdoc {
@@ -275,7 +276,15 @@ class Pipeline : public IngestSink {
     }
   };
 
-  explicit Pipeline(const Tokenizer& tok) : tok_(tok) {}
+  explicit Pipeline(const Tokenizer& tok) : tok_(tok) {
+    blocks_.on_publish([this] {
+      std::lock_guard<std::mutex> lk(m_);  // under the lock: a waiting take() cannot miss it
+      can_get_.notify_one();
+    });
+  }
+  // The ingest thread's line blocks: the analysis thread cleans and parses lines in them
+  // while it has nothing else to do (syslog archives: most of the time).
+  LineBlocks& blocks() { return blocks_; }
 
   // FNV-1a over the first 64 non-digit bytes ("ISAKMP:(1001): x" and "ISAKMP:(1002): x" agree).
   static bool analysis_share(std::string_view body) {
@@ -337,7 +346,13 @@ class Pipeline : public IngestSink {
   // consumer stops early (an exception), abandon() lets a blocked producer finish.
   bool take(Batch& out) {
     std::unique_lock<std::mutex> lk(m_);
-    can_get_.wait(lk, [&] { return !queue_.empty() || closed_; });
+    for (;;) {
+      can_get_.wait(lk, [&] { return !queue_.empty() || closed_ || blocks_.work_available(); });
+      if (!queue_.empty() || closed_) break;
+      lk.unlock();
+      blocks_.help();
+      lk.lock();
+    }
     if (queue_.empty()) return false;
     out = std::move(queue_.front());
     queue_.pop_front();
@@ -351,6 +366,7 @@ class Pipeline : public IngestSink {
     can_put_.notify_one();
   }
   void abandon() {
+    blocks_.helper_only(false);  // nobody will help any more
     std::lock_guard<std::mutex> lk(m_);
     abandoned_ = true;
     queue_.clear();
@@ -425,6 +441,7 @@ class Pipeline : public IngestSink {
   }
 
   const Tokenizer& tok_;
+  LineBlocks blocks_;
   Event event_;        // scratch
   std::string notes_;  // scratch
   Batch batch_;
@@ -439,17 +456,20 @@ class Pipeline : public IngestSink {
 // Runs ingest over every file, either inline or on a second thread feeding `col`.
 template <class Col>
 std::vector<InputSummary> ingest_all(const std::vector<std::string>& files, const RuleData& rules,
-                                     const IngestOptions& io, Col& col, bool pipelined) {
+                                     const IngestOptions& io, Col& col, bool pipelined, bool helper_only) {
   std::vector<InputSummary> sums;
   if (!pipelined) {
     for (uint32_t i = 0; i < files.size(); ++i) sums.push_back(ingest_input(files[i], i, col, io));
     return sums;
   }
   Pipeline pipe(*rules.tokenizer);
+  IngestOptions with_blocks = io;
+  with_blocks.blocks = &pipe.blocks();
+  pipe.blocks().helper_only(helper_only);
   std::exception_ptr failure;
   std::thread reader([&] {
     try {
-      for (uint32_t i = 0; i < files.size(); ++i) sums.push_back(ingest_input(files[i], i, pipe, io));
+      for (uint32_t i = 0; i < files.size(); ++i) sums.push_back(ingest_input(files[i], i, pipe, with_blocks));
     } catch (...) {
       failure = std::current_exception();
     }
@@ -494,7 +514,7 @@ Analysis analyze(const std::vector<std::string>& paths, const RuleData& rules, c
   };
   Collector col(rules, opt, out);
   size_t usable = 0;
-  for (auto& s : ingest_all(ex.files, rules, io, col, opt.pipeline && rules.tokenizer)) {
+  for (auto& s : ingest_all(ex.files, rules, io, col, opt.pipeline && rules.tokenizer, opt.pipeline_helper_only)) {
     if (s.error.empty()) ++usable;
     out.inputs.push_back(std::move(s));
   }

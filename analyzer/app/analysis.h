@@ -50,6 +50,9 @@ struct AnalysisOptions {
   // Read + tokenize on a second thread while this one builds timelines and findings (the
   // two halves cost about the same). Same results either way, in the same order.
   bool pipeline = true;
+  // Tests: with the pipeline, the analysis thread cleans and parses every line (the ingest
+  // thread waits for it instead of doing it when the analysis thread is busy).
+  bool pipeline_helper_only = false;
 };
 
 struct UnrecognizedLine {

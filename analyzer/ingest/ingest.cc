@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "ingest/line_blocks.h"
 #include "ingest/line_reader.h"
 #include "ingest/prefix.h"
 
@@ -103,7 +104,8 @@ class Ingestor {
       : input_(input), path_(path), sink_(sink), opt_(opt), sum_(sum),
         seen_devices_(sum.devices.begin(), sum.devices.end()) {}
 
-  void line(uint32_t no, std::string_view text) {
+  // `given`: parse_prefix(text) when the caller already has it (line blocks).
+  void line(uint32_t no, std::string_view text, const LinePrefix* given = nullptr) {
     bool blank = trim(text).empty();
     if (mode_ == Mode::Log && blank) {
       flush_record();
@@ -135,7 +137,9 @@ class Ingestor {
       prev_len_ = 0;
       return;
     }
-    LinePrefix pre = parse_prefix(text);
+    LinePrefix parsed;
+    if (!given) parsed = parse_prefix(text);
+    const LinePrefix& pre = given ? *given : parsed;
     if (mode_ == Mode::Config) {
       if (!pre.present && !is_crypto_head(text)) {
         add_to_section(no, text);
@@ -432,11 +436,28 @@ InputSummary ingest_input(const std::string& path, uint32_t input_index, IngestS
   }
   sum.compressed = reader.compressed();
   Ingestor ing(input_index, sum.path, sink, opt, sum);
-  std::string scratch;
   std::string_view raw;
-  while (reader.next(raw)) {
-    std::string_view text = clean_line(raw, scratch, sum.clean);
-    ing.line(reader.line_number(), text);
+  if (opt.blocks) {
+    // Lines go through the ring of blocks, where another thread may clean and parse them.
+    LineBlocks& lb = *opt.blocks;
+    auto consume_one = [&] {
+      for (const LineBlocks::Line& l : lb.consume(sum.clean)) ing.line(l.no, l.text, &l.prefix);
+      lb.release();
+    };
+    while (reader.next(raw)) {
+      lb.add(reader.line_number(), raw);
+      if (!lb.block_full()) continue;
+      lb.publish();
+      if (!lb.can_fill()) consume_one();
+    }
+    if (lb.filling()) lb.publish();
+    while (lb.has_published()) consume_one();
+  } else {
+    std::string scratch;
+    while (reader.next(raw)) {
+      std::string_view text = clean_line(raw, scratch, sum.clean);
+      ing.line(reader.line_number(), text);
+    }
   }
   ing.finish();
   if (!reader.ok()) sum.error = reader.error();

@@ -15,6 +15,8 @@
 
 namespace ipsecdoc {
 
+class LineBlocks;
+
 struct Record {
   Provenance where;
   std::string device;       // from syslog origin-id/sender, or the last prompt/hostname seen
@@ -61,6 +63,9 @@ struct IngestOptions {
   // the show part, so ingest does not depend on it). Returns the command name or "".
   std::function<std::string(std::string_view)> show_sniffer;
   size_t max_record_lines = 64;  // fold at most this many physical lines into one record
+  // When set, lines pass through these blocks so that another thread can clean and parse
+  // them (line_blocks.h); the result is the same.
+  LineBlocks* blocks = nullptr;
 };
 
 // Reads one input (file path or "-"), feeding `sink`. `input_index` is stored in provenance.

@@ -2,7 +2,8 @@
 //  - the tokenizer's head cache: a record tokenized from the cache (a repeat) gives the same
 //    event as the first, computed one;
 //  - the ingest thread (AnalysisOptions::pipeline): the whole report is the same as with
-//    everything on one thread, also across many batch hand-overs and several inputs.
+//    everything on one thread, also across many batch hand-overs and several inputs, and
+//    when the analysis thread cleans and parses every line (line blocks).
 #include <doctest/doctest.h>
 
 #include <unistd.h>
@@ -39,9 +40,10 @@ struct Records : IngestSink {
   void on_unrecognized(uint32_t, uint32_t, std::string_view) override {}
 };
 
-std::string report(const std::vector<std::string>& paths, bool pipeline) {
+std::string report(const std::vector<std::string>& paths, bool pipeline, bool helper_only = false) {
   AnalysisOptions o;
   o.pipeline = pipeline;
+  o.pipeline_helper_only = helper_only;
   Analysis a = analyze(paths, test_rules(), o);
   return analysis_json(a, ReportOptions{}).dump(1);
 }
@@ -119,10 +121,13 @@ TEST_CASE("pipeline: the ingest thread changes nothing in the report") {
   SUBCASE("each corpus log alone, and the example ticket (configs, show output, logs)") {
     for (const auto& p : logs) {
       INFO(p);
-      CHECK(report({p}, true) == report({p}, false));
+      std::string alone = report({p}, false);
+      CHECK(report({p}, true) == alone);
+      CHECK(report({p}, true, true) == alone);  // every line cleaned and parsed on the other thread
     }
     std::string ticket = fs::path(CORPUS_DIR).parent_path() / "examples" / "ticket-4711";
     CHECK(report({ticket}, true) == report({ticket}, false));
+    CHECK(report({ticket}, true, true) == report({ticket}, false));
   }
   SUBCASE("many batches: one large file and several inputs") {
     fs::path dir = fs::temp_directory_path() / fmt::format("ipsecdoc_pipe_{}", ::getpid());
@@ -139,7 +144,9 @@ TEST_CASE("pipeline: the ingest thread changes nothing in the report") {
     paths.insert(paths.end(), logs.begin(), logs.begin() + 3);
     Analysis probe = analyze(paths, test_rules(), AnalysisOptions{});
     CHECK(probe.records_total > 8 * 256);  // many batch hand-overs (256 items each), queue full at times
-    CHECK(report(paths, true) == report(paths, false));
+    std::string alone = report(paths, false);
+    CHECK(report(paths, true) == alone);
+    CHECK(report(paths, true, true) == alone);  // > 8 line blocks of 256: the ring wraps
     fs::remove_all(dir);
   }
 }
