@@ -427,8 +427,9 @@ std::string solve_policy(int priority, const std::vector<P1Check>& checks, const
   for (int i = 0; i < 5; ++i) {
     auto& e = eq[static_cast<size_t>(i)];
     auto& n = ne[static_cast<size_t>(i)];
+    static const char* kName[] = {"encryption", "the AES key length", "hash", "authentication", "DH group"};
     if (e && n.count(*e) && why.empty())
-      why = fmt::format("policy {} would need {} to be and not to be {}", priority, i == 1 ? "the AES key length" : "one attribute", *e);
+      why = fmt::format("policy {} would need its {} to be and not to be {}", priority, kName[i], *e);
     if (e) { set_field(p, i, *e); continue; }
     if (i == 1 && p.encryption != "aes") { p.key_bits = 0; continue; }
     for (const auto& v : kPrefer[static_cast<size_t>(i)])
@@ -625,6 +626,34 @@ void build_pair(const std::string& fault, Frame& fr, AddressPool& pool, std::vec
                              : "both routers assumed to reach each other through a default route on their crypto map interface");
 }
 
+// Main Mode records only one side prints: 1 = the initiator, 2 = the responder, 0 = either.
+int p1_record_side(const Event& e) {
+  switch (e.kind) {
+    case EventKind::MmBegin: case EventKind::P1Retransmit: case EventKind::P1RetransmitGiveUp:
+    case EventKind::StartMmFailed:
+      return 1;
+    case EventKind::SanityFail: case EventKind::P1NoOffers: case EventKind::P1PolicyNotAcceptable:
+    case EventKind::P1AttrMismatch:
+      return 2;
+    case EventKind::PacketSent: case EventKind::PacketReceived:
+      return e.get("role") == "I" ? 1 : e.get("role") == "R" ? 2 : 0;
+    default:
+      return 0;
+  }
+}
+
+// The peer addresses a Main Mode's failure records name (retransmission give-up, missing key,
+// bad message, mode failure, `phase 1 SA policy not acceptable` remote).
+std::set<uint32_t> p1_failure_peers(const Negotiation& n) {
+  std::set<uint32_t> out;
+  for (const auto& s : n.steps) {
+    if (!event_kind_is_failure(s.event.kind)) continue;
+    std::string_view a = s.event.kind == EventKind::P1PolicyNotAcceptable ? s.event.get("remote") : s.event.get("peer");
+    if (auto x = parse_ipv4(a)) out.insert(*x);
+  }
+  return out;
+}
+
 // Which side logged a Phase-1 finding ("initiator" / "responder"), from the rule, the role the
 // timeline gave it and the records only one side prints; "" when the capture cannot tell.
 std::string phase1_side(const std::string& rule, const Negotiation& n) {
@@ -786,6 +815,27 @@ Reconstruction reconstruct_from_log(const Finding& f, const Negotiation* n, cons
     }
     fault = cause;
   } else if (phase1) {
+    // A capture of concurrent Main Modes, all still at connection id 0, can leave one negotiation
+    // holding records of several: both sides' records, or failures naming several peers. No
+    // single exchange prints that, so there is nothing consistent to replay (not a refutation).
+    bool by_initiator = false, by_responder = false;
+    for (const auto& s : n->steps) {
+      int side = p1_record_side(s.event);
+      by_initiator |= side == 1;
+      by_responder |= side == 2;
+    }
+    std::set<uint32_t> peers = p1_failure_peers(*n);
+    if ((by_initiator && by_responder) || peers.size() > 1) {
+      std::vector<std::string> names;
+      for (uint32_t a : peers) names.push_back(ip(a));
+      r.why = by_initiator && by_responder
+                  ? "the negotiation holds both the initiator's and the responder's Main Mode records: the capture "
+                    "interleaves concurrent exchanges the timeline could not separate, and no single exchange prints that"
+                  : fmt::format("the negotiation's failure records name several peers ({}): the capture interleaves "
+                                "concurrent exchanges the timeline could not separate",
+                                fmt::join(names, ", "));
+      return r;
+    }
     std::string side = phase1_side(rule, *n);
     if (side.empty()) {
       side = "initiator";
@@ -799,6 +849,15 @@ Reconstruction reconstruct_from_log(const Finding& f, const Negotiation* n, cons
     fr.logger_responds = side == "responder";
     fr.resp_absent = rule == "phase1-no-response";
     std::optional<uint32_t> mine = parse_ipv4(n->local), theirs = parse_ipv4(n->peer);
+    if (peers.size() == 1 && theirs != *peers.begin()) {
+      // The failure record names the peer; an earlier record (a key found, a packet) whose
+      // address the timeline took belongs to another exchange.
+      if (theirs)
+        A.push_back(fmt::format("the negotiation's first address {} is not the one its failure records name ({}): "
+                                "the peer is {}",
+                                ip(*theirs), ip(*peers.begin()), ip(*peers.begin())));
+      theirs = *peers.begin();
+    }
     if (const Event* e = n->first_of(EventKind::P1PolicyNotAcceptable); e && !mine) mine = parse_ipv4(e->get("local"));
     (fr.logger_responds ? fr.resp : fr.init) = mine;
     (fr.logger_responds ? fr.init : fr.resp) = theirs;
@@ -842,6 +901,19 @@ Reconstruction reconstruct_from_log(const Finding& f, const Negotiation* n, cons
       A.push_back(fmt::format("the ISAKMP policies are not in the capture: {} assumed to have {}",
                               fr.resp_absent ? "this router" : "both routers", init.policies[0].str()));
     }
+    if (fr.logger_responds && rule != "phase1-policy-mismatch" &&
+        std::none_of(c.checks.begin(), c.checks.end(), [](const P1Check& x) { return x.accepted; })) {
+      // Main Mode went past the policy check, so a policy accepted the offer: the last check whose
+      // verdict the capture does not show.
+      for (auto it = c.checks.rbegin(); it != c.checks.rend(); ++it)
+        if (it->attr.empty()) {
+          it->accepted = true;
+          A.push_back(fmt::format("the capture does not show the verdict of the check of transform {} against policy {}; "
+                                  "Main Mode went on, so it was accepted",
+                                  it->transform_no, it->priority));
+          break;
+        }
+    }
     if (fr.logger_responds) {
       if (!c.priorities.empty()) me.policies.clear();
       for (int prio : c.priorities) {
@@ -854,6 +926,16 @@ Reconstruction reconstruct_from_log(const Finding& f, const Negotiation* n, cons
         me.policies.push_back(p);
         A.push_back(fmt::format("this router's policy {} as its checks in the capture imply{}{}", prio, said,
                                 prio == 65535 ? "; priority 65535 is IOS's default policy, written as a configured one" : ""));
+      }
+      if (!c.priorities.empty() && rule != "phase1-policy-mismatch" &&
+          std::none_of(c.checks.begin(), c.checks.end(), [](const P1Check& x) { return x.accepted; })) {
+        // Every check shown failed, yet Main Mode went on: the accepting policy is not in the capture.
+        IkePolicy q = init.policies.front();
+        q.priority = std::min(65535, *std::max_element(c.priorities.begin(), c.priorities.end()) + 10);
+        me.policies.push_back(q);
+        A.push_back(fmt::format("every policy check the capture shows failed, yet Main Mode went on: this router assumed "
+                                "to have policy {} equal to the peer's first ({})",
+                                q.priority, q.str()));
       }
       if (c.priorities.empty()) {
         me.policies = init.policies;
@@ -1115,18 +1197,33 @@ std::vector<std::string> lines_of(const TextSection& s) {
   return v;
 }
 
+// Parsed reconstructed configs, by text: the candidates of one finding share the logging
+// router's config, and the fix step replays the configs already parsed for `before`.
+class ParsedConfigs {
+ public:
+  const DeviceConfig& get(const TextSection& t) {
+    std::string key;
+    for (const auto& l : t.lines) key += l.text + "\n";
+    auto it = cache_.find(key);
+    if (it == cache_.end()) it = cache_.emplace(std::move(key), parse_config(t)).first;
+    return it->second;
+  }
+
+ private:
+  std::map<std::string, DeviceConfig> cache_;
+};
+
 // Replays a reconstruction and compares the logging router's rendered log with the capture.
 // Fills rep (before, failing_check, compared, differences, why) and returns the status.
 std::string replay_before(const Reconstruction& rc, const Negotiation& n, const model::ModelOptions& opt,
-                          const Tokenizer* tok, nlohmann::json& rep) {
+                          const Tokenizer* tok, ParsedConfigs& parsed, nlohmann::json& rep) {
   rep["dialect"] = std::string(model::dialect_name(rc.dialect));
   rep["dialect_why"] = rc.dialect_why;
   rep["configs"] = nlohmann::json::object();
   rep["configs"][rc.logger.hostname] = lines_of(rc.logger.config);
   if (!rc.peer_absent) rep["configs"][rc.peer.hostname] = lines_of(rc.peer.config);
-  DeviceConfig me = parse_config(rc.logger.config), peer = parse_config(rc.peer.config);
-  std::vector<const DeviceConfig*> devs{&me};
-  if (!rc.peer_absent) devs.push_back(&peer);
+  std::vector<const DeviceConfig*> devs{&parsed.get(rc.logger.config)};
+  if (!rc.peer_absent) devs.push_back(&parsed.get(rc.peer.config));
   auto res = model::replay(devs, rc.trigger, rc.initiator, opt);
   rep["traffic"] = fmt::format("{} from {}", model::trigger_text(rc.trigger), rc.initiator);
   rep["before"] = describe(res);
@@ -1175,6 +1272,16 @@ std::string replay_before(const Reconstruction& rc, const Negotiation& n, const 
       // %CRYPTO-6-IKMP_MODE_FAILURE is the syslog summary of a failure, printed or not by the
       // router's logging settings (the 12.x rendering has none): it decides nothing.
       notes.push_back(fmt::format("the capture shows `{}` ({}); the model's log does not", event_kind_name(want.kind), want.text));
+      continue;
+    }
+    bool retransmission = want.kind == EventKind::P1Retransmit || want.kind == EventKind::P1RetransmitGiveUp ||
+                          want.kind == EventKind::P2Retransmit;
+    if (retransmission && !found && !is_one_of(rc.cause, {"phase1-no-response", "phase1-psk-mismatch", "phase2-no-response"})) {
+      // A message resent before the answer came is timing (the model's peer answers at once):
+      // decisive only for the findings about an answer that never comes.
+      notes.push_back(fmt::format("the capture shows `{}` ({}): a message resent before the peer's answer; the model "
+                                  "does not model timing",
+                                  event_kind_name(want.kind), want.text));
       continue;
     }
     if (want.kind == EventKind::SaNotAcceptable && n.phase == 1 && !any_kind) {
@@ -1239,6 +1346,7 @@ nlohmann::json replay_from_log(const Finding& f, const Negotiation* n, const mod
   std::vector<std::string> reproduced, not_reproduced;
   nlohmann::json chosen;
   size_t built = 0;
+  ParsedConfigs parsed;
   for (const auto& cause : causes) {
     Reconstruction x = reconstruct_from_log(f, n, cause);
     if (!x.ok) {
@@ -1253,7 +1361,10 @@ nlohmann::json replay_from_log(const Finding& f, const Negotiation* n, const mod
     ++built;
     nlohmann::json attempt = rep;
     attempt["assumptions"] = x.assumptions;
-    attempt["status"] = replay_before(x, *n, opt, tok, attempt);
+    // The candidate shown is compared through the tokenizer (the path a real capture takes);
+    // once one is, the others are compared on the model's typed events (same records, read
+    // back identically - model render tests), which saves rendering and tokenizing each.
+    attempt["status"] = replay_before(x, *n, opt, chosen.is_null() ? tok : nullptr, parsed, attempt);
     if (attempt["status"] == "confirmed") {
       reproduced.push_back(x.cause);
       if (chosen.is_null()) {
@@ -1283,7 +1394,8 @@ nlohmann::json replay_from_log(const Finding& f, const Negotiation* n, const mod
             : fmt::format("of the candidates only {} reproduces the capture ({})", rc.cause, fmt::join(not_reproduced, "; ")));
   }
   // After: the finding's own fix, placeholders filled from the reconstructed names.
-  DeviceConfig me = parse_config(rc.logger.config), peer = parse_config(rc.peer.config);
+  const DeviceConfig& me = parsed.get(rc.logger.config);
+  const DeviceConfig* peer = rc.peer_absent ? nullptr : &parsed.get(rc.peer.config);
   std::string after = "not-applicable: the fix needs values that only the device has";
   if (f.fix.empty())
     after = f.rule == "phase1-no-response"
@@ -1316,7 +1428,7 @@ nlohmann::json replay_from_log(const Finding& f, const Negotiation* n, const mod
     }
     DeviceConfig fixed = parse_config(patched.config);
     std::vector<const DeviceConfig*> devs{on_logger ? &fixed : &me};
-    if (!rc.peer_absent) devs.push_back(on_logger ? &peer : &fixed);
+    if (peer) devs.push_back(on_logger ? peer : &fixed);
     auto r2 = model::replay(devs, rc.trigger, rc.initiator, opt);
     after = describe(r2);
     rep["fix_applied"] = {{"device", on_logger ? rc.logger.hostname : rc.peer.hostname}, {"commands", cmds}};

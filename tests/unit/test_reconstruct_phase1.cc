@@ -258,27 +258,51 @@ TEST_CASE("reconstruct phase 1: contradictory policy checks are not replayable, 
 }
 
 TEST_CASE("reconstruct phase 1: a capture the model cannot print is refuted, with the reason") {
-  // Hand-made: Main Mode arrives from 10.2.2.9, but the refusal names remote 10.2.2.2. The model
-  // refuses the peer it answers; no router prints this.
-  std::string p = write_temp("policy-other-remote.log",
-                             "ISAKMP (0): received packet from 10.2.2.9 dport 500 sport 500 Global (R) MM_NO_STATE\n"
-                             "ISAKMP:(0):Checking ISAKMP transform 1 against priority 10 policy\n"
-                             "ISAKMP:      encryption 3DES-CBC\n"
-                             "ISAKMP:      hash MD5\n"
-                             "ISAKMP:      default group 2\n"
-                             "ISAKMP:      auth pre-share\n"
-                             "ISAKMP:(0):Encryption algorithm offered does not match policy!\n"
-                             "ISAKMP:(0):atts are not acceptable. Next payload is 0\n"
-                             "ISAKMP:(0): phase 1 SA policy not acceptable! (local 10.1.1.1 remote 10.2.2.2)\n");
+  // Hand-made: the initiator resends MM5 (a key mismatch) but gives up "in MM_NO_STATE". An
+  // initiator gives up in the state it was resending; no router prints this.
+  std::string p = write_temp("give-up-other-state.log",
+                             "ISAKMP:(0): beginning Main Mode exchange\n"
+                             "ISAKMP:(0): sending packet to 192.1.20.9 my_port 500 peer_port 500 (I) MM_NO_STATE\n"
+                             "ISAKMP:(1002): sending packet to 192.1.20.9 my_port 500 peer_port 500 (I) MM_KEY_EXCH\n"
+                             "ISAKMP:(1002): retransmitting phase 1 MM_KEY_EXCH...\n"
+                             "ISAKMP:(1002): retransmitting phase 1 MM_KEY_EXCH...\n"
+                             "ISAKMP:(1002):deleting SA reason \"Death by retransmission P1\" state (I) MM_NO_STATE "
+                             "(peer 192.1.20.9)\n");
   auto a = run({p});
   remove_temp(p);
-  const Finding* f = finding(a, "phase1-policy-mismatch");
+  const Finding* f = finding(a, "phase1-psk-mismatch");
   REQUIRE(f != nullptr);
   const auto& r = f->extra["replay"];
   INFO(r.dump(1));
   CHECK(r["status"] == "refuted");
-  CHECK(r.value("why", "").find("remote 10.2.2.2 vs 10.2.2.9") != std::string::npos);
+  CHECK(r.value("why", "").find("state MM_NO_STATE vs MM_KEY_EXCH") != std::string::npos);
   CHECK(f->extra["confidence"] == "low");
+}
+
+TEST_CASE("reconstruct phase 1: concurrent Main Modes mixed into one negotiation are not replayable, not refuted") {
+  // Hand-made: two exchanges still at connection id 0 - one this router answers (and refuses
+  // for its policy), one it starts - grouped into one negotiation. No single exchange prints both.
+  std::string p = write_temp("mixed-main-modes.log",
+                             "ISAKMP (0:0): received packet from 10.2.2.2 dport 500 sport 500 Global (R) MM_NO_STATE\n"
+                             "ISAKMP (0:0): beginning Main Mode exchange\n"
+                             "ISAKMP (0:0): sending packet to 10.9.9.9 my_port 500 peer_port 500 (I) MM_NO_STATE\n"
+                             "ISAKMP (0:0): Checking ISAKMP transform 1 against priority 10 policy\n"
+                             "ISAKMP (0:0): Encryption algorithm offered does not match policy!\n"
+                             "ISAKMP (0:0): atts are not acceptable. Next payload is 0\n"
+                             "ISAKMP (0:0): no offers accepted!\n");
+  auto a = run({p});
+  remove_temp(p);
+  bool seen = false;
+  for (const auto& f : a.findings) {
+    if (!f.extra.contains("replay") || f.extra.value("source", "") != "log") continue;
+    seen = true;
+    const auto& r = f.extra["replay"];
+    INFO(f.rule << " " << r.dump(1));
+    CHECK(r["status"] == "not-replayable");
+    CHECK(r.value("why", "").find("interleaves concurrent exchanges") != std::string::npos);
+    CHECK_FALSE(f.extra.contains("confidence"));
+  }
+  CHECK(seen);
 }
 
 // Property: a generated scenario with one Phase-1 fault, rendered by the model in each release
