@@ -305,6 +305,31 @@ TEST_CASE("reconstruct phase 1: concurrent Main Modes mixed into one negotiation
   CHECK(seen);
 }
 
+TEST_CASE("reconstruct phase 1: a responder refusing pre-shared keys at the policy check is not replayable, and says why") {
+  // Hand-made, in the shape of the bench generator's responder without a key: IOS refuses the
+  // pre-share proposals at the policy check; the model looks the key up after a policy matched.
+  std::string p = write_temp("no-key-at-policy.log",
+                             "ISAKMP:(0): received packet from 10.2.2.2 dport 500 sport 500 Global (R) MM_NO_STATE\n"
+                             "ISAKMP: No cert, and no keys (public or pre-shared) with remote peer 10.2.2.2\n"
+                             "ISAKMP:(0):Checking ISAKMP transform 1 against priority 10 policy\n"
+                             "ISAKMP:      encryption AES-CBC\n"
+                             "ISAKMP:      hash SHA\n"
+                             "ISAKMP:      default group 14\n"
+                             "ISAKMP:      auth pre-share\n"
+                             "ISAKMP:(0):Preshared authentication offered but does not match policy!\n"
+                             "ISAKMP:(0):atts are not acceptable. Next payload is 0\n"
+                             "ISAKMP:(0):phase 1 SA policy not acceptable! (local 10.1.1.1 remote 10.2.2.2)\n");
+  auto a = run({p});
+  remove_temp(p);
+  const Finding* f = finding(a, "phase1-no-key");
+  REQUIRE(f != nullptr);
+  const auto& r = f->extra["replay"];
+  INFO(r.dump(1));
+  CHECK(r["status"] == "not-replayable");
+  CHECK(r.value("why", "").find("looks the key up after a policy matched") != std::string::npos);
+  CHECK_FALSE(f->extra.contains("confidence"));
+}
+
 // Property: a generated scenario with one Phase-1 fault, rendered by the model in each release
 // as the log of the router that names the fault (and for a key mismatch, also the initiator's
 // log), is confirmed by its reconstruction, and the fix establishes (no response: no fix).
