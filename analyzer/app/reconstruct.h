@@ -30,7 +30,10 @@
 //  * phase1-no-response (initiator): no device answers at the peer address (the model's
 //    silent peer); the rule has no fix, so `after` is not-applicable.
 // Other findings (phase2-no-response, a Main Mode PROPOSAL_NOT_CHOSEN, an initiator's log of a
-// Quick Mode check) are "not-replayable" with the reason.
+// Quick Mode check, a responder refusing pre-shared keys at the policy check for want of a key)
+// and negotiations that mix several concurrent Main Modes (both sides' records, failures naming
+// several peers) are "not-replayable" with the reason: the model cannot print them, which says
+// nothing against the finding.
 #pragma once
 #include <cstdint>
 #include <map>
