@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdlib>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "config/config.h"
 #include "config/patch.h"
@@ -34,16 +37,22 @@ bool responder_qm_rule(const std::string& id) {
 }
 
 std::string why_not_reconstructed(const std::string& rule, const std::string& role) {
-  if (rule == "peer-rejected-proposal" || rule == "phase2-no-response")
-    return "the log is the initiator's: it shows the peer's answer (or silence), not the responder's check, so the "
-           "responder's config cannot be reconstructed from it; give both configs or the responder's log";
-  if (rule.rfind("phase1-", 0) == 0)
-    return "Phase-1 findings are not reconstructed from a log alone yet (the capture rarely shows both policy lists "
-           "and never the keys); give both configs";
+  if (rule == "phase2-no-response")
+    return "the peer completes Main Mode and then never answers Quick Mode: the model's responder always answers, so "
+           "the silence cannot be reproduced; give both configs or the responder's log";
+  if (rule == "peer-rejected-proposal")
+    return "a PROPOSAL_NOT_CHOSEN received by the responder is not modelled (only an initiator receives one)";
+  if (rule == "phase1-no-response")
+    return "a responder's log cannot show that its peer never answered (only the initiator waits for an answer)";
+  if (rule == "phase1-policy-mismatch")
+    return "the initiator's side of a policy mismatch shows no policy check (the model's initiator only "
+           "retransmits); give the responder's log or both configs";
   if (role == "initiator")
     return "the log is the initiator's side of the negotiation: the responder's decision is not in it";
   return fmt::format("no reconstruction for {} findings: only the responder's Quick Mode checks (transform, proxies, "
-                     "local address, peer, overlap, PFS) are reconstructed from a log; give both configs",
+                     "local address, peer, overlap, PFS), the Phase-1 failures (policy, key mismatch, no key, no "
+                     "response) and the initiator's side of a Quick Mode rejection are reconstructed from a log; give "
+                     "both configs",
                      rule);
 }
 
@@ -121,10 +130,30 @@ struct Itf {
   std::string description;
 };
 
+// The ISAKMP policy both routers get when the capture shows none (a strong, common suite).
+IkePolicy assumed_policy(int priority = 10) {
+  IkePolicy p;
+  p.priority = priority;
+  p.encryption = "aes";
+  p.key_bits = 256;
+  p.hash = "sha256";
+  p.auth = "pre-share";
+  p.group = 14;
+  return p;
+}
+
+// "aes 256" / "aes" / "3des": the keywords after `encryption` (and the fix's "as on the peer").
+std::string encryption_words(const IkePolicy& p) {
+  if (p.encryption == "aes" && p.key_bits && p.key_bits != 128) return fmt::format("aes {}", p.key_bits);
+  return p.encryption;
+}
+
 struct Router {
   std::string host, map = "VPN";
   std::vector<Itf> itfs;
   uint32_t gateway = 0;
+  std::vector<IkePolicy> policies{assumed_policy()};
+  std::vector<std::pair<uint32_t, std::string>> keys;  // peer address, secret (assumed: never in a log)
   std::vector<std::pair<std::string, std::string>> sets;  // name, keywords
   struct Entry {
     ReconEntry e;
@@ -132,19 +161,21 @@ struct Router {
     int pfs = 0;
   };
   std::vector<Entry> entries;
-  std::vector<uint32_t> keys;
 
   std::string render() const {
     std::string o;
     auto line = [&](const std::string& l) { o += l + "\n"; };
     line("hostname " + host);
     line("!");
-    line("crypto isakmp policy 10");
-    line(" encr aes 256");
-    line(" hash sha256");
-    line(" authentication pre-share");
-    line(" group 14");
-    for (uint32_t k : keys) line(fmt::format("crypto isakmp key assumed-key address {}", ip(k)));
+    for (const auto& p : policies) {
+      line(fmt::format("crypto isakmp policy {}", p.priority));
+      line(" encr " + encryption_words(p));
+      line(" hash " + p.hash);
+      line(" authentication " + p.auth);
+      line(fmt::format(" group {}", p.group));
+      if (p.lifetime != 86400) line(fmt::format(" lifetime {}", p.lifetime));
+    }
+    for (const auto& [a, secret] : keys) line(fmt::format("crypto isakmp key {} address {}", secret, ip(a)));
     line("!");
     for (auto& [n, w] : sets) line(fmt::format("crypto ipsec transform-set {} {}", n, w));
     line("!");
@@ -182,6 +213,8 @@ struct Router {
     r.map = map;
     for (auto& en : entries) r.entries.push_back(en.e);
     for (auto& i : itfs) r.interfaces.emplace_back(i.name, i.addr);
+    r.policies = policies;
+    r.keys = keys;
     r.config = text_section(render(), "(reconstructed " + host + ")", host);
     return r;
   }
@@ -206,12 +239,12 @@ Dialect detect_dialect(const Negotiation& n, std::string& why) {
   if (v12) { why = "ISAKMP headers printed as \"ISAKMP (0:N)\" (12.x)"; return Dialect::Ios12; }
   for (const auto& s : n.steps) {
     auto k = s.event.kind;
-    if (k == EventKind::AttsNotAcceptable || k == EventKind::SaNotAcceptable) {
-      why = "12.x-only records (atts not acceptable / SA not acceptable)";
+    if (k == EventKind::AttsNotAcceptable || k == EventKind::SaNotAcceptable || k == EventKind::P1NoOffers) {
+      why = "12.x-only records (atts not acceptable / SA not acceptable / no offers accepted)";
       return Dialect::Ios12;
     }
-    if (k == EventKind::P2PolicyNotAcceptable || !s.event.get("error").empty()) {
-      why = "15.x/XE records (phase 2 SA policy not acceptable / policy invalidated with error N)";
+    if (k == EventKind::P2PolicyNotAcceptable || k == EventKind::P1PolicyNotAcceptable || !s.event.get("error").empty()) {
+      why = "15.x/XE records (phase 1/2 SA policy not acceptable / policy invalidated with error N)";
       return Dialect::Ios15;
     }
     if (s.event.get("local_proxy").find("/256/") != std::string_view::npos) {
@@ -230,13 +263,441 @@ int to_int(std::string_view s) {
   return ec == std::errc() && end == s.data() + s.size() ? v : 0;
 }
 
+// ---- Phase 1: what a responder's Main Mode log shows of both policy lists -----------------
+
+// One `Checking ISAKMP transform N against priority P policy` and its verdict.
+struct P1Check {
+  int transform_no = 0, priority = 0;
+  std::string attr;       // "Hash algorithm" ... ("" = not shown)
+  bool accepted = false;  // `atts are acceptable`
+};
+
+struct P1Capture {
+  std::map<int, IkePolicy> offered;             // transform number -> attributes shown
+  std::map<int, std::set<std::string>> shown;   // transform number -> which attributes the log printed
+  std::vector<P1Check> checks;
+  std::vector<int> priorities;                  // this router's, in the order the log checks them
+  std::string unreadable;                       // an attribute value the model does not know
+};
+
+// "0x0 0x1 0x51 0x80" -> 86400.
+int vpi_value(std::string_view s) {
+  std::istringstream in{std::string(s)};
+  uint64_t v = 0;
+  for (std::string b; in >> b;) v = v << 8 | std::strtoull(b.c_str(), nullptr, 16);
+  return v > 0 && v < (1ull << 31) ? static_cast<int>(v) : 0;
+}
+
+P1Capture read_phase1(const Negotiation& n) {
+  P1Capture c;
+  int cur = 0;
+  for (const auto& s : n.steps) {
+    const Event& e = s.event;
+    if (e.kind == EventKind::P1PolicyCheck) {
+      cur = to_int(e.get("transform_no"));
+      int prio = to_int(e.get("priority"));
+      c.checks.push_back({cur, prio, "", false});
+      if (std::find(c.priorities.begin(), c.priorities.end(), prio) == c.priorities.end()) c.priorities.push_back(prio);
+      if (!c.offered.count(cur)) c.offered[cur] = assumed_policy(10 * cur);
+      continue;
+    }
+    // One verdict per check, the first: a later one is a stray line of another exchange.
+    if (e.kind == EventKind::P1AttrMismatch && !c.checks.empty()) {
+      if (c.checks.back().attr.empty() && !c.checks.back().accepted) c.checks.back().attr = std::string(e.get("attr"));
+      continue;
+    }
+    if (e.kind == EventKind::AttsAcceptable && !c.checks.empty()) {
+      if (c.checks.back().attr.empty()) c.checks.back().accepted = true;
+      continue;
+    }
+    if (e.kind != EventKind::P1Attribute || !cur) continue;
+    IkePolicy& p = c.offered[cur];
+    auto& sh = c.shown[cur];
+    auto first = [&](const char* k) { return !e.get(k).empty() && sh.insert(k).second; };
+    if (first("encryption")) {
+      std::string_view v = e.get("encryption");
+      if (v == "DES-CBC") p.encryption = "des";
+      else if (v == "3DES-CBC") p.encryption = "3des";
+      else if (v == "AES-CBC") p.encryption = "aes";
+      else c.unreadable = fmt::format("encryption {}", v);
+      if (p.encryption != "aes") p.key_bits = 0;
+      else if (!sh.count("keylength")) p.key_bits = 0;  // AES without `keylength of` is AES-128
+    }
+    if (first("keylength")) p.key_bits = to_int(e.get("keylength")) == 128 ? 0 : to_int(e.get("keylength"));
+    if (first("hash")) {
+      std::string h(e.get("hash"));
+      std::transform(h.begin(), h.end(), h.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+      if (is_one_of(h, {"sha", "md5", "sha256", "sha384", "sha512"})) p.hash = h;
+      else c.unreadable = fmt::format("hash {}", e.get("hash"));
+    }
+    if (first("group")) p.group = to_int(e.get("group"));
+    if (first("auth")) {
+      std::string_view a = e.get("auth");
+      if (a == "pre-share") p.auth = "pre-share";
+      else if (a == "RSA sig") p.auth = "rsa-sig";
+      else if (a == "RSA encr") p.auth = "rsa-encr";
+      else c.unreadable = fmt::format("authentication {}", a);
+    }
+    if (first("life_vpi")) p.lifetime = vpi_value(e.get("life_vpi")) ? vpi_value(e.get("life_vpi")) : p.lifetime;
+    if (first("life_basic") && to_int(e.get("life_basic"))) p.lifetime = to_int(e.get("life_basic"));
+  }
+  return c;
+}
+
+// The attributes IOS compares, in its order (model.cc p1_mismatch): encryption, AES key
+// length, hash, authentication, DH group. -1 = not one of them (a lifetime line: never a failure).
+int attr_index(std::string_view a) {
+  if (a == "Encryption algorithm") return 0;
+  if (a == "Proposed key length") return 1;
+  if (a == "Hash algorithm") return 2;
+  if (a == "Preshared authentication" || a == "Authentication method") return 3;
+  if (a == "Diffie-Hellman group") return 4;
+  return -1;
+}
+
+std::string field_of(const IkePolicy& p, int i) {
+  switch (i) {
+    case 0: return p.encryption;
+    case 1: return p.encryption == "aes" ? std::to_string(p.key_bits ? p.key_bits : 128) : "";
+    case 2: return p.hash;
+    case 3: return p.auth;
+    default: return std::to_string(p.group);
+  }
+}
+
+void set_field(IkePolicy& p, int i, const std::string& v) {
+  switch (i) {
+    case 0: p.encryption = v; break;
+    case 1: p.key_bits = v == "128" || v.empty() ? 0 : to_int(v); break;
+    case 2: p.hash = v; break;
+    case 3: p.auth = v; break;
+    default: p.group = to_int(v); break;
+  }
+}
+
+// Would the model's responder accept offer `o` with policy `p`? (model.cc p1_mismatch)
+bool p1_match(const IkePolicy& o, const IkePolicy& p) {
+  for (int i = 0; i < 5; ++i)
+    if (field_of(o, i) != field_of(p, i)) return false;
+  return true;
+}
+
+// One policy of the logging router from what the log shows of its checks: the attributes before
+// the one that differed equal the offer's, that one differs, an accepted check equals the offer.
+// Returns "" or why no policy can say all of it.
+std::string solve_policy(int priority, const std::vector<P1Check>& checks, const std::map<int, IkePolicy>& offered,
+                         IkePolicy& out, std::string& said) {
+  static const std::vector<std::vector<std::string>> kPrefer{{"aes", "3des", "des"},
+                                                             {"256", "128", "192"},
+                                                             {"sha256", "sha", "md5", "sha384", "sha512"},
+                                                             {"pre-share", "rsa-sig", "rsa-encr"},
+                                                             {"14", "5", "2", "1", "15", "16"}};
+  std::vector<std::optional<std::string>> eq(5);
+  std::vector<std::set<std::string>> ne(5);
+  std::string why;
+  auto must_eq = [&](int i, const std::string& v) {
+    if (eq[static_cast<size_t>(i)] && *eq[static_cast<size_t>(i)] != v && why.empty())
+      why = fmt::format("policy {} would need two values for one attribute ({} and {})", priority, *eq[static_cast<size_t>(i)], v);
+    eq[static_cast<size_t>(i)] = v;
+  };
+  std::vector<std::string> parts;
+  for (const auto& c : checks) {
+    if (c.priority != priority) continue;
+    auto it = offered.find(c.transform_no);
+    if (it == offered.end()) continue;
+    const IkePolicy& o = it->second;
+    if (c.accepted) {
+      for (int i = 0; i < 5; ++i) must_eq(i, field_of(o, i));
+      parts.push_back(fmt::format("accepts transform {}", c.transform_no));
+      continue;
+    }
+    int k = attr_index(c.attr);
+    if (k < 0) {
+      if (!c.attr.empty() && why.empty())
+        why = fmt::format("the capture says `{} does not match policy`, which the model never prints (a lifetime is "
+                          "never a failure, reference §4.1.5)", c.attr);
+      continue;  // not shown: some attribute differs (checked below)
+    }
+    for (int i = 0; i < k; ++i)
+      if (!(i == 1 && o.encryption != "aes")) must_eq(i, field_of(o, i));
+    if (k == 1) must_eq(0, "aes");
+    ne[static_cast<size_t>(k)].insert(field_of(o, k));
+    parts.push_back(fmt::format("{} differs from transform {}", c.attr, c.transform_no));
+  }
+  IkePolicy p = assumed_policy(priority);
+  for (int i = 0; i < 5; ++i) {
+    auto& e = eq[static_cast<size_t>(i)];
+    auto& n = ne[static_cast<size_t>(i)];
+    static const char* kName[] = {"encryption", "the AES key length", "hash", "authentication", "DH group"};
+    if (e && n.count(*e) && why.empty())
+      why = fmt::format("policy {} would need its {} to be and not to be {}", priority, kName[i], *e);
+    if (e) { set_field(p, i, *e); continue; }
+    if (i == 1 && p.encryption != "aes") { p.key_bits = 0; continue; }
+    for (const auto& v : kPrefer[static_cast<size_t>(i)])
+      if (!n.count(v)) { set_field(p, i, v); break; }
+  }
+  // A pair the log does not show must not match either (it would have been accepted): the DH
+  // group is the last attribute compared, so changing it alters no mismatch line shown.
+  bool accepted = std::any_of(checks.begin(), checks.end(), [&](auto& c) { return c.priority == priority && c.accepted; });
+  if (!accepted && !eq[4])
+    for (const auto& [t, o] : offered)
+      if (p1_match(o, p))
+        for (const auto& g : kPrefer[4])
+          if (std::none_of(offered.begin(), offered.end(), [&](auto& x) { return std::to_string(x.second.group) == g; })) {
+            p.group = to_int(g);
+            break;
+          }
+  out = p;
+  bool differs = std::any_of(checks.begin(), checks.end(), [&](auto& c) { return c.priority == priority && !c.accepted; });
+  said = parts.empty() ? "" : fmt::format(" ({})", fmt::join(parts, "; "));
+  if (differs)
+    said += fmt::format(": {} (IOS stops at the first attribute that differs: the ones after it are assumed)", p.str());
+  else
+    said += fmt::format(": {}", p.str());
+  return why;
+}
+
+// Addresses the capture does not show: documentation ranges, away from everything it does show.
+struct AddressPool {
+  std::vector<uint32_t> used;
+  uint32_t take(std::initializer_list<uint32_t> pool) {
+    for (uint32_t a : pool)
+      if (std::none_of(used.begin(), used.end(), [&](uint32_t u) { return (u & 0xFFFFFF00u) == (a & 0xFFFFFF00u); })) {
+        used.push_back(a);
+        return a;
+      }
+    used.push_back(*parse_ipv4("172.31.255.1"));
+    return used.back();
+  }
+};
+
+// What the capture shows of one exchange, in the responder / initiator frame (whoever logged it).
+struct Frame {
+  bool logger_responds = true;
+  std::optional<uint32_t> resp, init, printed;  // IKE addresses; the address of the decisive event
+  std::optional<Proxy> resp_proxy, init_proxy;  // each side's own network
+  std::vector<Transform> offered;               // by the initiator, in order
+  size_t accepted = 0;                          // the offered transform the responder's set equals
+  int pfs = 0;                                  // the initiator's PFS group
+  std::string accepted_note;                    // why `accepted` is not 0 (said after the offer)
+  bool resp_absent = false;                     // no responder answers (nothing to assume about it)
+  std::string logger_host, peer_host;
+};
+
+const uint32_t kDoc1 = 0xC0000201u, kDoc2 = 0xC6336402u, kDoc3 = 0xCB007101u;  // 192.0.2.1 198.51.100.2 203.0.113.1
+
+// Both routers of the smallest scenario that fails with `fault` in Quick Mode ("" = none: the
+// pair establishes), with everything the frame does not pin down listed in `A`. The responder's
+// checks decide Quick Mode; the initiator offers exactly what the frame says.
+void build_pair(const std::string& fault, Frame& fr, AddressPool& pool, std::vector<std::string>& A, Router& resp,
+                Router& init) {
+  const std::string R = fr.logger_responds ? "this router" : "the peer";
+  const std::string I = fr.logger_responds ? "the peer" : "this router";
+  for (auto a : {fr.resp, fr.init, fr.printed})
+    if (a) pool.used.push_back(*a);
+  if (!fr.resp) {
+    fr.resp = pool.take({kDoc1, kDoc2, kDoc3});
+    A.push_back(fmt::format("{}'s IKE address is not in the capture: assumed {}", R, ip(*fr.resp)));
+  }
+  if (!fr.init) {
+    fr.init = pool.take({kDoc2, kDoc3, kDoc1});
+    A.push_back(fmt::format("{}'s IKE address is not in the capture: assumed {}", I, ip(*fr.init)));
+  }
+  if (!fr.resp_proxy || !fr.init_proxy) {
+    auto mine = parse_proxy("10.1.1.0/255.255.255.0/0/0"), theirs = parse_proxy("10.2.2.0/255.255.255.0/0/0");
+    fr.resp_proxy = fr.logger_responds ? mine : theirs;
+    fr.init_proxy = fr.logger_responds ? theirs : mine;
+    A.push_back("the proxies are not in the capture: assumed 10.1.1.0/24 (this router's side) and 10.2.2.0/24 (the peer's side)");
+  }
+  A.push_back(fmt::format("inside networks assumed = the proxies; {}'s crypto ACL assumed = exactly the proposed proxies", I));
+  if (fr.offered.empty()) {
+    fr.offered.push_back(*parse_transform("esp-aes esp-sha-hmac"));
+    fr.accepted = 0;
+    A.push_back("the offered transform is not in the capture: assumed esp-aes esp-sha-hmac");
+  }
+  if (!fr.accepted_note.empty()) A.push_back(fr.accepted_note);
+  const Proxy& lp = *fr.resp_proxy;  // the responder's own side
+  const Proxy& rp = *fr.init_proxy;
+  const uint32_t local = *fr.resp, sender = *fr.init;
+  const int pfs = fr.pfs;
+
+  // The initiator: offers exactly what the frame shows.
+  init = Router{};
+  init.host = fr.logger_responds ? fr.peer_host : fr.logger_host;
+  init.itfs.push_back({"GigabitEthernet0/0", sender, 0xFFFFFF00u, true,
+                       fr.logger_responds ? "outside (IKE address from the capture)" : "outside"});
+  if (auto in = inside_address(rp)) init.itfs.push_back({"GigabitEthernet0/1", in->first, in->second, false, "inside"});
+  Router::Entry pe;
+  pe.e.seq = 10;
+  pe.e.acl = "CRYPTO-ACL";
+  pe.e.peers = {local};
+  pe.aces = {ace(rp, lp)};
+  for (size_t i = 0; i < fr.offered.size(); ++i) {
+    init.sets.push_back({fmt::format("TS-OFFER-{}", i + 1), fr.offered[i].str()});
+    pe.e.sets.push_back(init.sets.back().first);
+  }
+  pe.pfs = pfs;
+  init.entries.push_back(pe);
+  init.keys = {{local, "assumed-key"}};
+
+  // The responder: accepts everything except what the fault says.
+  Router& me = resp;
+  me = Router{};
+  me.host = fr.logger_responds ? fr.logger_host : fr.peer_host;
+  uint32_t map_address = local;
+  if (fault == "invalid-local-address") {
+    map_address = pool.take({kDoc1, kDoc3, kDoc2});
+    A.push_back(fmt::format("the crypto map is assumed applied to another interface (GigabitEthernet0/0, {}); "
+                            "GigabitEthernet0/2 owns {} without a crypto map",
+                            ip(map_address), ip(local)));
+  }
+  me.itfs.push_back({"GigabitEthernet0/0", map_address, 0xFFFFFF00u, true, "outside"});
+  if (auto in = inside_address(lp)) me.itfs.push_back({"GigabitEthernet0/1", in->first, in->second, false, "inside"});
+  if (fault == "invalid-local-address")
+    me.itfs.push_back({"GigabitEthernet0/2", local, 0xFFFFFF00u, false, "owns the address the peer sends IKE to"});
+  std::string my_set = fr.offered[fr.accepted].str();
+  if (fault == "transform-mismatch") {
+    my_set.clear();
+    for (const char* c : {"esp-aes 256 esp-sha256-hmac", "esp-aes 256 esp-sha-hmac", "esp-3des esp-sha-hmac"}) {
+      auto t = parse_transform(c);
+      if (std::none_of(fr.offered.begin(), fr.offered.end(), [&](const Transform& o) { return o.same(*t); })) {
+        my_set = c;
+        break;
+      }
+    }
+    A.push_back(fmt::format("{}'s transform set is unknown: assumed {}, i.e. not one offered", R, my_set));
+  } else if (!fr.resp_absent) {
+    A.push_back(fmt::format("{}'s transform set assumed to accept the offer ({})", R, my_set));
+  }
+  me.sets.push_back({"TS-LOCAL", my_set});
+  Router::Entry me1;
+  me1.e.seq = 10;
+  me1.e.acl = "CRYPTO-ACL";
+  me1.e.peers = {sender};
+  me1.e.sets = {"TS-LOCAL"};
+  me1.aces = {ace(lp, rp)};
+  me1.pfs = pfs;
+  if (pfs && fault != "pfs-mismatch" && !fr.resp_absent) A.push_back(fmt::format("{}'s entry assumed to ask for the same PFS group {}", R, pfs));
+  me.keys = {{sender, "assumed-key"}};
+  if (fault == "proxy-id-mismatch") {
+    Proxy other = neighbour(rp);
+    me1.aces = {ace(lp, other)};
+    std::string a = fmt::format("{}'s crypto ACL is unknown: assumed to protect {} <-> {}, which does not cover the "
+                                "proposed {} <-> {} (the finding's cause)",
+                                R, lp.str(), other.str(), lp.str(), rp.str());
+    if (lp.is_host() || rp.is_host())
+      a += "; a network ACL around host proxies would accept them in the model (subset rule, reference §2.1.3), so the "
+           "host-versus-network case is only a failure when the responder's ACL is the narrower one";
+    A.push_back(a);
+  } else if (fault == "pfs-mismatch") {
+    me1.pfs = pfs ? (pfs == 14 ? 5 : 14) : 14;
+    A.push_back(pfs ? fmt::format("{}'s PFS group is unknown: assumed group{}, not the offered group {}", R, me1.pfs, pfs)
+                    : fmt::format("{} offers no PFS; {} assumed to require group{}", I, R, me1.pfs));
+  } else if (fault == "peer-not-found") {
+    uint32_t other = sender + 1;
+    while (std::find(pool.used.begin(), pool.used.end(), other) != pool.used.end()) ++other;
+    me1.e.peers = {other};
+    A.push_back(fmt::format("no entry lists {}: the entry for this traffic assumed to name {} as its peer", ip(sender), ip(other)));
+  }
+  if (fault == "crypto-map-overlap") {
+    uint32_t printed = *fr.printed;
+    Router::Entry wide;
+    wide.e.seq = 10;
+    wide.e.acl = "ACL-TO-" + tag(printed);
+    wide.e.peers = {printed};
+    wide.e.sets = {"TS-LOCAL"};
+    wide.aces = {ace(widened(lp), widened(rp))};
+    wide.pfs = me1.pfs;
+    me1.e.seq = 20;
+    me1.e.acl = "ACL-TO-" + tag(sender);
+    me.keys = {{printed, "assumed-key"}, {sender, "assumed-key"}};
+    me.entries = {wide, me1};
+    A.push_back(fmt::format("the entry for {} assumed at sequence 10 with a broader ACL ({} <-> {}); the intended entry for "
+                            "{} at sequence 20 with the mirror of the proposal",
+                            ip(printed), widened(lp).str(), widened(rp).str(), ip(sender)));
+  } else {
+    me.entries = {me1};
+  }
+  std::vector<uint32_t> all_addr = pool.used;
+  for (auto& i : me.itfs) all_addr.push_back(i.addr);
+  for (auto& i : init.itfs) all_addr.push_back(i.addr);
+  me.gateway = gateway_for(map_address, all_addr);
+  init.gateway = gateway_for(sender, all_addr);
+  A.push_back(fr.resp_absent ? "this router assumed to reach the peer address through a default route on its crypto map interface"
+                             : "both routers assumed to reach each other through a default route on their crypto map interface");
+}
+
+// Main Mode records only one side prints: 1 = the initiator, 2 = the responder, 0 = either.
+int p1_record_side(const Event& e) {
+  switch (e.kind) {
+    case EventKind::MmBegin: case EventKind::P1Retransmit: case EventKind::P1RetransmitGiveUp:
+    case EventKind::StartMmFailed:
+      return 1;
+    case EventKind::SanityFail: case EventKind::P1NoOffers: case EventKind::P1PolicyNotAcceptable:
+    case EventKind::P1AttrMismatch:
+      return 2;
+    case EventKind::PacketSent: case EventKind::PacketReceived:
+      return e.get("role") == "I" ? 1 : e.get("role") == "R" ? 2 : 0;
+    default:
+      return 0;
+  }
+}
+
+// The peer addresses a Main Mode's failure records name (retransmission give-up, missing key,
+// bad message, mode failure, `phase 1 SA policy not acceptable` remote).
+std::set<uint32_t> p1_failure_peers(const Negotiation& n) {
+  std::set<uint32_t> out;
+  for (const auto& s : n.steps) {
+    if (!event_kind_is_failure(s.event.kind)) continue;
+    std::string_view a = s.event.kind == EventKind::P1PolicyNotAcceptable ? s.event.get("remote") : s.event.get("peer");
+    if (auto x = parse_ipv4(a)) out.insert(*x);
+  }
+  return out;
+}
+
+// Which side logged a Phase-1 finding ("initiator" / "responder"), from the rule, the role the
+// timeline gave it and the records only one side prints; "" when the capture cannot tell.
+std::string phase1_side(const std::string& rule, const Negotiation& n) {
+  if (rule == "phase1-policy-mismatch") return "responder";  // only the responder checks policies
+  if (rule == "phase1-no-response") return "initiator";      // only the initiator waits for an answer
+  // Records only one side prints decide over the role (which a stray line can set).
+  int sides = 0;
+  for (const auto& s : n.steps) sides |= p1_record_side(s.event);
+  if (sides == 1) return "initiator";
+  if (sides == 2) return "responder";
+  if (n.role == "initiator" || n.role == "responder") return n.role;
+  for (const auto& s : n.steps) {
+    EventKind k = s.event.kind;
+    if (k == EventKind::StartMmFailed || k == EventKind::MmBegin || k == EventKind::P1Retransmit ||
+        k == EventKind::P1RetransmitGiveUp || s.event.get("role") == "I")
+      return "initiator";
+    if (k == EventKind::P1PolicyCheck || k == EventKind::SanityFail || k == EventKind::ModeFailure ||
+        s.event.get("role") == "R")
+      return "responder";
+  }
+  return "";
+}
+
+// The Quick Mode candidates a peer's PROPOSAL_NOT_CHOSEN can stand for (the model's responder
+// checks), in the finding's order.
+std::vector<std::string> qm_candidates(const Finding& f) {
+  std::vector<std::string> out;
+  for (const auto& c : f.candidates)
+    if (responder_qm_rule(c)) out.push_back(c);
+  return out;
+}
+
 }  // namespace
 
 bool replayable_from_log(const std::string& rule, const std::string& role) {
-  return responder_qm_rule(rule) && role != "initiator";
+  if (responder_qm_rule(rule)) return role != "initiator";
+  if (rule == "peer-rejected-proposal") return role != "responder";
+  if (rule == "phase1-policy-mismatch") return role != "initiator";
+  if (rule == "phase1-no-response") return role != "responder";
+  return rule == "phase1-psk-mismatch" || rule == "phase1-no-key";
 }
 
-Reconstruction reconstruct_from_log(const Finding& f, const Negotiation* n) {
+Reconstruction reconstruct_from_log(const Finding& f, const Negotiation* n, const std::string& candidate) {
   Reconstruction r;
   auto& A = r.assumptions;
   const std::string& rule = f.rule;
@@ -250,207 +711,303 @@ Reconstruction reconstruct_from_log(const Finding& f, const Negotiation* n) {
             "to compare a replay with";
     return r;
   }
-  if (role != "responder")
-    A.push_back("the logging router is taken as the responder: the events are the responder's Quick Mode checks");
-  A.push_back("Phase 1 assumed to succeed (same ISAKMP policy and pre-shared key on both routers): the log is in Quick Mode");
   r.dialect = detect_dialect(*n, r.dialect_why);
-
+  r.cause = rule;
+  Frame fr;
+  fr.logger_host = n->device.empty() ? "THIS-ROUTER" : n->device;
+  fr.peer_host = n->device == "PEER" ? "PEER-2" : "PEER";
+  AddressPool pool;
+  std::string fault;  // the Quick Mode fault built into the responder ("" = none)
+  const bool phase1 = rule.rfind("phase1-", 0) == 0;
   auto event_address = [&](EventKind k) -> std::optional<uint32_t> {
     const Event* e = n->first_of(k);
     return e ? parse_ipv4(e->get("address")) : std::nullopt;
   };
-  std::optional<uint32_t> local = parse_ipv4(n->local), sender = parse_ipv4(n->peer);
-  std::optional<uint32_t> printed;  // the address in the decisive event
-  if (rule == "invalid-local-address") {
-    printed = event_address(EventKind::InvalidLocalAddress);
-    if (!printed) { r.why = "the log does not show which local address was invalid"; return r; }
-    if (local && *local != *printed)
-      A.push_back(fmt::format("the capture names two local addresses ({} and {}); the one in `invalid local address` is used",
-                              ip(*local), ip(*printed)));
-    local = printed;
-  }
-  if (rule == "peer-not-found" || rule == "crypto-map-overlap") {
-    printed = event_address(EventKind::PeerNotFound);
-    if (!printed) { r.why = "the log does not show the address in `peer address X not found`"; return r; }
-    if (rule == "crypto-map-overlap" && (!sender || *sender == *printed)) {
-      r.why = "an overlap needs the sender's address, different from the one IOS printed; the capture does not show it";
-      return r;
-    }
-    if (!sender) {
-      sender = printed;
-      A.push_back(fmt::format("the sender's address is not in the capture: assumed {}, the address IOS printed", ip(*printed)));
-    }
-  }
-  // Addresses the capture does not show: documentation ranges, away from everything it does show.
-  std::vector<uint32_t> used;
-  for (auto a : {local, sender, printed})
-    if (a) used.push_back(*a);
-  auto free_address = [&](std::initializer_list<uint32_t> pool) {
-    for (uint32_t a : pool)
-      if (std::none_of(used.begin(), used.end(), [&](uint32_t u) { return (u & 0xFFFFFF00u) == (a & 0xFFFFFF00u); })) {
-        used.push_back(a);
-        return a;
-      }
-    used.push_back(*parse_ipv4("172.31.255.1"));
-    return used.back();
-  };
-  const auto p1 = *parse_ipv4("192.0.2.1"), p2 = *parse_ipv4("198.51.100.2"), p3 = *parse_ipv4("203.0.113.1");
-  if (!local) {
-    local = free_address({p1, p2, p3});
-    A.push_back(fmt::format("this router's IKE address is not in the capture: assumed {}", ip(*local)));
-  }
-  if (!sender) {
-    sender = free_address({p2, p3, p1});
-    A.push_back(fmt::format("the peer's IKE address is not in the capture: assumed {}", ip(*sender)));
-  }
-  // Proxies (this router's view: local = its own side).
-  auto lp = parse_proxy(n->local_proxy), rp = parse_proxy(n->remote_proxy);
-  if (!lp || !rp) {
-    lp = parse_proxy("10.1.1.0/255.255.255.0/0/0");
-    rp = parse_proxy("10.2.2.0/255.255.255.0/0/0");
-    A.push_back("the proxies are not in the capture: assumed 10.1.1.0/24 (this router's side) and 10.2.2.0/24 (the peer's side)");
-  }
-  A.push_back("inside networks assumed = the proxies; the peer's crypto ACL assumed = exactly the proposed proxies");
-  r.local_acl = lp->acl_operand();
-  r.remote_acl = rp->acl_operand();
   // Offered transforms, in the capture's order: one per `Checking IPSec proposal` block when
   // its attribute lines name the transform, else the transforms the records print.
-  std::vector<Transform> offered;
-  std::vector<LoggedProposal> props = logged_proposals(*n);
-  bool from_blocks = !props.empty() && std::all_of(props.begin(), props.end(), [](auto& p) { return p.transform.has_value(); });
-  if (from_blocks)
-    for (const auto& p : props) offered.push_back(*p.transform);
-  else
-    for (const auto& t : n->transforms)
-      if (auto x = parse_transform(t)) offered.push_back(*x);
-  if (offered.empty()) {
-    offered.push_back(*parse_transform("esp-aes esp-sha-hmac"));
-    A.push_back("the offered transform is not in the capture: assumed esp-aes esp-sha-hmac");
-  }
-  // The transform this router accepts (for findings past the transform check): the first
-  // proposal the capture does not show refused for its transform.
-  size_t accepted = 0;
-  if (from_blocks) {
-    while (accepted < props.size() && props[accepted].transform_rejected) ++accepted;
-    if (accepted == props.size()) accepted = 0;
-    if (accepted > 0)
-      A.push_back(fmt::format("{} refused for {} transform (the capture says so); this router's set assumed to equal "
-                              "proposal {} ({})",
-                              accepted == 1 ? "proposal 1 was" : fmt::format("proposals 1-{} were", accepted),
-                              accepted == 1 ? "its" : "their", accepted + 1, offered[accepted].str()));
-  }
-  r.transform = offered[accepted].str();
-  int pfs = to_int(n->pfs_group);
-  const Event* pn = n->first_of(EventKind::PfsGroup);
-  if (!pfs && pn) pfs = to_int(pn->get("group"));
+  auto read_offer = [&]() {
+    std::vector<LoggedProposal> props = logged_proposals(*n);
+    bool from_blocks = !props.empty() && std::all_of(props.begin(), props.end(), [](auto& p) { return p.transform.has_value(); });
+    if (from_blocks)
+      for (const auto& p : props) fr.offered.push_back(*p.transform);
+    else
+      for (const auto& t : n->transforms)
+        if (auto x = parse_transform(t)) fr.offered.push_back(*x);
+    // The transform the responder accepts (for findings past the transform check): the first
+    // proposal the capture does not show refused for its transform.
+    if (from_blocks && !fr.offered.empty()) {
+      size_t accepted = 0;
+      while (accepted < props.size() && props[accepted].transform_rejected) ++accepted;
+      if (accepted == props.size()) accepted = 0;
+      if (accepted > 0)
+        fr.accepted_note = fmt::format("{} refused for {} transform (the capture says so); this router's set assumed to "
+                                       "equal proposal {} ({})",
+                                       accepted == 1 ? "proposal 1 was" : fmt::format("proposals 1-{} were", accepted),
+                                       accepted == 1 ? "its" : "their", accepted + 1, fr.offered[accepted].str());
+      fr.accepted = accepted;
+    }
+    fr.pfs = to_int(n->pfs_group);
+    const Event* pn = n->first_of(EventKind::PfsGroup);
+    if (!fr.pfs && pn) fr.pfs = to_int(pn->get("group"));
+  };
 
-  // The peer (initiator): offers exactly what the capture shows.
-  Router peer;
-  peer.host = n->device == "PEER" ? "PEER-2" : "PEER";
-  peer.itfs.push_back({"GigabitEthernet0/0", *sender, 0xFFFFFF00u, true, "outside (IKE address from the capture)"});
-  if (auto in = inside_address(*rp)) peer.itfs.push_back({"GigabitEthernet0/1", in->first, in->second, false, "inside"});
-  Router::Entry pe;
-  pe.e.seq = 10;
-  pe.e.acl = "CRYPTO-ACL";
-  pe.e.peers = {*local};
-  pe.aces = {ace(*rp, *lp)};
-  for (size_t i = 0; i < offered.size(); ++i) {
-    peer.sets.push_back({fmt::format("TS-OFFER-{}", i + 1), offered[i].str()});
-    pe.e.sets.push_back(peer.sets.back().first);
-  }
-  pe.pfs = pfs;
-  peer.entries.push_back(pe);
-  peer.keys = {*local};
-
-  // This router (responder): accepts everything except what the finding says.
-  Router me;
-  me.host = n->device.empty() ? "THIS-ROUTER" : n->device;
-  uint32_t map_address = *local;
-  if (rule == "invalid-local-address") {
-    map_address = free_address({p1, p3, p2});
-    A.push_back(fmt::format("the crypto map is assumed applied to another interface (GigabitEthernet0/0, {}); "
-                            "GigabitEthernet0/2 owns {} without a crypto map",
-                            ip(map_address), ip(*local)));
-  }
-  me.itfs.push_back({"GigabitEthernet0/0", map_address, 0xFFFFFF00u, true, "outside"});
-  if (auto in = inside_address(*lp)) me.itfs.push_back({"GigabitEthernet0/1", in->first, in->second, false, "inside"});
-  if (rule == "invalid-local-address")
-    me.itfs.push_back({"GigabitEthernet0/2", *local, 0xFFFFFF00u, false, "owns the address the peer sends IKE to"});
-  std::string my_set = offered[accepted].str();
-  if (rule == "transform-mismatch") {
-    my_set.clear();
-    for (const char* c : {"esp-aes 256 esp-sha256-hmac", "esp-aes 256 esp-sha-hmac", "esp-3des esp-sha-hmac"}) {
-      auto t = parse_transform(c);
-      if (std::none_of(offered.begin(), offered.end(), [&](const Transform& o) { return o.same(*t); })) {
-        my_set = c;
-        break;
+  if (responder_qm_rule(rule)) {
+    // The responder's Quick Mode checks: the capture pins down its addresses, proxies and offer.
+    if (role != "responder")
+      A.push_back("the logging router is taken as the responder: the events are the responder's Quick Mode checks");
+    A.push_back("Phase 1 assumed to succeed (same ISAKMP policy and pre-shared key on both routers): the log is in Quick Mode");
+    std::optional<uint32_t> local = parse_ipv4(n->local), sender = parse_ipv4(n->peer);
+    if (rule == "invalid-local-address") {
+      fr.printed = event_address(EventKind::InvalidLocalAddress);
+      if (!fr.printed) { r.why = "the log does not show which local address was invalid"; return r; }
+      if (local && *local != *fr.printed)
+        A.push_back(fmt::format("the capture names two local addresses ({} and {}); the one in `invalid local address` is used",
+                                ip(*local), ip(*fr.printed)));
+      local = fr.printed;
+    }
+    if (rule == "peer-not-found" || rule == "crypto-map-overlap") {
+      fr.printed = event_address(EventKind::PeerNotFound);
+      if (!fr.printed) { r.why = "the log does not show the address in `peer address X not found`"; return r; }
+      if (rule == "crypto-map-overlap" && (!sender || *sender == *fr.printed)) {
+        r.why = "an overlap needs the sender's address, different from the one IOS printed; the capture does not show it";
+        return r;
+      }
+      if (!sender) {
+        sender = fr.printed;
+        A.push_back(fmt::format("the sender's address is not in the capture: assumed {}, the address IOS printed", ip(*fr.printed)));
       }
     }
-    A.push_back(fmt::format("this router's transform set is unknown: assumed {}, i.e. not one offered", my_set));
+    fr.resp = local;
+    fr.init = sender;
+    auto lp = parse_proxy(n->local_proxy), rp = parse_proxy(n->remote_proxy);
+    if (lp && rp) { fr.resp_proxy = lp; fr.init_proxy = rp; }
+    read_offer();
+    fault = rule;
+  } else if (rule == "peer-rejected-proposal") {
+    // The initiator's side: it shows what was offered and that the peer said no, not why. The
+    // peer is built with one candidate cause; replay_from_log tries each.
+    if (n->phase != 2) {
+      r.why = "the peer answered PROPOSAL_NOT_CHOSEN in Main Mode: the model's responder does not send that notify "
+              "(a responder without a matching policy stays silent in the model), so this log cannot be reproduced; "
+              "give the peer's log or both configs";
+      return r;
+    }
+    auto cands = qm_candidates(f);
+    std::string cause = candidate.empty() ? (cands.empty() ? std::string() : cands.front()) : candidate;
+    if (!responder_qm_rule(cause)) {
+      r.why = cause.empty() ? "the finding names no candidate cause the model can build"
+                            : "no reconstruction of the candidate " + cause;
+      return r;
+    }
+    r.cause = cause;
+    fr.logger_responds = false;
+    fr.init = parse_ipv4(n->local);
+    fr.resp = parse_ipv4(n->peer);
+    auto lp = parse_proxy(n->local_proxy), rp = parse_proxy(n->remote_proxy);
+    if (lp && rp) { fr.init_proxy = lp; fr.resp_proxy = rp; }
+    read_offer();
+    A.push_back(fmt::format("the log is the initiator's: the peer's reason is not in it; assumed: {} on the peer (one of "
+                            "the finding's candidates)", cause));
+    A.push_back("Phase 1 assumed to succeed (same ISAKMP policy and pre-shared key on both routers): the log is in Quick Mode");
+    A.push_back("the initiator's PFS setting is not printed in `sa_request`: " +
+                (fr.pfs ? fmt::format("group {} from the capture", fr.pfs) : std::string("assumed none")));
+    if (cause == "crypto-map-overlap" || cause == "peer-not-found" || cause == "invalid-local-address") {
+      for (auto a : {fr.resp, fr.init})
+        if (a) pool.used.push_back(*a);
+    }
+    if (cause == "crypto-map-overlap") {
+      fr.printed = pool.take({kDoc3, kDoc1, kDoc2});
+      A.push_back(fmt::format("the other peer of the peer's broader entry is not in the capture: assumed {}", ip(*fr.printed)));
+    }
+    fault = cause;
+  } else if (phase1) {
+    // A capture of concurrent Main Modes, all still at connection id 0, can leave one negotiation
+    // holding records of several: both sides' records, or failures naming several peers. No
+    // single exchange prints that, so there is nothing consistent to replay (not a refutation).
+    bool by_initiator = false, by_responder = false;
+    for (const auto& s : n->steps) {
+      int side = p1_record_side(s.event);
+      by_initiator |= side == 1;
+      by_responder |= side == 2;
+    }
+    std::set<uint32_t> peers = p1_failure_peers(*n);
+    if ((by_initiator && by_responder) || peers.size() > 1) {
+      std::vector<std::string> names;
+      for (uint32_t a : peers) names.push_back(ip(a));
+      r.why = by_initiator && by_responder
+                  ? "the negotiation holds both the initiator's and the responder's Main Mode records: the capture "
+                    "interleaves concurrent exchanges the timeline could not separate, and no single exchange prints that"
+                  : fmt::format("the negotiation's failure records name several peers ({}): the capture interleaves "
+                                "concurrent exchanges the timeline could not separate",
+                                fmt::join(names, ", "));
+      return r;
+    }
+    std::string side = phase1_side(rule, *n);
+    if (side.empty()) {
+      side = "initiator";
+      A.push_back("the capture does not say which side logged it: taken as the initiator (it looks the key up before "
+                  "sending Main Mode message 1)");
+    }
+    if (side == "initiator" && rule == "phase1-policy-mismatch") {
+      r.why = "the initiator's side of a policy mismatch shows no policy check";
+      return r;
+    }
+    fr.logger_responds = side == "responder";
+    fr.resp_absent = rule == "phase1-no-response";
+    std::optional<uint32_t> mine = parse_ipv4(n->local), theirs = parse_ipv4(n->peer);
+    if (peers.size() == 1 && theirs != *peers.begin()) {
+      // The failure record names the peer; an earlier record (a key found, a packet) whose
+      // address the timeline took belongs to another exchange.
+      if (theirs)
+        A.push_back(fmt::format("the negotiation's first address {} is not the one its failure records name ({}): "
+                                "the peer is {}",
+                                ip(*theirs), ip(*peers.begin()), ip(*peers.begin())));
+      theirs = *peers.begin();
+    }
+    if (const Event* e = n->first_of(EventKind::P1PolicyNotAcceptable); e && !mine) mine = parse_ipv4(e->get("local"));
+    (fr.logger_responds ? fr.resp : fr.init) = mine;
+    (fr.logger_responds ? fr.init : fr.resp) = theirs;
+    A.push_back(fr.resp_absent ? "the log ends in Main Mode (initiator): this router's Quick Mode side (crypto map, ACL, "
+                                 "transform set) assumed"
+                               : fmt::format("the log ends in Main Mode ({}): the Quick Mode side assumed to match on both "
+                                             "routers", side));
   } else {
-    A.push_back(fmt::format("this router's transform set assumed to accept the offer ({})", my_set));
+    r.why = why_not_reconstructed(rule, role);
+    return r;
   }
-  me.sets.push_back({"TS-LOCAL", my_set});
-  Router::Entry me1;
-  me1.e.seq = 10;
-  me1.e.acl = "CRYPTO-ACL";
-  me1.e.peers = {*sender};
-  me1.e.sets = {"TS-LOCAL"};
-  me1.aces = {ace(*lp, *rp)};
-  me1.pfs = pfs;
-  if (pfs && rule != "pfs-mismatch") A.push_back(fmt::format("this router's entry assumed to ask for the same PFS group {}", pfs));
-  me.keys = {*sender};
-  if (rule == "proxy-id-mismatch") {
-    Proxy other = neighbour(*rp);
-    me1.aces = {ace(*lp, other)};
-    std::string a = fmt::format("this router's crypto ACL is unknown: assumed to protect {} <-> {}, which does not cover the "
-                                "proposed {} <-> {} (the finding's cause)",
-                                lp->str(), other.str(), lp->str(), rp->str());
-    if (lp->is_host() || rp->is_host())
-      a += "; a network ACL around host proxies would accept them in the model (subset rule, reference §2.1.3), so the "
-           "host-versus-network case is only a failure when the responder's ACL is the narrower one";
-    A.push_back(a);
-  } else if (rule == "pfs-mismatch") {
-    me1.pfs = pfs ? (pfs == 14 ? 5 : 14) : 14;
-    A.push_back(pfs ? fmt::format("this router's PFS group is unknown: assumed group{}, not the offered group {}", me1.pfs, pfs)
-                    : fmt::format("the peer offers no PFS; this router assumed to require group{}", me1.pfs));
-  } else if (rule == "peer-not-found") {
-    uint32_t other = *sender + 1;
-    while (std::find(used.begin(), used.end(), other) != used.end()) ++other;
-    me1.e.peers = {other};
-    A.push_back(fmt::format("no entry lists {}: the entry for this traffic assumed to name {} as its peer", ip(*sender), ip(other)));
+
+  Router resp, init;
+  build_pair(fault, fr, pool, A, resp, init);
+  Router& me = fr.logger_responds ? resp : init;
+  Router& peer = fr.logger_responds ? init : resp;
+  const uint32_t me_addr = fr.logger_responds ? *fr.resp : *fr.init, peer_addr = fr.logger_responds ? *fr.init : *fr.resp;
+
+  if (phase1) {
+    // ISAKMP policies: the ones the responder's log shows checked, against the offer it shows.
+    P1Capture c = fr.logger_responds ? read_phase1(*n) : P1Capture{};
+    if (!c.unreadable.empty()) {
+      r.why = fmt::format("the capture offers {}, which the model does not know", c.unreadable);
+      return r;
+    }
+    if (!c.offered.empty()) {
+      init.policies.clear();
+      for (auto& [t, p] : c.offered) {
+        IkePolicy q = p;
+        q.priority = 10 * t;
+        init.policies.push_back(q);
+        static const std::vector<std::string> kAll{"encryption", "hash", "auth", "group", "life_vpi"};
+        std::vector<std::string> unseen;
+        for (const auto& k : kAll)
+          if (!c.shown[t].count(k) && !(k == "life_vpi" && c.shown[t].count("life_basic"))) unseen.push_back(k == "life_vpi" ? "lifetime" : k);
+        A.push_back(fmt::format("the peer's ISAKMP transform {} is its policy {}: {}{}", t, q.priority, q.str(),
+                                unseen.empty() ? " (all from the capture)"
+                                               : fmt::format(" (not in the capture, assumed: {})", fmt::join(unseen, ", "))));
+      }
+    } else {
+      A.push_back(fmt::format("the ISAKMP policies are not in the capture: {} assumed to have {}",
+                              fr.resp_absent ? "this router" : "both routers", init.policies[0].str()));
+    }
+    // The responder's "no policy matched" verdict: Main Mode ended at the policy check.
+    const bool refused = n->has(EventKind::P1NoOffers) || n->has(EventKind::P1PolicyNotAcceptable);
+    if (fr.logger_responds && rule == "phase1-no-key" && refused) {
+      r.why = "the capture shows this router refusing the peer's pre-shared-key proposals at the policy check (no key "
+              "for the peer, then `phase 1 SA policy not acceptable` / `no offers accepted`); the model's responder "
+              "looks the key up after a policy matched (MM3), so it cannot print this";
+      return r;
+    }
+    if (fr.logger_responds && rule != "phase1-policy-mismatch" && !refused &&
+        std::none_of(c.checks.begin(), c.checks.end(), [](const P1Check& x) { return x.accepted; })) {
+      // Main Mode went past the policy check, so a policy accepted the offer: the last check whose
+      // verdict the capture does not show.
+      for (auto it = c.checks.rbegin(); it != c.checks.rend(); ++it)
+        if (it->attr.empty()) {
+          it->accepted = true;
+          A.push_back(fmt::format("the capture does not show the verdict of the check of transform {} against policy {}; "
+                                  "Main Mode went on, so it was accepted",
+                                  it->transform_no, it->priority));
+          break;
+        }
+    }
+    if (fr.logger_responds) {
+      if (!c.priorities.empty()) me.policies.clear();
+      for (int prio : c.priorities) {
+        IkePolicy p;
+        std::string said;
+        if (std::string why = solve_policy(prio, c.checks, c.offered, p, said); !why.empty()) {
+          r.why = "the capture's policy checks contradict each other: " + why;
+          return r;
+        }
+        me.policies.push_back(p);
+        A.push_back(fmt::format("this router's policy {} as its checks in the capture imply{}{}", prio, said,
+                                prio == 65535 ? "; priority 65535 is IOS's default policy, written as a configured one" : ""));
+      }
+      if (!c.priorities.empty() && rule != "phase1-policy-mismatch" && !refused &&
+          std::none_of(c.checks.begin(), c.checks.end(), [](const P1Check& x) { return x.accepted; })) {
+        // Every check shown failed, yet Main Mode went on: the accepting policy is not in the capture.
+        IkePolicy q = init.policies.front();
+        q.priority = std::min(65535, *std::max_element(c.priorities.begin(), c.priorities.end()) + 10);
+        me.policies.push_back(q);
+        A.push_back(fmt::format("every policy check the capture shows failed, yet Main Mode went on: this router assumed "
+                                "to have policy {} equal to the peer's first ({})",
+                                q.priority, q.str()));
+      }
+      if (c.priorities.empty()) {
+        me.policies = init.policies;
+        if (rule == "phase1-policy-mismatch") {
+          IkePolicy p;
+          std::string said;
+          solve_policy(10, {}, c.offered.empty() ? std::map<int, IkePolicy>{{1, init.policies[0]}} : c.offered, p, said);
+          me.policies = {p};
+          A.push_back(fmt::format("the capture does not show which policies were checked: this router assumed to have one "
+                                  "policy, {}, that matches none offered", p.str()));
+        }
+      }
+    }
+    if (rule == "phase1-policy-mismatch")
+      for (const auto& p : me.policies)
+        for (const auto& o : init.policies)
+          if (p1_match(o, p)) {
+            r.why = fmt::format("this router's policy {} as the capture implies would accept the peer's {}: the capture "
+                                "does not show a failure the model can make", p.priority, o.str());
+            return r;
+          }
+    // Keys: never in a log.
+    if (rule == "phase1-psk-mismatch") {
+      me.keys = {{peer_addr, "assumed-key-A"}};
+      peer.keys = {{me_addr, "assumed-key-B"}};
+      A.push_back("the pre-shared keys are never printed: assumed different (assumed-key-A on this router, assumed-key-B "
+                  "on the peer); the fix's key placeholders are filled with them");
+    } else if (rule == "phase1-no-key") {
+      me.keys.clear();
+      A.push_back(fmt::format("this router has no pre-shared key for {} (the capture says so); the peer assumed to have "
+                              "one for {}; the fix's key placeholder is filled with it",
+                              ip(peer_addr), ip(me_addr)));
+    } else if (!fr.resp_absent) {
+      A.push_back("the same pre-shared key assumed on both routers");
+    }
+    if (rule == "phase1-no-response") {
+      r.peer_absent = true;
+      A.push_back(fmt::format("no device answers at {} (the capture shows nothing from it): the peer is modelled as "
+                              "absent; the log cannot tell a peer that is down or unreachable from a path that drops "
+                              "UDP 500 or a peer without ISAKMP on that address",
+                              ip(peer_addr)));
+    }
   }
-  if (rule == "crypto-map-overlap") {
-    Router::Entry wide;
-    wide.e.seq = 10;
-    wide.e.acl = "ACL-TO-" + tag(*printed);
-    wide.e.peers = {*printed};
-    wide.e.sets = {"TS-LOCAL"};
-    wide.aces = {ace(widened(*lp), widened(*rp))};
-    wide.pfs = me1.pfs;
-    me1.e.seq = 20;
-    me1.e.acl = "ACL-TO-" + tag(*sender);
-    me.keys = {*printed, *sender};
-    me.entries = {wide, me1};
-    A.push_back(fmt::format("the entry for {} assumed at sequence 10 with a broader ACL ({} <-> {}); the intended entry for "
-                            "{} at sequence 20 with the mirror of the proposal",
-                            ip(*printed), widened(*lp).str(), widened(*rp).str(), ip(*sender)));
-  } else {
-    me.entries = {me1};
-  }
-  std::vector<uint32_t> all_addr = used;
-  for (auto& i : me.itfs) all_addr.push_back(i.addr);
-  for (auto& i : peer.itfs) all_addr.push_back(i.addr);
-  me.gateway = gateway_for(map_address, all_addr);
-  peer.gateway = gateway_for(*sender, all_addr);
-  A.push_back("both routers assumed to reach each other through a default route on their crypto map interface");
 
   r.logger = me.out();
   r.peer = peer.out();
-  r.trigger.src = rp->first_host();
-  r.trigger.dst = lp->first_host();
-  r.trigger.proto = static_cast<uint8_t>(lp->proto ? lp->proto : rp->proto);
-  r.trigger.port = lp->port;
+  r.initiator = init.host;
+  r.logger_address = me_addr;
+  r.peer_address = peer_addr;
+  const Proxy& lp = *fr.resp_proxy;
+  const Proxy& rp = *fr.init_proxy;
+  r.local_acl = (fr.logger_responds ? lp : rp).acl_operand();
+  r.remote_acl = (fr.logger_responds ? rp : lp).acl_operand();
+  r.transform = fr.offered[fr.accepted].str();
+  r.trigger.src = rp.first_host();
+  r.trigger.dst = lp.first_host();
+  r.trigger.proto = static_cast<uint8_t>(lp.proto ? lp.proto : rp.proto);
+  r.trigger.port = static_cast<uint16_t>(lp.port);
   r.ok = true;
   return r;
 }
@@ -479,7 +1036,13 @@ std::vector<std::string> fill_fix_placeholders(const std::vector<std::string>& c
     for (const auto& n : e.sets) s += (s.empty() ? "" : " ") + n;
     return s;
   };
-  auto resolve = [&](const std::string& p) -> std::optional<std::string> {
+  // Keys: the reconstruction's own (assumed) secrets, never a router's.
+  auto key_of = [](const ReconRouter& rt, uint32_t addr) -> std::optional<std::string> {
+    for (const auto& [a, secret] : rt.keys)
+      if (a == addr) return secret;
+    return std::nullopt;
+  };
+  auto resolve = [&](const std::string& p, const std::string& cmd) -> std::optional<std::string> {
     const ReconEntry* only = me.entries.size() == 1 ? &me.entries[0] : nullptr;
     auto rest = [&](const char* prefix) -> std::optional<std::string> {
       std::string x(prefix);
@@ -488,6 +1051,25 @@ std::vector<std::string> fill_fix_placeholders(const std::vector<std::string>& c
     };
     if (on_logger) {
       if (p == "map") return me.map;
+      // Phase 1: a key as the peer has it; a policy as the peer offers it (its first).
+      if (p == "old-key") return key_of(me, r.peer_address);
+      if ((p.rfind("the key configured on ", 0) == 0 || p == "same-key-as-on-the-peer") && !r.peer_absent)
+        return key_of(r.peer, r.logger_address);
+      if (p == "free-priority") {
+        for (int prio = 1; prio < 10000; ++prio)
+          if (std::none_of(me.policies.begin(), me.policies.end(), [&](const IkePolicy& x) { return x.priority == prio; }))
+            return std::to_string(prio);
+      }
+      if (p.rfind("as on the peer", 0) == 0 && !r.peer_absent && !r.peer.policies.empty()) {
+        const IkePolicy& o = r.peer.policies.front();
+        std::istringstream in(cmd);
+        std::string verb;
+        in >> verb;
+        if (verb == "encryption" || verb == "encr") return encryption_words(o);
+        if (verb == "hash") return o.hash;
+        if (verb == "group") return std::to_string(o.group);
+        if (verb == "authentication") return o.auth;
+      }
       if (p == "seq" && only) return std::to_string(only->seq);
       if (p == "sets-already-there" && only) return sets_of(*only);
       if (p == "local_acl") return r.local_acl;
@@ -527,7 +1109,7 @@ std::vector<std::string> fill_fix_placeholders(const std::vector<std::string>& c
         continue;
       }
       std::string name = c.substr(i + 1, close - i - 1);
-      if (auto v = resolve(name)) s += *v;
+      if (auto v = resolve(name, c)) s += *v;
       else {
         unresolved.push_back(name);
         s += c.substr(i, close - i + 1);
@@ -552,6 +1134,7 @@ std::vector<std::string> fill_fix_placeholders(const std::vector<std::string>& c
   return out;
 }
 
+
 namespace {
 
 std::string describe(const model::ReplayResult& r) { return r.outcome == "failed" ? r.failure : r.outcome; }
@@ -575,6 +1158,16 @@ std::vector<Event> rendered_events(const model::ReplayResult& res, const std::st
   return out;
 }
 
+// A Phase-1 verdict belongs to the check before it: `_check` = "transform/priority" on each
+// `... does not match policy`, so the comparison is per pair, in whatever order IOS walks them.
+void annotate_checks(std::vector<Event>& events) {
+  std::string cur;
+  for (auto& e : events) {
+    if (e.kind == EventKind::P1PolicyCheck) cur = fmt::format("{}/{}", e.get("transform_no"), e.get("priority"));
+    else if (e.kind == EventKind::P1AttrMismatch && !cur.empty()) e.set("_check", cur);
+  }
+}
+
 bool same_transform(std::string_view a, std::string_view b) {
   auto x = parse_transform(a), y = parse_transform(b);
   return x && y ? x->same(*y) : a == b;
@@ -586,10 +1179,20 @@ bool same_proxy(std::string_view a, std::string_view b) {
 }
 
 // Does `got` say what the captured failure event `want` says? "" = yes, else the disagreement.
+// The decisive values: addresses printed, the attribute that differed (and for which policy and
+// transform), the state a retransmission was in, the mode that failed, the notify's protocol.
 std::string disagreement(const Event& want, const Event& got, std::vector<std::string>& notes) {
-  for (const char* k : {"address"})
-    if (!want.get(k).empty() && want.get(k) != got.get(k))
-      return fmt::format("{} {} vs {}", k, want.get(k), got.get(k).empty() ? "(none)" : got.get(k));
+  auto value = [](const Event& e, const std::string& k) {
+    std::string_view v = e.get(k);
+    return v.empty() && k[0] != '_' ? e.get("_" + k) : v;  // the model's typed events keep some as rendering hints
+  };
+  std::vector<std::string> keys{"address", "peer", "attr", "_check", "state", "mode", "protocol"};
+  if (want.kind == EventKind::P1PolicyNotAcceptable) keys.insert(keys.end(), {"local", "remote"});
+  for (const auto& k : keys) {
+    std::string_view w = want.get(k), g = value(got, k);
+    if (!w.empty() && w != g)
+      return fmt::format("{} {} vs {}", k == "_check" ? "transform/priority" : k, w, g.empty() ? "(none)" : g);
+  }
   if (!want.get("transform").empty() && !got.get("transform").empty() && !same_transform(want.get("transform"), got.get("transform")))
     return fmt::format("transform {} vs {}", want.get("transform"), got.get("transform"));
   if (!want.get("error").empty()) {
@@ -602,48 +1205,64 @@ std::string disagreement(const Event& want, const Event& got, std::vector<std::s
   return "";
 }
 
-}  // namespace
+std::vector<std::string> lines_of(const TextSection& s) {
+  std::vector<std::string> v;
+  for (const auto& l : s.lines) v.push_back(l.text);
+  return v;
+}
 
-nlohmann::json replay_from_log(const Finding& f, const Negotiation* n, const model::ModelOptions& opt, const Tokenizer* tok) {
-  nlohmann::json rep{{"status", "not-replayable"}, {"scenario", "reconstructed from the log"},
-                     {"assumptions", nlohmann::json::array()}};
-  Reconstruction rc = reconstruct_from_log(f, n);
-  rep["assumptions"] = rc.assumptions;
-  if (!rc.ok) {
-    rep["why"] = rc.why;
-    return rep;
+// Parsed reconstructed configs, by text: the candidates of one finding share the logging
+// router's config, and the fix step replays the configs already parsed for `before`.
+class ParsedConfigs {
+ public:
+  const DeviceConfig& get(const TextSection& t) {
+    std::string key;
+    for (const auto& l : t.lines) key += l.text + "\n";
+    auto it = cache_.find(key);
+    if (it == cache_.end()) it = cache_.emplace(std::move(key), parse_config(t)).first;
+    return it->second;
   }
+
+ private:
+  std::map<std::string, DeviceConfig> cache_;
+};
+
+// Replays a reconstruction and compares the logging router's rendered log with the capture.
+// Fills rep (before, failing_check, compared, differences, why) and returns the status.
+std::string replay_before(const Reconstruction& rc, const Negotiation& n, const model::ModelOptions& opt,
+                          const Tokenizer* tok, ParsedConfigs& parsed, nlohmann::json& rep) {
   rep["dialect"] = std::string(model::dialect_name(rc.dialect));
   rep["dialect_why"] = rc.dialect_why;
-  auto lines_of = [](const TextSection& s) {
-    std::vector<std::string> v;
-    for (const auto& l : s.lines) v.push_back(l.text);
-    return v;
-  };
-  rep["configs"] = {{rc.logger.hostname, lines_of(rc.logger.config)}, {rc.peer.hostname, lines_of(rc.peer.config)}};
-  DeviceConfig me = parse_config(rc.logger.config), peer = parse_config(rc.peer.config);
-  auto res = model::replay({&me, &peer}, rc.trigger, rc.peer.hostname, opt);
-  rep["traffic"] = fmt::format("{} from {}", model::trigger_text(rc.trigger), rc.peer.hostname);
+  rep["configs"] = nlohmann::json::object();
+  rep["configs"][rc.logger.hostname] = lines_of(rc.logger.config);
+  if (!rc.peer_absent) rep["configs"][rc.peer.hostname] = lines_of(rc.peer.config);
+  std::vector<const DeviceConfig*> devs{&parsed.get(rc.logger.config)};
+  if (!rc.peer_absent) devs.push_back(&parsed.get(rc.peer.config));
+  auto res = model::replay(devs, rc.trigger, rc.initiator, opt);
+  rep["traffic"] = fmt::format("{} from {}", model::trigger_text(rc.trigger), rc.initiator);
   rep["before"] = describe(res);
   rep["failing_check"] = res.failing_check;
-  if (res.outcome != "failed" || res.failure != f.rule) {
-    rep["status"] = "refuted";
+  if (res.outcome != "failed" || res.failure != rc.cause) {
     rep["why"] = fmt::format("the reconstructed scenario, which agrees with everything the capture shows, {} instead of "
                              "failing with {}",
-                             res.outcome == "failed" ? "fails with " + res.failure : "ends " + res.outcome, f.rule);
-    return rep;
+                             res.outcome == "failed" ? "fails with " + res.failure : "ends " + res.outcome, rc.cause);
+    return "refuted";
   }
   // The confirmation proper: the captured failure records, with their decisive values, must be
   // among what the logging router prints in the model (in the capture's release).
   std::vector<std::string> unread, notes;
   std::vector<Event> got = rendered_events(res, rc.logger.hostname, rc.dialect, tok, unread);
+  annotate_checks(got);
+  std::vector<Event> wanted;
+  for (const auto& s : n.steps) wanted.push_back(s.event);
+  annotate_checks(wanted);
   for (auto& u : unread) notes.push_back("a rendered record the tokenizer does not read: " + u);
   nlohmann::json compared = nlohmann::json::array();
   std::set<EventKind> checked;
   std::string missing;
-  for (const auto& s : n->steps) {
-    const Event& want = s.event;
-    bool proposal = want.kind == EventKind::ProposalRequest;
+  for (const auto& want : wanted) {
+    // The offer (validate_proposal_request on a responder, sa_request on an initiator): its proxies.
+    bool proposal = want.kind == EventKind::ProposalRequest || want.kind == EventKind::SaRequest;
     if (!event_kind_is_failure(want.kind) && !proposal) continue;
     if (proposal && want.get("local_proxy").empty()) continue;  // 15.x/XE print a head-only line first
     std::string last;
@@ -669,9 +1288,40 @@ nlohmann::json replay_from_log(const Finding& f, const Negotiation* n, const mod
       notes.push_back(fmt::format("the capture shows `{}` ({}); the model's log does not", event_kind_name(want.kind), want.text));
       continue;
     }
+    bool retransmission = want.kind == EventKind::P1Retransmit || want.kind == EventKind::P1RetransmitGiveUp ||
+                          want.kind == EventKind::P2Retransmit;
+    if (retransmission && !found && !is_one_of(rc.cause, {"phase1-no-response", "phase1-psk-mismatch", "phase2-no-response"})) {
+      // A message resent before the answer came is timing (the model's peer answers at once):
+      // decisive only for the findings about an answer that never comes.
+      notes.push_back(fmt::format("the capture shows `{}` ({}): a message resent before the peer's answer; the model "
+                                  "does not model timing",
+                                  event_kind_name(want.kind), want.text));
+      continue;
+    }
+    if ((want.kind == EventKind::P1NoOffers || want.kind == EventKind::P1PolicyNotAcceptable) && !any_kind) {
+      // Main Mode's "no policy matched" verdict: 12.x prints `no offers accepted!`, 15.x/XE
+      // `phase 1 SA policy not acceptable!` (reference §4.1); a capture may print the other one.
+      EventKind other = want.kind == EventKind::P1NoOffers ? EventKind::P1PolicyNotAcceptable : EventKind::P1NoOffers;
+      if (std::any_of(got.begin(), got.end(), [&](const Event& g) { return g.kind == other; })) {
+        notes.push_back(fmt::format("the capture prints `{}` ({}) where the model's {} prints `{}`: the same verdict",
+                                    event_kind_name(want.kind), want.text, model::dialect_name(rc.dialect),
+                                    event_kind_name(other)));
+        if (checked.insert(want.kind).second) compared.push_back(std::string(event_kind_name(want.kind)));
+        continue;
+      }
+    }
+    if (want.kind == EventKind::SaNotAcceptable && n.phase == 1 && !any_kind) {
+      // 12.x's summary after `no offers accepted!` in Main Mode (reference §4.1, inferred): the
+      // model prints the `no offers` record, compared on its own; this one decides nothing more.
+      notes.push_back(fmt::format("the capture shows `{}` ({}) after the Main Mode checks; the model's log does not",
+                                  event_kind_name(want.kind), want.text));
+      continue;
+    }
     if (proposal && !any_kind) {
       // Not a failure record: a model that rejects earlier is a difference worth showing, not a refutation.
-      notes.push_back("the capture reaches validate_proposal_request; the model's responder rejects before printing it");
+      notes.push_back(want.kind == EventKind::SaRequest
+                          ? "the capture shows the initiator's sa_request; the model's initiator does not print it"
+                          : "the capture reaches validate_proposal_request; the model's responder rejects before printing it");
       continue;
     }
     if (!found) {
@@ -687,31 +1337,109 @@ nlohmann::json replay_from_log(const Finding& f, const Negotiation* n, const mod
   // Steps (not failures) the capture shows and the model's log lacks: shown, not decisive.
   std::set<EventKind> got_kinds, listed;
   for (const auto& g : got) got_kinds.insert(g.kind);
-  for (const auto& s : n->steps) {
+  for (const auto& s : n.steps) {
     EventKind k = s.event.kind;
-    if (event_kind_is_failure(k) || event_kind_is_noise(k) || k == EventKind::ProposalRequest || got_kinds.count(k) ||
-        !listed.insert(k).second)
+    if (event_kind_is_failure(k) || event_kind_is_noise(k) || k == EventKind::ProposalRequest || k == EventKind::SaRequest ||
+        got_kinds.count(k) || !listed.insert(k).second)
       continue;
     notes.push_back(fmt::format("the capture shows `{}` ({}); the model's log does not", event_kind_name(k), s.event.text));
   }
   rep["compared"] = compared;
   if (!notes.empty()) rep["differences"] = notes;
   if (!missing.empty()) {
-    rep["status"] = "refuted";
     rep["why"] = missing;
-    return rep;
+    return "refuted";
   }
-  if (checked.empty() || (checked.size() == 1 && *checked.begin() == EventKind::ProposalRequest))
+  bool only_offer = std::all_of(checked.begin(), checked.end(), [](EventKind k) {
+    return k == EventKind::ProposalRequest || k == EventKind::SaRequest;
+  });
+  if (only_offer)
     rep["why"] = "the capture has no failure record to compare (it stops after the proposal): the model's failure is "
                  "consistent with it, not proven by it";
-  rep["status"] = "confirmed";
+  return "confirmed";
+}
+
+}  // namespace
+
+nlohmann::json replay_from_log(const Finding& f, const Negotiation* n, const model::ModelOptions& opt, const Tokenizer* tok) {
+  nlohmann::json rep{{"status", "not-replayable"}, {"scenario", "reconstructed from the log"},
+                     {"assumptions", nlohmann::json::array()}};
+  // A finding with candidate causes (the initiator's side of a rejection) is replayed with each
+  // candidate built into the peer; the first that reproduces the capture is the one shown.
+  std::vector<std::string> causes{""};
+  if (f.rule == "peer-rejected-proposal" && n && n->phase == 2 && !qm_candidates(f).empty()) causes = qm_candidates(f);
+  Reconstruction rc;
+  std::vector<std::string> reproduced, not_reproduced;
+  nlohmann::json chosen;
+  size_t built = 0;
+  ParsedConfigs parsed;
+  for (const auto& cause : causes) {
+    Reconstruction x = reconstruct_from_log(f, n, cause);
+    if (!x.ok) {
+      if (causes.size() == 1) {
+        rep["assumptions"] = x.assumptions;
+        rep["why"] = x.why;
+        return rep;
+      }
+      not_reproduced.push_back(fmt::format("{}: {}", cause, x.why));
+      continue;
+    }
+    ++built;
+    nlohmann::json attempt = rep;
+    attempt["assumptions"] = x.assumptions;
+    // The candidate shown is compared through the tokenizer (the path a real capture takes);
+    // once one is, the others are compared on the model's typed events (same records, read
+    // back identically - model render tests), which saves rendering and tokenizing each.
+    attempt["status"] = replay_before(x, *n, opt, chosen.is_null() ? tok : nullptr, parsed, attempt);
+    if (attempt["status"] == "confirmed") {
+      reproduced.push_back(x.cause);
+      if (chosen.is_null()) {
+        chosen = std::move(attempt);
+        rc = std::move(x);
+      }
+    } else {
+      not_reproduced.push_back(fmt::format("{}: {}", x.cause, attempt.value("why", "")));
+      if (causes.size() == 1) return attempt;
+    }
+  }
+  if (chosen.is_null()) {
+    // No candidate reproduces the capture (peer-rejected-proposal only: one cause returns above).
+    rep["status"] = built ? "refuted" : "not-replayable";
+    rep["why"] = "no candidate cause reproduces the captured log: " + fmt::format("{}", fmt::join(not_reproduced, "; "));
+    return rep;
+  }
+  rep = std::move(chosen);
+  if (causes.size() > 1) {
+    rep["candidates_reproduced"] = reproduced;
+    rep["assumed_cause"] = rc.cause;
+    rep["assumptions"].push_back(
+        reproduced.size() > 1
+            ? fmt::format("the capture cannot tell these candidates apart, each reproduces it in the model (the initiator "
+                          "only sees PROPOSAL_NOT_CHOSEN): {}; replayed with the first, {}",
+                          fmt::join(reproduced, ", "), rc.cause)
+            : fmt::format("of the candidates only {} reproduces the capture ({})", rc.cause, fmt::join(not_reproduced, "; ")));
+  }
   // After: the finding's own fix, placeholders filled from the reconstructed names.
+  const DeviceConfig& me = parsed.get(rc.logger.config);
+  const DeviceConfig* peer = rc.peer_absent ? nullptr : &parsed.get(rc.peer.config);
   std::string after = "not-applicable: the fix needs values that only the device has";
+  if (f.fix.empty())
+    after = f.rule == "phase1-no-response"
+                ? "not-applicable: nothing in the configs to change; UDP 500 does not reach the peer (routing, ACL, "
+                  "firewall, NAT)"
+                : f.rule == "peer-rejected-proposal"
+                      ? "not-applicable: the finding names candidate causes on the peer, not a fix; the peer's log or "
+                        "config names the cause"
+                      : "not-applicable: the finding has no fix to apply";
   nlohmann::json problems = nlohmann::json::array();
   for (const auto& step : f.fix) {
     bool on_logger = (!f.device.empty() && step.device == f.device) || step.device.rfind("this router", 0) == 0;
     bool on_peer = step.device.rfind("the peer", 0) == 0;
     if (!on_logger && !on_peer) continue;
+    if (on_peer && rc.peer_absent) {
+      problems.push_back("the fix is for the peer, which the reconstruction models as absent");
+      continue;
+    }
     std::vector<std::string> unresolved;
     auto cmds = fill_fix_placeholders(step.commands, rc, on_logger, unresolved);
     if (!unresolved.empty()) {
@@ -725,8 +1453,9 @@ nlohmann::json replay_from_log(const Finding& f, const Negotiation* n, const mod
       continue;
     }
     DeviceConfig fixed = parse_config(patched.config);
-    auto r2 = on_logger ? model::replay({&fixed, &peer}, rc.trigger, rc.peer.hostname, opt)
-                        : model::replay({&me, &fixed}, rc.trigger, rc.peer.hostname, opt);
+    std::vector<const DeviceConfig*> devs{on_logger ? &fixed : &me};
+    if (peer) devs.push_back(on_logger ? peer : &fixed);
+    auto r2 = model::replay(devs, rc.trigger, rc.initiator, opt);
     after = describe(r2);
     rep["fix_applied"] = {{"device", on_logger ? rc.logger.hostname : rc.peer.hostname}, {"commands", cmds}};
     if (r2.outcome == "established") break;

@@ -48,8 +48,9 @@ TEST_CASE("confirm: a log that the configs cannot produce is refuted and loses c
 }
 
 // A log alone is replayed in the scenario reconstructed from it (app/reconstruct.h; the
-// per-log cases are in test_reconstruct.cc). What stays not-replayable is a log that carries
-// too little: the initiator's side only shows that the peer said no, not the peer's check.
+// per-log cases are in test_reconstruct.cc and test_reconstruct_phase1.cc). What stays
+// not-replayable is a log the model cannot print: a peer that completes Main Mode and then
+// never answers Quick Mode.
 TEST_CASE("confirm: a log alone is replayed in a scenario reconstructed from it") {
   auto a = run({root() + "/corpus/logs/seed/example-19-11.log"});
   REQUIRE(a.findings.size() == 1);
@@ -59,12 +60,13 @@ TEST_CASE("confirm: a log alone is replayed in a scenario reconstructed from it"
   CHECK_FALSE(r["assumptions"].empty());
 }
 
-TEST_CASE("confirm: an initiator's log alone carries too little and is not replayable, and says why") {
-  auto a = run({root() + "/corpus/logs/cases/initiator-pnc.log"});
-  const Finding* f = find(a, "peer-rejected-proposal", "log");
+TEST_CASE("confirm: a log the model cannot print is not replayable, and says why") {
+  auto a = run({root() + "/corpus/logs/cases/qm-no-response.log"});
+  const Finding* f = find(a, "phase2-no-response", "log");
   REQUIRE(f != nullptr);
   CHECK(f->extra["replay"]["status"] == "not-replayable");
-  CHECK(f->extra["replay"]["why"].get<std::string>().find("configs") != std::string::npos);
+  CHECK(f->extra["replay"]["why"].get<std::string>().find("give both configs") != std::string::npos);
+  CHECK_FALSE(f->extra.contains("confidence"));  // not-replayable is no verdict on the finding
 }
 
 TEST_CASE("confirm: every between-peer lint case is confirmed by the model and its fix works") {

@@ -8,7 +8,10 @@
 //       check order);
 //   (1) log only: the model's trace is rendered as the debug output of the device where IOS
 //       logs the reason (one dialect per seed, rotating), written alone into a temp dir, and
-//       `analyze` must report the fault's rule id, not refuted by its replay from the log;
+//       `analyze` must report the fault's rule id, confirmed by its replay in the scenario
+//       reconstructed from the log, whose fix then establishes; for a Quick Mode fault the
+//       initiator's log too: peer-rejected-proposal, confirmed with the fault among the
+//       candidates that reproduce it;
 //   (2) lint on the two configs must report every injected fault (exceptions below, with why);
 //   (3) configs + log: the finding for the fault must be replay-confirmed and its own fix,
 //       replayed, must establish (pairs: must clear this fault, leaving the other one).
@@ -150,6 +153,7 @@ bool secret_fix(const std::string& id) { return id == "phase1-psk-mismatch" || i
 struct Stats {
   std::map<std::string, uint64_t> failed, known_failed;
   uint64_t scenarios = 0, analyses = 0;
+  std::map<std::string, uint64_t> log_confirmed;  // fault -> log-only findings confirmed by their replay
   std::map<std::string, uint64_t> printed;   // full reproductions printed per stage|fault
   std::map<std::string, std::string> example;  // stage|fault -> first failure, one line
 };
@@ -193,12 +197,23 @@ class Case {
     if (!ok)
       fail("log", s_.expected, fmt::format("analyze on {}'s log ({}) reports no {} (found: {})", device_, dialect_name(d_),
                                            s_.expected, join(got)));
-    // The log alone is replayed in a scenario reconstructed from it (app/reconstruct): the
-    // model's own log must never be refuted by it.
-    for (const auto& f : a.findings)
-      if (f.rule == s_.expected && f.extra.contains("replay") && f.extra["replay"].value("status", "") == "refuted")
-        fail("log-replay", s_.expected, fmt::format("the log finding {} alone ({}) is replay-refuted: {}", f.rule,
-                                                    dialect_name(d_), f.extra["replay"].value("why", "")));
+    // The log alone is replayed in a scenario reconstructed from it (app/reconstruct): every
+    // injected fault, Phase 1 and Quick Mode, is reconstructed from the log of the device that
+    // names it, so the model's own log must be confirmed (never refuted), and the fix replayed
+    // in the reconstruction must establish (phase1-no-response: the rule has no fix).
+    for (const auto& f : a.findings) {
+      if (f.rule != s_.expected || f.severity < Severity::Warning) continue;
+      const auto rep = f.extra.value("replay", nlohmann::json::object());
+      std::string status = rep.value("status", ""), after = rep.value("after", "");
+      if (status == "confirmed") ++st_.log_confirmed[s_.expected];
+      if (status != "confirmed")
+        fail("log-replay", s_.expected, fmt::format("the log finding {} alone ({}) is replay-{}, expected confirmed: {}",
+                                                    f.rule, dialect_name(d_), status, rep.value("why", "")));
+      else if (s_.expected == "phase1-no-response" ? after.rfind("not-applicable", 0) != 0 : after != "established")
+        fail("log-replay", s_.expected, fmt::format("the log finding {} alone ({}): after the fix in the reconstruction "
+                                                    "\"{}\", expected {}", f.rule, dialect_name(d_), after,
+                                                    s_.expected == "phase1-no-response" ? "not-applicable" : "established"));
+    }
     // The initiator's side of a Quick Mode rejection only shows PROPOSAL_NOT_CHOSEN: there the
     // finding is peer-rejected-proposal with the fault among its candidates (the reason is only
     // logged by the responder). Checked for phase-2 faults in addition to the responder's log.
@@ -209,10 +224,32 @@ class Case {
       Analysis ia = ::run({idir.path.string()});
       ++st_.analyses;
       bool iok = has_rule(ia, s_.expected);
+      std::string replay_problem;
       for (const auto& f : ia.findings)
         if (f.rule == "peer-rejected-proposal" &&
-            std::find(f.candidates.begin(), f.candidates.end(), s_.expected) != f.candidates.end())
+            std::find(f.candidates.begin(), f.candidates.end(), s_.expected) != f.candidates.end()) {
           iok = true;
+          // Replayed from the initiator's log alone: the candidates are built into the peer in
+          // turn; the injected fault must be among those that reproduce the log.
+          const auto rep = f.extra.value("replay", nlohmann::json::object());
+          auto got = rep.value("candidates_reproduced", std::vector<std::string>{});
+          if (rep.value("status", "") == "confirmed") ++st_.log_confirmed["peer-rejected-proposal/" + s_.expected];
+          if (rep.value("status", "") != "confirmed")
+            replay_problem = fmt::format("replay-{} ({})", rep.value("status", ""), rep.value("why", ""));
+          else if (std::find(got.begin(), got.end(), s_.expected) == got.end())
+            replay_problem = "confirmed, but the injected fault is not among the candidates that reproduce it: " + join(got);
+        }
+      if (iok && !replay_problem.empty()) {
+        std::string dev = r.initiator;
+        std::swap(log_, ilog);
+        std::swap(device_, dev);
+        findings_ = ia.findings;
+        fail("log-initiator-replay", s_.expected,
+             fmt::format("peer-rejected-proposal from the initiator {}'s log alone ({}): {}", device_, dialect_name(d_),
+                         replay_problem));
+        std::swap(device_, dev);
+        std::swap(log_, ilog);
+      }
       if (!iok) {
         // Report with the initiator's log, then restore the reason device's for step (3).
         std::string dev = r.initiator;
@@ -444,6 +481,11 @@ TEST_CASE("e2e property: analyze and lint find injected faults, and the suggeste
   CHECK(st.analyses >= 2 * total);
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   MESSAGE(fmt::format("{} seeds, {} scenarios, {} analyze runs in {:.1f} s", total, st.scenarios, st.analyses, s));
+  std::string conf;
+  for (auto& [k, c] : st.log_confirmed) conf += fmt::format(" {} {}", k, c);
+  MESSAGE(fmt::format("log-only findings confirmed by their replay:{}", conf));
+  // Every injected fault is reconstructed from the log that names it (reconstruct.h).
+  for (const auto& fault : f) CHECK_MESSAGE(st.log_confirmed[fault] > 0, fault);
   for (auto& [k, c] : st.failed) MESSAGE(fmt::format("FAILED {}: {} scenarios, e.g. {}", k, c, st.example[k]));
   for (auto& [k, c] : st.known_failed) MESSAGE(fmt::format("known failure (todo) {}: {} scenarios", k, c));
   for (const auto& k : kKnownFailures) {

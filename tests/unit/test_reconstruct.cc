@@ -215,13 +215,14 @@ TEST_CASE("reconstruct: a capture the model cannot print is refuted, with the re
   remove_temp(p);
 }
 
-TEST_CASE("reconstruct: an initiator's log carries too little, and says why") {
-  auto a = run({corpus("logs/cases/initiator-pnc.log")});
-  const Finding* f = finding(a, "peer-rejected-proposal");
+TEST_CASE("reconstruct: a log the model cannot print stays not-replayable, and says why") {
+  // The peer answers Main Mode, then never Quick Mode: the model's responder always answers.
+  auto a = run({corpus("logs/cases/qm-no-response.log")});
+  const Finding* f = finding(a, "phase2-no-response");
   REQUIRE(f != nullptr);
   const auto& r = f->extra["replay"];
   CHECK(r["status"] == "not-replayable");
-  CHECK(r.value("why", "").find("initiator") != std::string::npos);
+  CHECK(r.value("why", "").find("never answers Quick Mode") != std::string::npos);
 }
 
 // Property: the responder's log of any generated scenario with one Quick Mode fault, rendered by
