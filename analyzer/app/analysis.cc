@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -158,6 +159,7 @@ class Collector : public IngestSink {
   void on_negotiation(Negotiation&& n) {
     ++out_.negotiations_total;
     bool new_finding = false;  // the evidence of a new finding that a replay from the log can use
+    std::string new_rule;
     if (auto f = rules_.book.diagnose(n, out_.paths)) {
       f->extra["source"] = "log";
       // A lone %CRYPTO-6-IKMP_MODE_FAILURE that arrives after the exchange it ends was closed
@@ -173,6 +175,7 @@ class Collector : public IngestSink {
         size_t before = out_.findings.size();
         add_finding(std::move(*f));
         new_finding = out_.findings.size() > before && replayable_from_log(rule, n.role);
+        if (new_finding) new_rule = rule;
         auto it = index_.find(key);
         if (rule != "negotiation-failed" && it != index_.end()) coarse_peer_.emplace(n.device + "|" + n.peer, it->second);
       }
@@ -181,8 +184,14 @@ class Collector : public IngestSink {
     // A new finding's negotiation is kept whole, past the other bounds (up to its own bound):
     // replaying the finding compares the model's log with these steps, so a large capture's
     // later findings can be confirmed too.
-    bool evidence = new_finding && finding_negotiations_ < opt_.max_finding_negotiations;
-    if (evidence) ++finding_negotiations_;
+    // Per rule too: one rule's many findings (a hub's hundred peers with the same mismatch)
+    // must not leave the others nothing to replay.
+    bool evidence = new_finding && finding_negotiations_ < opt_.max_finding_negotiations &&
+                    finding_negotiations_by_rule_[new_rule] < opt_.max_finding_negotiations_per_rule;
+    if (evidence) {
+      ++finding_negotiations_;
+      ++finding_negotiations_by_rule_[new_rule];
+    }
     if (out_.negotiations.size() >= opt_.max_negotiations && !evidence) return;
     bool detailed = evidence || detailed_ < opt_.max_detailed;
     if (!detailed && !n.failure.empty() && detailed_ < 2 * opt_.max_detailed) {
@@ -219,6 +228,7 @@ class Collector : public IngestSink {
   std::unordered_map<std::string, size_t> coarse_peer_;  // device|peer -> a log finding about it
   size_t detailed_ = 0;
   size_t finding_negotiations_ = 0;
+  std::map<std::string, size_t> finding_negotiations_by_rule_;
   std::unordered_map<std::string, size_t> detailed_failures_;
 };
 

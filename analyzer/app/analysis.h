@@ -38,7 +38,8 @@ struct AnalysisOptions {
   size_t max_negotiations = 1000;     // listed in the report
   size_t max_detailed = 200;          // of those, with every step (the others: summary only)
   size_t max_detailed_per_failure = 3;  // failed negotiations keep their steps: up to 3 per finding
-  size_t max_finding_negotiations = 150;  // besides: the negotiation behind each new distinct finding
+  size_t max_finding_negotiations = 240;  // besides: the negotiation behind each new distinct finding
+  size_t max_finding_negotiations_per_rule = 30;  // ... shared fairly between the rules
                                           // a log replay can use keeps its steps (the replay compares
                                           // with them), up to this many
   size_t max_unrecognized = 2000;     // listed; more are counted

@@ -219,11 +219,12 @@ TEST_CASE("confirm: traffic from the logged proxies keeps their protocol and por
 
 TEST_CASE("confirm: a finding's negotiation keeps its steps past the report's bounds, so a large capture's findings replay") {
   std::string log = std::string(CORPUS_DIR) + "/logs/cases/interleaved-responder-error.log";
-  auto status = [&](size_t evidence_budget) {
+  auto status = [&](size_t evidence_budget, size_t per_rule = 30) {
     AnalysisOptions o;
     o.max_negotiations = 0;  // as if the report were already full of earlier negotiations
     o.max_detailed = 0;
     o.max_finding_negotiations = evidence_budget;
+    o.max_finding_negotiations_per_rule = per_rule;
     Analysis a = analyze({log}, test_rules(), o);
     for (const auto& f : a.findings)
       if (f.rule == "proxy-id-mismatch") return f.extra.value("replay", nlohmann::json::object()).value("status", "");
@@ -231,4 +232,5 @@ TEST_CASE("confirm: a finding's negotiation keeps its steps past the report's bo
   };
   CHECK(status(150) == "confirmed");
   CHECK(status(0) == "not-replayable");  // the bound is real: past it, nothing to compare a replay with
+  CHECK(status(150, 0) == "not-replayable");  // so is the per-rule share
 }
