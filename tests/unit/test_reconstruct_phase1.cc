@@ -21,19 +21,7 @@ using namespace ipsecdoc;
 
 namespace {
 
-std::string corpus(const std::string& rel) { return std::string(CORPUS_DIR) + "/" + rel; }
-
-const Finding* finding(const Analysis& a, const std::string& rule) {
-  for (const auto& f : a.findings)
-    if (f.rule == rule && f.extra.value("source", "") == "log") return &f;
-  return nullptr;
-}
-
-const Negotiation* negotiation_of(const Analysis& a, const Finding& f) {
-  for (const auto& n : a.negotiations)
-    if (n.id == f.extra["negotiation"].get<uint32_t>()) return &n;
-  return nullptr;
-}
+const Finding* finding(const Analysis& a, const std::string& rule) { return log_finding(a, rule); }
 
 std::string all_assumptions(const nlohmann::json& r) {
   std::string s;
@@ -65,21 +53,6 @@ const Case kCases[] = {
     {"logs/cases/p1-no-response.log", "phase1-no-response", "15.x", "not-applicable: nothing in the configs to change",
      "the peer is modelled as absent"},
 };
-
-// In a directory of this process: other builds run the same tests on this machine at once.
-std::string write_temp(const std::string& name, const std::string& text) {
-  auto dir = std::filesystem::temp_directory_path() / ("ipsecdoc-reconstruct-p1-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  auto p = dir / name;
-  std::ofstream(p) << text;
-  return p.string();
-}
-
-void remove_temp(const std::string& p) {
-  std::error_code ec;
-  std::filesystem::remove(p, ec);
-  std::filesystem::remove(std::filesystem::path(p).parent_path(), ec);  // only when empty
-}
 
 }  // namespace
 
@@ -113,18 +86,13 @@ TEST_CASE("reconstruct phase 1: every Phase-1 case log is confirmed and the fix 
 TEST_CASE("reconstruct phase 1: the rendered log read back through the tokenizer agrees with the capture") {
   for (const auto& c : kCases) {
     CAPTURE(c.log);
-    AnalysisOptions o;
-    o.replay = false;
-    auto a = analyze({corpus(c.log)}, test_rules(), o);
-    const Finding* f = finding(a, c.rule);
-    REQUIRE(f != nullptr);
-    auto r = replay_from_log(*f, negotiation_of(a, *f), {}, test_rules().tokenizer.get());
+    auto r = readback_replay(corpus(c.log), c.rule);
+    REQUIRE_FALSE(r.is_null());
     INFO(r.dump(1));
     CHECK(r["status"] == "confirmed");
     CHECK(r.value("after", "").rfind(c.after, 0) == 0);
     CHECK(r.value("compared", nlohmann::json::array()).size() > 0);
-    bool unread = r.contains("differences") && r["differences"].dump().find("does not read") != std::string::npos;
-    CHECK_FALSE(unread);
+    CHECK_FALSE(readback_unread(r));
   }
 }
 
@@ -231,7 +199,7 @@ TEST_CASE("reconstruct: the initiator's side of a rejection is confirmed with ea
 TEST_CASE("reconstruct phase 1: contradictory policy checks are not replayable, with the reason") {
   // Hand-made: policy 10 differs from transform 1 in encryption, but its check against transform
   // 2 (same encryption as transform 1) names the hash: no policy says both.
-  std::string p = write_temp("contradictory-p1.log",
+  std::string p = write_temp("reconstruct-p1", "contradictory-p1.log",
                              "ISAKMP:(0):Checking ISAKMP transform 1 against priority 10 policy\n"
                              "ISAKMP:      encryption 3DES-CBC\n"
                              "ISAKMP:      hash MD5\n"
@@ -260,7 +228,7 @@ TEST_CASE("reconstruct phase 1: contradictory policy checks are not replayable, 
 TEST_CASE("reconstruct phase 1: a capture the model cannot print is refuted, with the reason") {
   // Hand-made: the initiator resends MM5 (a key mismatch) but gives up "in MM_NO_STATE". An
   // initiator gives up in the state it was resending; no router prints this.
-  std::string p = write_temp("give-up-other-state.log",
+  std::string p = write_temp("reconstruct-p1", "give-up-other-state.log",
                              "ISAKMP:(0): beginning Main Mode exchange\n"
                              "ISAKMP:(0): sending packet to 192.1.20.9 my_port 500 peer_port 500 (I) MM_NO_STATE\n"
                              "ISAKMP:(1002): sending packet to 192.1.20.9 my_port 500 peer_port 500 (I) MM_KEY_EXCH\n"
@@ -282,7 +250,7 @@ TEST_CASE("reconstruct phase 1: a capture the model cannot print is refuted, wit
 TEST_CASE("reconstruct phase 1: concurrent Main Modes mixed into one negotiation are not replayable, not refuted") {
   // Hand-made: two exchanges still at connection id 0 - one this router answers (and refuses
   // for its policy), one it starts - grouped into one negotiation. No single exchange prints both.
-  std::string p = write_temp("mixed-main-modes.log",
+  std::string p = write_temp("reconstruct-p1", "mixed-main-modes.log",
                              "ISAKMP (0:0): received packet from 10.2.2.2 dport 500 sport 500 Global (R) MM_NO_STATE\n"
                              "ISAKMP (0:0): beginning Main Mode exchange\n"
                              "ISAKMP (0:0): sending packet to 10.9.9.9 my_port 500 peer_port 500 (I) MM_NO_STATE\n"
@@ -308,7 +276,7 @@ TEST_CASE("reconstruct phase 1: concurrent Main Modes mixed into one negotiation
 TEST_CASE("reconstruct phase 1: a responder refusing pre-shared keys at the policy check is not replayable, and says why") {
   // Hand-made, in the shape of the bench generator's responder without a key: IOS refuses the
   // pre-share proposals at the policy check; the model looks the key up after a policy matched.
-  std::string p = write_temp("no-key-at-policy.log",
+  std::string p = write_temp("reconstruct-p1", "no-key-at-policy.log",
                              "ISAKMP:(0): received packet from 10.2.2.2 dport 500 sport 500 Global (R) MM_NO_STATE\n"
                              "ISAKMP: No cert, and no keys (public or pre-shared) with remote peer 10.2.2.2\n"
                              "ISAKMP:(0):Checking ISAKMP transform 1 against priority 10 policy\n"
@@ -352,7 +320,7 @@ TEST_CASE("reconstruct phase 1: property - the model's own Phase-1 logs are conf
         for (auto d : dialects) {
           std::string text;
           for (const auto& l : model::render(res, dev, d)) text += l + "\n";
-          std::string p = write_temp(dev + ".log", text);
+          std::string p = write_temp("reconstruct-p1", dev + ".log", text);
           auto a = run({p});
           remove_temp(p);
           const Finding* f = finding(a, fault);
@@ -384,7 +352,7 @@ TEST_CASE("reconstruct: property - the initiator's log of a rejection is confirm
       auto d = static_cast<model::Dialect>(seed % 3);
       std::string text;
       for (const auto& l : model::render(res, sc.initiator, d)) text += l + "\n";
-      std::string p = write_temp(sc.initiator + ".log", text);
+      std::string p = write_temp("reconstruct-p1", sc.initiator + ".log", text);
       auto a = run({p});
       remove_temp(p);
       const Finding* f = finding(a, "peer-rejected-proposal");
