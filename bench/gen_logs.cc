@@ -12,6 +12,7 @@
 //
 // Line formats follow rules/patterns/*.json samples and reference §5 (12.x, 15.x, IOS-XE).
 #include <cinttypes>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace {
 
@@ -133,6 +135,23 @@ enum class Outcome { Success, TransformMismatch, ProxyMismatch, P1PolicyMismatch
 struct Neg {
   const Device* dev;
   std::deque<Rec> recs;
+  size_t truth = SIZE_MAX;  // index into Truth::negs (only with --truth)
+};
+
+// --truth FILE: what each generated negotiation is (device, peer, role, proxies, transform,
+// outcome) and the line numbers of its records, one JSON object per line, so the analyzer's
+// grouping can be checked against it. Reads the builder's state only: the RNG sequence and
+// thus the log bytes are the same with or without it.
+struct Truth {
+  bool on = false;
+  struct Entry {
+    std::string head;  // JSON members without the braces and without "lines"
+    std::vector<uint64_t> lines;
+  };
+  std::vector<Entry> negs;
+  void record(Neg& n, uint64_t line) {
+    if (n.truth < negs.size()) negs[n.truth].lines.push_back(line);
+  }
 };
 
 struct Transform {
@@ -178,6 +197,19 @@ class NegBuilder {
     spi_out_ = static_cast<uint32_t>(r.next());
     map_ = kMaps[r.below(5)];
     map_seq_ = 10 * r.range(1, 9);
+  }
+
+  // The truth about this negotiation (see Truth), valid after build().
+  std::string truth_json() const {
+    static const char* const kOutcome[] = {"success", "transform-mismatch", "proxy-mismatch", "p1-policy-mismatch",
+                                           "psk-missing", "psk-mismatch", "peer-down", "data-plane"};
+    static const char* const kDialect[] = {"12.x", "15.x", "IOS-XE"};
+    return fmt::format(
+        R"("device":"{}","dialect":"{}","local":"{}","peer":"{}","role":"{}","outcome":"{}","conn_id":{},"mid":{},)"
+        R"("local_proxy":"{}/255.255.255.0/0/0","remote_proxy":"{}/255.255.255.0/0/0","transform":"{}","offered":"{}")",
+        d_.name, kDialect[static_cast<int>(d_.dialect)], d_.wan_ip, peer_, init_ ? "initiator" : "responder",
+        kOutcome[static_cast<int>(oc_)], conn_, mid_, local_net_, remote_net_, tr_->ios,
+        offered_ ? offered_->ios : tr_->ios);
   }
 
   std::deque<Rec> build() {
@@ -384,6 +416,7 @@ class NegBuilder {
     add(isk(fmt::format(" processing HASH payload. message ID = {}", mid_)));
     add(isk(fmt::format(" processing SA payload. message ID = {}", mid_)));
     const Transform& offered = oc_ == Outcome::TransformMismatch ? kTransforms[4 + r_.below(4)] : *tr_;
+    offered_ = &offered;
     p2_attrs(offered);
     if (oc_ == Outcome::TransformMismatch) {
       if (d_.dialect == Dialect::V12) {
@@ -532,6 +565,7 @@ class NegBuilder {
   int conn_;
   std::string local_net_, remote_net_;
   const Transform* tr_;
+  const Transform* offered_ = nullptr;  // what a responder was offered (truth only)
   const P1Policy* p1_;
   int64_t mid_;
   uint32_t spi_in_, spi_out_;
@@ -683,10 +717,11 @@ struct Args {
   std::string out = "-";
   std::string server_stamp = "rfc3164";
   double crypto = 0.04;
+  std::string truth;  // --truth FILE
 };
 
 // Mixed syslog archive.
-void gen_mixed(const Args& a, Out& out) {
+void gen_mixed(const Args& a, Out& out, Truth& truth) {
   Rng r(a.seed);
   std::vector<Device> devs = make_devices(r, 60, true);
   std::vector<size_t> vpn;  // devices that run crypto debug (a few at a time)
@@ -723,12 +758,18 @@ void gen_mixed(const Args& a, Out& out) {
         Device& d = devs[r.pick(vpn)];
         std::string peer = ip(r.range(80, 220), r.range(0, 255), r.range(0, 255), r.range(1, 254));
         Outcome oc = pick_outcome(r);
-        active.push_back({&d, NegBuilder(r, d, peer, oc, r.chance(0.5)).build()});
+        NegBuilder nb(r, d, peer, oc, r.chance(0.5));
+        active.push_back({&d, nb.build()});
+        if (truth.on) {
+          active.back().truth = truth.negs.size();
+          truth.negs.push_back({nb.truth_json(), {}});
+        }
       }
       size_t k = r.below(static_cast<uint32_t>(active.size()));
       Neg& n = active[k];
       Device& d = const_cast<Device&>(*n.dev);
       Rec& rec = n.recs.front();
+      truth.record(n, out.lines + 1);
       std::string& o = out.buf();
       prefix(d, o);
       o += rec.head;
@@ -752,7 +793,7 @@ void gen_mixed(const Args& a, Out& out) {
 }
 
 // Pure debug captures: one device after the other, several concurrent negotiations each.
-void gen_debug(const Args& a, Out& out) {
+void gen_debug(const Args& a, Out& out, Truth& truth) {
   Rng r(a.seed);
   std::vector<Device> devs = make_devices(r, 12, false);
   const uint64_t target = static_cast<uint64_t>(a.mb * 1e6);
@@ -775,12 +816,18 @@ void gen_debug(const Args& a, Out& out) {
     while (out.size() < seg_end || !active.empty()) {
       if (out.size() < seg_end && (active.empty() || (active.size() < 6 && r.chance(0.05)))) {
         std::string peer = ip(r.range(80, 220), r.range(0, 255), r.range(0, 255), r.range(1, 254));
-        active.push_back({&d, NegBuilder(r, d, peer, pick_outcome(r), r.chance(0.5)).build()});
+        NegBuilder nb(r, d, peer, pick_outcome(r), r.chance(0.5));
+        active.push_back({&d, nb.build()});
+        if (truth.on) {
+          active.back().truth = truth.negs.size();
+          truth.negs.push_back({nb.truth_json(), {}});
+        }
       }
       now += r.range(0, 40);
       size_t k = r.below(static_cast<uint32_t>(active.size()));
       Neg& n = active[k];
       Rec& rec = n.recs.front();
+      truth.record(n, out.lines + 1);
       std::string& o = out.buf();
       if (d.seq_numbers) fmt::format_to(std::back_inserter(o), "{:06}: ", d.seq++);
       if (put_device_stamp(o, d, now)) o += ": ";
@@ -805,7 +852,7 @@ void gen_debug(const Args& a, Out& out) {
 [[noreturn]] void usage() {
   std::fprintf(stderr,
                "usage: gen_logs [--mode mixed|debug] [--mb N] [--seed N] [--crypto FRACTION] "
-               "[--server-stamp rfc3164|iso] [-o FILE]\n");
+               "[--server-stamp rfc3164|iso] [-o FILE] [--truth FILE]\n");
   std::exit(2);
 }
 
@@ -825,6 +872,7 @@ int main(int argc, char** argv) {
     else if (k == "--crypto") a.crypto = std::atof(val());
     else if (k == "--server-stamp") a.server_stamp = val();
     else if (k == "-o") a.out = val();
+    else if (k == "--truth") a.truth = val();
     else usage();
   }
   if ((a.mode != "mixed" && a.mode != "debug") || a.mb <= 0) usage();
@@ -833,10 +881,12 @@ int main(int argc, char** argv) {
     std::perror(a.out.c_str());
     return 1;
   }
+  Truth truth;
+  truth.on = !a.truth.empty();
   {
     Out out(f);
-    if (a.mode == "mixed") gen_mixed(a, out);
-    else gen_debug(a, out);
+    if (a.mode == "mixed") gen_mixed(a, out, truth);
+    else gen_debug(a, out, truth);
     out.flush();
     std::fprintf(stderr, "gen_logs: %s %.1f MB, %" PRIu64 " lines (seed %" PRIu64 ")\n", a.mode.c_str(),
                  static_cast<double>(out.size()) / 1e6, out.lines, a.seed);
@@ -844,6 +894,23 @@ int main(int argc, char** argv) {
   if (f != stdout && std::fclose(f) != 0) {
     std::perror(a.out.c_str());
     return 1;
+  }
+  if (truth.on) {
+    FILE* t = std::fopen(a.truth.c_str(), "wb");
+    if (!t) {
+      std::perror(a.truth.c_str());
+      return 1;
+    }
+    for (size_t i = 0; i < truth.negs.size(); ++i) {
+      const auto& e = truth.negs[i];
+      std::string line = fmt::format(R"({{"id":{},{},"lines":[{}]}})", i + 1, e.head, fmt::join(e.lines, ","));
+      line.push_back('\n');
+      std::fwrite(line.data(), 1, line.size(), t);
+    }
+    if (std::fclose(t) != 0) {
+      std::perror(a.truth.c_str());
+      return 1;
+    }
   }
   return 0;
 }

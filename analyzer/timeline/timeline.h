@@ -45,6 +45,10 @@ struct Negotiation {
   uint64_t touched = 0;                   // builder clock when it last took an event
   uint64_t proposal_at = 0;               // builder clock of its last proposal check/request (responder side)
   uint64_t checked_at = 0;                // ... and of the last validation error it took
+  bool provisional = false;               // an IKE SA id seen before it was known which id-less SA got it
+  bool block_open = false;                // a proposal is being checked: its attribute lines are still due
+  uint8_t esp = 0;                        // IPsec DOI transform id of the ESP transform last offered (0 = unknown)
+  uint64_t validate_at = 0;               // builder clock of its last IPSEC(validate_proposal_request)
 
   bool has(EventKind k) const {
     auto i = static_cast<unsigned>(k);
@@ -77,7 +81,10 @@ class TimelineBuilder {
   struct DeviceState;
   DeviceState& state_for(const Event& e);
   Negotiation* new_negotiation(DeviceState& d, const Event& e, int phase);
+  Negotiation* ipsec_exchange(DeviceState& d, Negotiation* focus, const Event& e, std::string& peer);
+  void learn(Negotiation& n, const Event& e);
   void attach(DeviceState& d, Negotiation& n, Event&& e);
+  void merge(DeviceState& d, Negotiation& from, Negotiation& into);
   void close(DeviceState& d, uint32_t id);
   void close_idle(DeviceState& d);
 
