@@ -443,9 +443,15 @@ Negotiation* TimelineBuilder::ipsec_exchange(DeviceState& d, Negotiation* focus,
         std::snprintf(hex, sizeof hex, "0x%llX", static_cast<unsigned long long>(v));
         if (Negotiation* n = by([&](const Negotiation& n) { return same_spi(n.outbound_spi, hex); })) return n;
       }
-      return by([](const Negotiation& n) {
+      // After both SAs were created (the outbound one has its SPI), else after the first.
+      auto created = [](const Negotiation& n) {
         return n.outcome != "failed" && n.has(EventKind::CreateSa) && !n.has(EventKind::EnableOutbound);
-      });
+      };
+      if (Negotiation* n = by([&](const Negotiation& n) {
+            return created(n) && !n.outbound_spi.empty() && n.outbound_spi != "0x0";
+          }))
+        return n;
+      return by(created);
     }
     case EventKind::IpsecInternal: {  // "update_current_outbound_sa): updated peer X current outbound sa ..."
       auto at = e.text.find("updated peer ");
@@ -607,8 +613,8 @@ void TimelineBuilder::add(Event&& e) {
           // peer's address; until then the id's lines are kept apart.
           int n = 0;
           for (auto& o : d.open)
-            if (o->phase == 1 && o->conn_id <= 0 && o->outcome == "incomplete") ++n;
-          if (n == 1) pending = find_pending(peer, false);
+            if (o->phase == 1 && o->conn_id <= 0 && o->outcome == "incomplete") ++n, pending = o.get();
+          if (n > 1) pending = nullptr;
           provisional = n > 1;
         }
         if (pending) {
@@ -641,6 +647,7 @@ void TimelineBuilder::add(Event&& e) {
           qm = it->get();
     }
     if (!qm && e.conn_id < 0) qm = ipsec_exchange(d, focus, e, peer);
+    bool named = qm != nullptr;
     if (!qm && e.conn_id < 0 && peer.empty() && responder_check_failure(e.kind)) {
       // It names no exchange: it answers the proposal being validated, i.e. the latest
       // proposal request not answered yet, even when another exchange (one this router
@@ -660,11 +667,21 @@ void TimelineBuilder::add(Event&& e) {
       }
     }
     if (!qm) qm = current_qm(peer);
+    if (qm && !named && e.conn_id < 0 && peer.empty() && qm_success(e.kind) && qm->outcome == "failed") {
+      // A step of a successful setup that names no exchange does not continue a refused one.
+      for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
+        if ((*it)->phase == 2 && (*it)->outcome != "failed") {
+          qm = it->get();
+          break;
+        }
+    }
     if (starts_qm(e) && qm) {
       // IOS-XE prints validate_proposal_request twice; several proposals share one exchange.
+      // The initiator validates the proposal the responder chose, after checking it.
       bool same_offer = qm->outcome == "incomplete" && !qm->has(EventKind::InitializeSas) &&
-                        !qm->has(EventKind::CreateSa) && (qm->role == "unknown" || qm->role != "initiator" ||
-                                                          e.kind != EventKind::ProposalRequest);
+                        !qm->has(EventKind::CreateSa) &&
+                        (qm->role != "initiator" || e.kind != EventKind::ProposalRequest ||
+                         qm->has(EventKind::P2ProposalCheck));
       if (e.kind == EventKind::SaRequest && qm->has(EventKind::SaRequest)) same_offer = false;
       if (e.kind == EventKind::ProposalRequest && qm->has(EventKind::ProposalRequest) && !qm->remote_proxy.empty() &&
           !e.get("remote_proxy").empty() && qm->remote_proxy != e.get("remote_proxy"))
