@@ -128,6 +128,7 @@ bool put_device_stamp(std::string& o, const Device& d, int64_t now_ms) {
 struct Rec {
   std::string head;
   std::vector<std::string> cont;
+  bool glue = false;  // printed right after the previous record of its negotiation (see NegBuilder::prev_ikmp_)
 };
 
 enum class Outcome { Success, TransformMismatch, ProxyMismatch, P1PolicyMismatch, PskMissing, PskMismatch, PeerDown, DataPlane };
@@ -186,7 +187,13 @@ class NegBuilder {
  public:
   NegBuilder(Rng& r, const Device& d, std::string peer, Outcome oc, bool initiator)
       : r_(r), d_(d), peer_(std::move(peer)), oc_(oc), init_(initiator) {
-    conn_ = d.dialect == Dialect::V12 ? r.range(1, 40) : const_cast<Device&>(d).next_conn++;
+    // IKE SA connection ids are unique per router: 12.x counts from 1, 12.4T/15.x/XE from 1001.
+    // (The 12.x id used to be drawn from 1..40, so concurrent SAs shared ids; the draw is kept
+    // so the rest of the random sequence stays as it was.)
+    int drawn = d.dialect == Dialect::V12 ? r.range(1, 40) : 0;
+    (void)drawn;
+    conn_ = const_cast<Device&>(d).next_conn++;
+    if (d.dialect == Dialect::V12) conn_ -= 1000;
     if (d.next_conn > 32000) const_cast<Device&>(d).next_conn = 1001;
     local_net_ = d.lan_net;
     remote_net_ = fmt::format("10.{}.{}.0", r.range(1, 250), r.range(0, 255));
@@ -207,7 +214,8 @@ class NegBuilder {
     return fmt::format(
         R"("device":"{}","dialect":"{}","local":"{}","peer":"{}","role":"{}","outcome":"{}","conn_id":{},"mid":{},)"
         R"("local_proxy":"{}/255.255.255.0/0/0","remote_proxy":"{}/255.255.255.0/0/0","transform":"{}","offered":"{}")",
-        d_.name, kDialect[static_cast<int>(d_.dialect)], d_.wan_ip, peer_, init_ ? "initiator" : "responder",
+        d_.name, kDialect[static_cast<int>(d_.dialect)], d_.wan_ip, peer_,
+        oc_ == Outcome::PskMissing ? "responder" : oc_ == Outcome::PeerDown || init_ ? "initiator" : "responder",
         kOutcome[static_cast<int>(oc_)], conn_, mid_, local_net_, remote_net_, tr_->ios,
         offered_ ? offered_->ios : tr_->ios);
   }
@@ -239,19 +247,44 @@ class NegBuilder {
     return {};
   }
   std::string isk(std::string_view msg) { return isk(msg, conn_); }
-  std::string isk0(std::string_view msg) { return isk(msg, d_.dialect == Dialect::V12 ? 0 : 0); }
+  // 15.x/XE print "(0)" until the SA has its id; 12.x numbers the SA as soon as it exists.
+  std::string isk0(std::string_view msg) { return isk(msg, d_.dialect == Dialect::V12 ? conn_ : 0); }
   static std::string attr(std::string_view msg) { return fmt::format("ISAKMP:      {}", msg); }
-  void add(std::string head, std::vector<std::string> cont = {}) { out_.push_back({std::move(head), std::move(cont)}); }
+  void add(std::string head, std::vector<std::string> cont = {}) {
+    bool ikmp = ikmp_context(head);
+    bool glue = ikmp && prev_ikmp_ && !starts_burst(head);
+    prev_ikmp_ = ikmp;
+    out_.push_back({std::move(head), std::move(cont), glue});
+  }
+  // Printed by the ISAKMP process (or by IPsec code it calls synchronously while processing
+  // a message), not by the IPsec key engine process.
+  static bool ikmp_context(std::string_view h) {
+    if (h.substr(0, 6) != "IPSEC(") return true;  // ISAKMP..., %CRYPTO-..., CryptoEngine0, continuation lines
+    for (std::string_view f : {"IPSEC(validate_proposal", "IPSEC(validate_transform_proposal)",
+                               "IPSEC(ipsec_process_proposal)", "IPSEC(map_db_find_best)"})
+      if (h.substr(0, f.size()) == f) return true;
+    return false;
+  }
+  // What the ISAKMP process does on its own account (a packet received, a timer, a request
+  // from the key engine) starts a new run of lines; everything else continues the current one.
+  static bool starts_burst(std::string_view h) {
+    for (std::string_view w : {"received packet from", "retransmitting phase", "beginning Main Mode",
+                               "beginning Quick Mode", "Death by retransmission"})
+      if (h.find(w) != std::string_view::npos) return true;
+    return false;
+  }
 
   const char* role() const { return init_ ? "I" : "R"; }
   std::string sending(const char* st) {
     return isk(fmt::format(" sending packet to {} my_port 500 peer_port 500 ({}) {}", peer_, role(), st));
   }
   std::string received(const char* st, int conn) {
+    // A NEW SA (Main Mode offer) is always received as responder, whatever the outcome says.
+    const char* r = std::strcmp(st, "NEW SA") == 0 ? "R" : role();
     if (d_.dialect == Dialect::XE)
       return fmt::format("ISAKMP-PAK: ({}):received packet from {} dport 500 sport 500 Global ({}) {}", conn, peer_,
-                         role(), st);
-    return isk(fmt::format(" received packet from {} dport 500 sport 500 Global ({}) {}", peer_, role(), st), conn);
+                         r, st);
+    return isk(fmt::format(" received packet from {} dport 500 sport 500 Global ({}) {}", peer_, r, st), conn);
   }
   std::string state(const char* o, const char* n) { return isk(fmt::format("Old State = {}  New State = {}", o, n)); }
   std::string input(const char* a, const char* b) { return isk(fmt::format("Input = {}, {}", a, b)); }
@@ -273,7 +306,7 @@ class NegBuilder {
       add(fmt::format("ISAKMP: Locking peer struct 0x{:X}, refcount 1 for isakmp_initiator", r_.next() & 0xFFFFFFF));
       add(isk0("found peer pre-shared key matching ") + peer_);
       add(isk0(" sending packet to ") + peer_ + " my_port 500 peer_port 500 (I) MM_NO_STATE");
-      add(received("MM_NO_STATE", 0));
+      add(received("MM_NO_STATE", d_.dialect == Dialect::V12 ? conn_ : 0));
       add(isk0(" processing SA payload. message ID = 0"));
       add(isk0(" processing vendor id payload"));
       add(isk0(" vendor ID is NAT-T RFC 3947"));
@@ -349,7 +382,7 @@ class NegBuilder {
     add(isk(" processing HASH payload. message ID = 0"));
     add(isk("SA authentication status:"), {"        authenticated"});
     add(isk("SA has been authenticated with ") + peer_);
-    add(isk("Old State = IKE_I_MM5  New State = IKE_I_MM6"));
+    if (init_) add(isk("Old State = IKE_I_MM5  New State = IKE_I_MM6"));  // (a responder has no IKE_I_ states)
     add(state(init_ ? "IKE_I_MM6" : "IKE_R_MM5", "IKE_P1_COMPLETE"));
   }
   int conn0() const { return d_.dialect == Dialect::V12 ? conn_ : conn_; }
@@ -572,6 +605,12 @@ class NegBuilder {
   const char* map_;
   int map_seq_;
   std::deque<Rec> out_;
+  // IOS's ISAKMP process handles one message (or timer, or key-engine request) at a time and
+  // does not yield while it prints what that takes: its lines for one negotiation come in one
+  // run, and other negotiations' ISAKMP lines never come in between (the IPsec key engine is
+  // another process: its lines may). The generator used to interleave line by line, which no
+  // router prints (e.g. the attribute lines of two proposals mixed).
+  bool prev_ikmp_ = false;
 };
 
 Outcome pick_outcome(Rng& r) {
@@ -768,18 +807,20 @@ void gen_mixed(const Args& a, Out& out, Truth& truth) {
       size_t k = r.below(static_cast<uint32_t>(active.size()));
       Neg& n = active[k];
       Device& d = const_cast<Device&>(*n.dev);
-      Rec& rec = n.recs.front();
-      truth.record(n, out.lines + 1);
-      std::string& o = out.buf();
-      prefix(d, o);
-      o += rec.head;
-      out.end_line();
-      for (const auto& c : rec.cont) {
-        out.buf() += c;
+      do {  // a record and those glued to it
+        Rec& rec = n.recs.front();
+        truth.record(n, out.lines + 1);
+        std::string& o = out.buf();
+        prefix(d, o);
+        o += rec.head;
         out.end_line();
-      }
-      out.lines += 1 + rec.cont.size();
-      n.recs.pop_front();
+        for (const auto& c : rec.cont) {
+          out.buf() += c;
+          out.end_line();
+        }
+        out.lines += 1 + rec.cont.size();
+        n.recs.pop_front();
+      } while (!n.recs.empty() && n.recs.front().glue);
       if (n.recs.empty()) active.erase(active.begin() + static_cast<long>(k));
       continue;
     }
@@ -826,19 +867,21 @@ void gen_debug(const Args& a, Out& out, Truth& truth) {
       now += r.range(0, 40);
       size_t k = r.below(static_cast<uint32_t>(active.size()));
       Neg& n = active[k];
-      Rec& rec = n.recs.front();
-      truth.record(n, out.lines + 1);
-      std::string& o = out.buf();
-      if (d.seq_numbers) fmt::format_to(std::back_inserter(o), "{:06}: ", d.seq++);
-      if (put_device_stamp(o, d, now)) o += ": ";
-      o += rec.head;
-      out.end_line();
-      for (const auto& c : rec.cont) {
-        out.buf() += c;
+      do {  // a record and those glued to it
+        Rec& rec = n.recs.front();
+        truth.record(n, out.lines + 1);
+        std::string& o = out.buf();
+        if (d.seq_numbers) fmt::format_to(std::back_inserter(o), "{:06}: ", d.seq++);
+        if (put_device_stamp(o, d, now)) o += ": ";
+        o += rec.head;
         out.end_line();
-      }
-      out.lines += 1 + rec.cont.size();
-      n.recs.pop_front();
+        for (const auto& c : rec.cont) {
+          out.buf() += c;
+          out.end_line();
+        }
+        out.lines += 1 + rec.cont.size();
+        n.recs.pop_front();
+      } while (!n.recs.empty() && n.recs.front().glue);
       if (n.recs.empty()) active.erase(active.begin() + static_cast<long>(k));
     }
     out.buf() += d.name + "#undebug all";
