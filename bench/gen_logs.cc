@@ -9,6 +9,13 @@
 //   gen_logs --mode debug --mb 100 --seed 2 -o capture.log
 //       Pure `debug crypto isakmp` / `debug crypto ipsec` captures, one device after the other,
 //       each with many concurrent negotiations (successes and the classic failures).
+//   --truth FILE (either mode): also writes what was generated, one JSON object per negotiation
+//       (device, dialect, local, peer, role, outcome, conn_id, mid, proxies, transform, offered,
+//       and the line numbers of its records), to check the analyzer's grouping against. The log
+//       itself is the same bytes with or without it.
+//
+// Interleaving follows IOS: the ISAKMP process prints one message's processing in one run
+// (other negotiations' lines only between runs); the IPsec key engine's lines interleave freely.
 //
 // Line formats follow rules/patterns/*.json samples and reference §5 (12.x, 15.x, IOS-XE).
 #include <cinttypes>
