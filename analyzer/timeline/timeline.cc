@@ -387,6 +387,7 @@ void TimelineBuilder::merge(DeviceState& d, Negotiation& from, Negotiation& into
   for (const auto& s : steps) learn(fresh, s.event);
   fresh.proposal_at = std::max(into.proposal_at, from.proposal_at);
   fresh.checked_at = std::max(into.checked_at, from.checked_at);
+  fresh.validate_at = std::max(into.validate_at, from.validate_at);
   fresh.touched = std::max(into.touched, from.touched);
   if (steps.size() > max_steps_) {
     fresh.steps_omitted += static_cast<uint32_t>(steps.size() - max_steps_);
@@ -511,10 +512,11 @@ void TimelineBuilder::add(Event&& e) {
       if ((*it)->phase == 1 && (p.empty() || (*it)->peer.empty())) return it->get();
     return nullptr;
   };
-  // An IKE SA that has no connection id yet ("(0)" or none printed): the one with this peer,
-  // else (strict: only when no peer is given) the focus or the latest one still negotiating.
   bool verdict = e.kind == EventKind::AttsAcceptable || e.kind == EventKind::P1AttsNotAcceptable ||
                  e.kind == EventKind::P1AttrMismatch;
+  // An IKE SA that has no connection id yet ("(0)" or none printed): the one with this peer;
+  // else the focus or the latest one still negotiating (strict: only the single one still
+  // negotiating whose peer is not known).
   auto find_pending = [&](const std::string& p, bool strict) -> Negotiation* {
     auto pending = [](const Negotiation& n) { return n.phase == 1 && n.conn_id <= 0; };
     if (!p.empty()) {
@@ -591,7 +593,7 @@ void TimelineBuilder::add(Event&& e) {
       if ((*it)->phase == phase && (*it)->block_open) target = it->get();
   }
   if (target) {
-    // found above
+    // an attribute line of the open check
   } else if (phase == 1) {
     if (e.conn_id > 0) {
       target = find_ike(e.conn_id);

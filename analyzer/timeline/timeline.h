@@ -2,6 +2,10 @@
 // keyed by ISAKMP connection id) and Quick Mode exchanges (Phase 2, including the
 // IPSEC(...) lines that carry no connection id) — with role, addresses, proxies,
 // transforms, SPIs, outcome and a plain-language explanation of every step.
+// A line goes by what it names — connection id (which also gives the phase: "(0)" is an IKE
+// SA without id yet), peer address, SPI, transform — and only when it names nothing by the
+// step it continues (an attribute line the open proposal check, enable_outbound the exchange
+// whose SAs were created) or, last, the focus (the negotiation that took the previous line).
 // Streaming: a negotiation is handed to the sink as soon as it is closed; only open
 // negotiations are kept (bounded per device), so memory does not grow with the input.
 #pragma once
