@@ -9,9 +9,17 @@
 //   gen_logs --mode debug --mb 100 --seed 2 -o capture.log
 //       Pure `debug crypto isakmp` / `debug crypto ipsec` captures, one device after the other,
 //       each with many concurrent negotiations (successes and the classic failures).
+//   --truth FILE (either mode): also writes what was generated, one JSON object per negotiation
+//       (device, dialect, local, peer, role, outcome, conn_id, mid, proxies, transform, offered,
+//       and the line numbers of its records), to check the analyzer's grouping against. The log
+//       itself is the same bytes with or without it.
+//
+// Interleaving follows IOS: the ISAKMP process prints one message's processing in one run
+// (other negotiations' lines only between runs); the IPsec key engine's lines interleave freely.
 //
 // Line formats follow rules/patterns/*.json samples and reference §5 (12.x, 15.x, IOS-XE).
 #include <cinttypes>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -21,6 +29,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace {
 
@@ -126,6 +135,7 @@ bool put_device_stamp(std::string& o, const Device& d, int64_t now_ms) {
 struct Rec {
   std::string head;
   std::vector<std::string> cont;
+  bool glue = false;  // printed right after the previous record of its negotiation (see NegBuilder::prev_ikmp_)
 };
 
 enum class Outcome { Success, TransformMismatch, ProxyMismatch, P1PolicyMismatch, PskMissing, PskMismatch, PeerDown, DataPlane };
@@ -133,6 +143,23 @@ enum class Outcome { Success, TransformMismatch, ProxyMismatch, P1PolicyMismatch
 struct Neg {
   const Device* dev;
   std::deque<Rec> recs;
+  size_t truth = SIZE_MAX;  // index into Truth::negs (only with --truth)
+};
+
+// --truth FILE: what each generated negotiation is (device, peer, role, proxies, transform,
+// outcome) and the line numbers of its records, one JSON object per line, so the analyzer's
+// grouping can be checked against it. Reads the builder's state only: the RNG sequence and
+// thus the log bytes are the same with or without it.
+struct Truth {
+  bool on = false;
+  struct Entry {
+    std::string head;  // JSON members without the braces and without "lines"
+    std::vector<uint64_t> lines;
+  };
+  std::vector<Entry> negs;
+  void record(Neg& n, uint64_t line) {
+    if (n.truth < negs.size()) negs[n.truth].lines.push_back(line);
+  }
 };
 
 struct Transform {
@@ -167,7 +194,13 @@ class NegBuilder {
  public:
   NegBuilder(Rng& r, const Device& d, std::string peer, Outcome oc, bool initiator)
       : r_(r), d_(d), peer_(std::move(peer)), oc_(oc), init_(initiator) {
-    conn_ = d.dialect == Dialect::V12 ? r.range(1, 40) : const_cast<Device&>(d).next_conn++;
+    // IKE SA connection ids are unique per router: 12.x counts from 1, 12.4T/15.x/XE from 1001.
+    // (The 12.x id used to be drawn from 1..40, so concurrent SAs shared ids; the draw is kept
+    // so the rest of the random sequence stays as it was.)
+    int drawn = d.dialect == Dialect::V12 ? r.range(1, 40) : 0;
+    (void)drawn;
+    conn_ = const_cast<Device&>(d).next_conn++;
+    if (d.dialect == Dialect::V12) conn_ -= 1000;
     if (d.next_conn > 32000) const_cast<Device&>(d).next_conn = 1001;
     local_net_ = d.lan_net;
     remote_net_ = fmt::format("10.{}.{}.0", r.range(1, 250), r.range(0, 255));
@@ -178,6 +211,20 @@ class NegBuilder {
     spi_out_ = static_cast<uint32_t>(r.next());
     map_ = kMaps[r.below(5)];
     map_seq_ = 10 * r.range(1, 9);
+  }
+
+  // The truth about this negotiation (see Truth), valid after build().
+  std::string truth_json() const {
+    static const char* const kOutcome[] = {"success", "transform-mismatch", "proxy-mismatch", "p1-policy-mismatch",
+                                           "psk-missing", "psk-mismatch", "peer-down", "data-plane"};
+    static const char* const kDialect[] = {"12.x", "15.x", "IOS-XE"};
+    return fmt::format(
+        R"("device":"{}","dialect":"{}","local":"{}","peer":"{}","role":"{}","outcome":"{}","conn_id":{},"mid":{},)"
+        R"("local_proxy":"{}/255.255.255.0/0/0","remote_proxy":"{}/255.255.255.0/0/0","transform":"{}","offered":"{}")",
+        d_.name, kDialect[static_cast<int>(d_.dialect)], d_.wan_ip, peer_,
+        oc_ == Outcome::PskMissing ? "responder" : oc_ == Outcome::PeerDown || init_ ? "initiator" : "responder",
+        kOutcome[static_cast<int>(oc_)], conn_, mid_, local_net_, remote_net_, tr_->ios,
+        offered_ ? offered_->ios : tr_->ios);
   }
 
   std::deque<Rec> build() {
@@ -207,19 +254,44 @@ class NegBuilder {
     return {};
   }
   std::string isk(std::string_view msg) { return isk(msg, conn_); }
-  std::string isk0(std::string_view msg) { return isk(msg, d_.dialect == Dialect::V12 ? 0 : 0); }
+  // 15.x/XE print "(0)" until the SA has its id; 12.x numbers the SA as soon as it exists.
+  std::string isk0(std::string_view msg) { return isk(msg, d_.dialect == Dialect::V12 ? conn_ : 0); }
   static std::string attr(std::string_view msg) { return fmt::format("ISAKMP:      {}", msg); }
-  void add(std::string head, std::vector<std::string> cont = {}) { out_.push_back({std::move(head), std::move(cont)}); }
+  void add(std::string head, std::vector<std::string> cont = {}) {
+    bool ikmp = ikmp_context(head);
+    bool glue = ikmp && prev_ikmp_ && !starts_burst(head);
+    prev_ikmp_ = ikmp;
+    out_.push_back({std::move(head), std::move(cont), glue});
+  }
+  // Printed by the ISAKMP process (or by IPsec code it calls synchronously while processing
+  // a message), not by the IPsec key engine process.
+  static bool ikmp_context(std::string_view h) {
+    if (h.substr(0, 6) != "IPSEC(") return true;  // ISAKMP..., %CRYPTO-..., CryptoEngine0, continuation lines
+    for (std::string_view f : {"IPSEC(validate_proposal", "IPSEC(validate_transform_proposal)",
+                               "IPSEC(ipsec_process_proposal)", "IPSEC(map_db_find_best)"})
+      if (h.substr(0, f.size()) == f) return true;
+    return false;
+  }
+  // What the ISAKMP process does on its own account (a packet received, a timer, a request
+  // from the key engine) starts a new run of lines; everything else continues the current one.
+  static bool starts_burst(std::string_view h) {
+    for (std::string_view w : {"received packet from", "retransmitting phase", "beginning Main Mode",
+                               "beginning Quick Mode", "Death by retransmission"})
+      if (h.find(w) != std::string_view::npos) return true;
+    return false;
+  }
 
   const char* role() const { return init_ ? "I" : "R"; }
   std::string sending(const char* st) {
     return isk(fmt::format(" sending packet to {} my_port 500 peer_port 500 ({}) {}", peer_, role(), st));
   }
   std::string received(const char* st, int conn) {
+    // A NEW SA (Main Mode offer) is always received as responder, whatever the outcome says.
+    const char* r = std::strcmp(st, "NEW SA") == 0 ? "R" : role();
     if (d_.dialect == Dialect::XE)
       return fmt::format("ISAKMP-PAK: ({}):received packet from {} dport 500 sport 500 Global ({}) {}", conn, peer_,
-                         role(), st);
-    return isk(fmt::format(" received packet from {} dport 500 sport 500 Global ({}) {}", peer_, role(), st), conn);
+                         r, st);
+    return isk(fmt::format(" received packet from {} dport 500 sport 500 Global ({}) {}", peer_, r, st), conn);
   }
   std::string state(const char* o, const char* n) { return isk(fmt::format("Old State = {}  New State = {}", o, n)); }
   std::string input(const char* a, const char* b) { return isk(fmt::format("Input = {}, {}", a, b)); }
@@ -241,7 +313,7 @@ class NegBuilder {
       add(fmt::format("ISAKMP: Locking peer struct 0x{:X}, refcount 1 for isakmp_initiator", r_.next() & 0xFFFFFFF));
       add(isk0("found peer pre-shared key matching ") + peer_);
       add(isk0(" sending packet to ") + peer_ + " my_port 500 peer_port 500 (I) MM_NO_STATE");
-      add(received("MM_NO_STATE", 0));
+      add(received("MM_NO_STATE", d_.dialect == Dialect::V12 ? conn_ : 0));
       add(isk0(" processing SA payload. message ID = 0"));
       add(isk0(" processing vendor id payload"));
       add(isk0(" vendor ID is NAT-T RFC 3947"));
@@ -317,7 +389,7 @@ class NegBuilder {
     add(isk(" processing HASH payload. message ID = 0"));
     add(isk("SA authentication status:"), {"        authenticated"});
     add(isk("SA has been authenticated with ") + peer_);
-    add(isk("Old State = IKE_I_MM5  New State = IKE_I_MM6"));
+    if (init_) add(isk("Old State = IKE_I_MM5  New State = IKE_I_MM6"));  // (a responder has no IKE_I_ states)
     add(state(init_ ? "IKE_I_MM6" : "IKE_R_MM5", "IKE_P1_COMPLETE"));
   }
   int conn0() const { return d_.dialect == Dialect::V12 ? conn_ : conn_; }
@@ -384,6 +456,7 @@ class NegBuilder {
     add(isk(fmt::format(" processing HASH payload. message ID = {}", mid_)));
     add(isk(fmt::format(" processing SA payload. message ID = {}", mid_)));
     const Transform& offered = oc_ == Outcome::TransformMismatch ? kTransforms[4 + r_.below(4)] : *tr_;
+    offered_ = &offered;
     p2_attrs(offered);
     if (oc_ == Outcome::TransformMismatch) {
       if (d_.dialect == Dialect::V12) {
@@ -532,12 +605,19 @@ class NegBuilder {
   int conn_;
   std::string local_net_, remote_net_;
   const Transform* tr_;
+  const Transform* offered_ = nullptr;  // what a responder was offered (truth only)
   const P1Policy* p1_;
   int64_t mid_;
   uint32_t spi_in_, spi_out_;
   const char* map_;
   int map_seq_;
   std::deque<Rec> out_;
+  // IOS's ISAKMP process handles one message (or timer, or key-engine request) at a time and
+  // does not yield while it prints what that takes: its lines for one negotiation come in one
+  // run, and other negotiations' ISAKMP lines never come in between (the IPsec key engine is
+  // another process: its lines may). The generator used to interleave line by line, which no
+  // router prints (e.g. the attribute lines of two proposals mixed).
+  bool prev_ikmp_ = false;
 };
 
 Outcome pick_outcome(Rng& r) {
@@ -683,10 +763,11 @@ struct Args {
   std::string out = "-";
   std::string server_stamp = "rfc3164";
   double crypto = 0.04;
+  std::string truth;  // --truth FILE
 };
 
 // Mixed syslog archive.
-void gen_mixed(const Args& a, Out& out) {
+void gen_mixed(const Args& a, Out& out, Truth& truth) {
   Rng r(a.seed);
   std::vector<Device> devs = make_devices(r, 60, true);
   std::vector<size_t> vpn;  // devices that run crypto debug (a few at a time)
@@ -723,22 +804,30 @@ void gen_mixed(const Args& a, Out& out) {
         Device& d = devs[r.pick(vpn)];
         std::string peer = ip(r.range(80, 220), r.range(0, 255), r.range(0, 255), r.range(1, 254));
         Outcome oc = pick_outcome(r);
-        active.push_back({&d, NegBuilder(r, d, peer, oc, r.chance(0.5)).build()});
+        NegBuilder nb(r, d, peer, oc, r.chance(0.5));
+        active.push_back({&d, nb.build()});
+        if (truth.on) {
+          active.back().truth = truth.negs.size();
+          truth.negs.push_back({nb.truth_json(), {}});
+        }
       }
       size_t k = r.below(static_cast<uint32_t>(active.size()));
       Neg& n = active[k];
       Device& d = const_cast<Device&>(*n.dev);
-      Rec& rec = n.recs.front();
-      std::string& o = out.buf();
-      prefix(d, o);
-      o += rec.head;
-      out.end_line();
-      for (const auto& c : rec.cont) {
-        out.buf() += c;
+      do {  // a record and those glued to it
+        Rec& rec = n.recs.front();
+        truth.record(n, out.lines + 1);
+        std::string& o = out.buf();
+        prefix(d, o);
+        o += rec.head;
         out.end_line();
-      }
-      out.lines += 1 + rec.cont.size();
-      n.recs.pop_front();
+        for (const auto& c : rec.cont) {
+          out.buf() += c;
+          out.end_line();
+        }
+        out.lines += 1 + rec.cont.size();
+        n.recs.pop_front();
+      } while (!n.recs.empty() && n.recs.front().glue);
       if (n.recs.empty()) active.erase(active.begin() + static_cast<long>(k));
       continue;
     }
@@ -752,7 +841,7 @@ void gen_mixed(const Args& a, Out& out) {
 }
 
 // Pure debug captures: one device after the other, several concurrent negotiations each.
-void gen_debug(const Args& a, Out& out) {
+void gen_debug(const Args& a, Out& out, Truth& truth) {
   Rng r(a.seed);
   std::vector<Device> devs = make_devices(r, 12, false);
   const uint64_t target = static_cast<uint64_t>(a.mb * 1e6);
@@ -775,23 +864,31 @@ void gen_debug(const Args& a, Out& out) {
     while (out.size() < seg_end || !active.empty()) {
       if (out.size() < seg_end && (active.empty() || (active.size() < 6 && r.chance(0.05)))) {
         std::string peer = ip(r.range(80, 220), r.range(0, 255), r.range(0, 255), r.range(1, 254));
-        active.push_back({&d, NegBuilder(r, d, peer, pick_outcome(r), r.chance(0.5)).build()});
+        NegBuilder nb(r, d, peer, pick_outcome(r), r.chance(0.5));
+        active.push_back({&d, nb.build()});
+        if (truth.on) {
+          active.back().truth = truth.negs.size();
+          truth.negs.push_back({nb.truth_json(), {}});
+        }
       }
       now += r.range(0, 40);
       size_t k = r.below(static_cast<uint32_t>(active.size()));
       Neg& n = active[k];
-      Rec& rec = n.recs.front();
-      std::string& o = out.buf();
-      if (d.seq_numbers) fmt::format_to(std::back_inserter(o), "{:06}: ", d.seq++);
-      if (put_device_stamp(o, d, now)) o += ": ";
-      o += rec.head;
-      out.end_line();
-      for (const auto& c : rec.cont) {
-        out.buf() += c;
+      do {  // a record and those glued to it
+        Rec& rec = n.recs.front();
+        truth.record(n, out.lines + 1);
+        std::string& o = out.buf();
+        if (d.seq_numbers) fmt::format_to(std::back_inserter(o), "{:06}: ", d.seq++);
+        if (put_device_stamp(o, d, now)) o += ": ";
+        o += rec.head;
         out.end_line();
-      }
-      out.lines += 1 + rec.cont.size();
-      n.recs.pop_front();
+        for (const auto& c : rec.cont) {
+          out.buf() += c;
+          out.end_line();
+        }
+        out.lines += 1 + rec.cont.size();
+        n.recs.pop_front();
+      } while (!n.recs.empty() && n.recs.front().glue);
       if (n.recs.empty()) active.erase(active.begin() + static_cast<long>(k));
     }
     out.buf() += d.name + "#undebug all";
@@ -805,7 +902,7 @@ void gen_debug(const Args& a, Out& out) {
 [[noreturn]] void usage() {
   std::fprintf(stderr,
                "usage: gen_logs [--mode mixed|debug] [--mb N] [--seed N] [--crypto FRACTION] "
-               "[--server-stamp rfc3164|iso] [-o FILE]\n");
+               "[--server-stamp rfc3164|iso] [-o FILE] [--truth FILE]\n");
   std::exit(2);
 }
 
@@ -825,6 +922,7 @@ int main(int argc, char** argv) {
     else if (k == "--crypto") a.crypto = std::atof(val());
     else if (k == "--server-stamp") a.server_stamp = val();
     else if (k == "-o") a.out = val();
+    else if (k == "--truth") a.truth = val();
     else usage();
   }
   if ((a.mode != "mixed" && a.mode != "debug") || a.mb <= 0) usage();
@@ -833,10 +931,12 @@ int main(int argc, char** argv) {
     std::perror(a.out.c_str());
     return 1;
   }
+  Truth truth;
+  truth.on = !a.truth.empty();
   {
     Out out(f);
-    if (a.mode == "mixed") gen_mixed(a, out);
-    else gen_debug(a, out);
+    if (a.mode == "mixed") gen_mixed(a, out, truth);
+    else gen_debug(a, out, truth);
     out.flush();
     std::fprintf(stderr, "gen_logs: %s %.1f MB, %" PRIu64 " lines (seed %" PRIu64 ")\n", a.mode.c_str(),
                  static_cast<double>(out.size()) / 1e6, out.lines, a.seed);
@@ -844,6 +944,23 @@ int main(int argc, char** argv) {
   if (f != stdout && std::fclose(f) != 0) {
     std::perror(a.out.c_str());
     return 1;
+  }
+  if (truth.on) {
+    FILE* t = std::fopen(a.truth.c_str(), "wb");
+    if (!t) {
+      std::perror(a.truth.c_str());
+      return 1;
+    }
+    for (size_t i = 0; i < truth.negs.size(); ++i) {
+      const auto& e = truth.negs[i];
+      std::string line = fmt::format(R"({{"id":{},{},"lines":[{}]}})", i + 1, e.head, fmt::join(e.lines, ","));
+      line.push_back('\n');
+      std::fwrite(line.data(), 1, line.size(), t);
+    }
+    if (std::fclose(t) != 0) {
+      std::perror(a.truth.c_str());
+      return 1;
+    }
   }
   return 0;
 }

@@ -1,6 +1,8 @@
 #include "timeline/timeline.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 
 #include "tokenize/tokenizer.h"
 
@@ -62,6 +64,37 @@ bool responder_check_failure(EventKind k) {
   }
 }
 
+// IPsec DOI ESP transform id named by an attribute line ("transform 1, ESP_3DES") or a
+// transform error ("{esp-3des esp-sha-hmac }", "(port 3, trans 3, hmac_alg 2)"); 0 = unknown.
+uint8_t esp_id(const Event& e) {
+  std::string_view t;
+  if (e.kind == EventKind::P2Attribute) {
+    t = e.get("esp_id");
+    if (t.size() > 4 && t.substr(0, 4) == "ESP_") t.remove_prefix(4);
+  } else if (e.kind == EventKind::TransformNotSupported) {
+    std::string_view num = e.get("trans");
+    if (!num.empty()) {
+      unsigned v = 0;
+      for (char c : num) v = v * 10 + static_cast<unsigned>(c - '0');
+      return v < 256 ? static_cast<uint8_t>(v) : 0;
+    }
+    t = e.get("transform");
+    if (t.size() > 4 && t.substr(0, 4) == "esp-") t.remove_prefix(4);
+    t = t.substr(0, t.find(' '));
+  }
+  if (t.empty()) return 0;
+  auto is = [&](std::string_view w) {
+    return t.size() == w.size() && std::equal(t.begin(), t.end(), w.begin(), [](char a, char b) { return std::tolower(a) == b; });
+  };
+  if (is("des")) return 2;
+  if (is("3des")) return 3;
+  if (is("null")) return 11;
+  if (is("aes")) return 12;
+  if (is("gcm")) return 20;
+  if (is("gmac")) return 21;
+  return 0;
+}
+
 bool qm_success(EventKind k) {
   return k == EventKind::CreateSa || k == EventKind::SaInstalled || k == EventKind::EnableOutbound ||
          k == EventKind::QmComplete;
@@ -92,8 +125,14 @@ int phase_hint(const Event& e) {
       return 1;
     case EventKind::PacketSent:
     case EventKind::PacketReceived: {
-      std::string_view st = e.get("state");
-      return st.substr(0, 2) == "QM" ? 2 : (st.substr(0, 2) == "MM" || st.substr(0, 2) == "AG") ? 1 : 0;
+      std::string_view st = e.get("state").substr(0, 2);
+      return st == "QM" ? 2 : (st == "MM" || st == "AG" || st == "NE") ? 1 : 0;  // NEW SA: a Main Mode offer
+    }
+    case EventKind::InputEvent: {  // "Input = IKE_MESG_FROM_PEER, IKE_MM_EXCH" / "..., IKE_QM_EXCH"
+      std::string_view in = e.get("input");
+      if (in.find("_QM") != std::string_view::npos) return 2;
+      if (in.find("_MM") != std::string_view::npos || in.find("_AM") != std::string_view::npos) return 1;
+      return 0;
     }
     default:
       return 0;
@@ -203,7 +242,7 @@ void TimelineBuilder::close_idle(DeviceState& d) {
   for (uint32_t id : done) close(d, id);
 }
 
-void TimelineBuilder::attach(DeviceState& d, Negotiation& n, Event&& e) {
+void TimelineBuilder::learn(Negotiation& n, const Event& e) {
   // Fields the negotiation learns from this event.
   auto learn_peer = [&](const std::string& p) {
     if (!p.empty() && n.peer.empty()) n.peer = p;
@@ -229,14 +268,16 @@ void TimelineBuilder::attach(DeviceState& d, Negotiation& n, Event&& e) {
       if (n.remote_proxy.empty()) n.remote_proxy = std::string(e.get("remote_proxy"));
       if (n.local.empty()) n.local = std::string(e.get("local"));
       learn_peer(std::string(e.get("remote")));
-      if (e.get("direction") == "INBOUND") n.inbound_spi = std::string(e.get("spi"));
-      if (e.get("direction") == "OUTBOUND") n.outbound_spi = std::string(e.get("spi"));
+      if (e.get("spi") != "0x0") {  // spi= 0x0(0): not allocated yet
+        if (e.get("direction") == "INBOUND") n.inbound_spi = std::string(e.get("spi"));
+        if (e.get("direction") == "OUTBOUND") n.outbound_spi = std::string(e.get("spi"));
+      }
       break;
     case EventKind::CreateSa:
       if (!n.local.empty() && e.get("sa_dest") == n.local) {
-        if (n.inbound_spi.empty()) n.inbound_spi = std::string(e.get("spi"));
+        if (n.inbound_spi.empty() || n.inbound_spi == "0x0") n.inbound_spi = std::string(e.get("spi"));
       } else if (!e.get("sa_dest").empty()) {
-        if (n.outbound_spi.empty()) n.outbound_spi = std::string(e.get("spi"));
+        if (n.outbound_spi.empty() || n.outbound_spi == "0x0") n.outbound_spi = std::string(e.get("spi"));
         learn_peer(std::string(e.get("sa_dest")));
       }
       break;
@@ -279,6 +320,23 @@ void TimelineBuilder::attach(DeviceState& d, Negotiation& n, Event&& e) {
   }
   if (n.conn_id < 0 && e.conn_id > 0) n.conn_id = e.conn_id;
   if (e.kind == EventKind::ProposalRequest || e.kind == EventKind::P2ProposalCheck) n.proposal_at = clock_;
+  if (e.kind == EventKind::ProposalRequest) n.validate_at = clock_;
+  if (e.kind == EventKind::P2Attribute && !e.get("esp_id").empty()) n.esp = esp_id(e);
+  switch (e.kind) {  // a proposal's attribute lines follow its "Checking ..." line until its verdict
+    case EventKind::P1PolicyCheck:
+    case EventKind::P2ProposalCheck:
+      n.block_open = true;
+      break;
+    case EventKind::AttsAcceptable:
+    case EventKind::P1AttsNotAcceptable:
+    case EventKind::AttsNotAcceptable:
+    case EventKind::P1AttrMismatch:
+    case EventKind::TransformNotSupported:
+      n.block_open = false;
+      break;
+    default:
+      break;
+  }
   if (responder_check_failure(e.kind)) n.checked_at = clock_;
   // Outcome.
   if (n.outcome != "established") {
@@ -293,6 +351,10 @@ void TimelineBuilder::attach(DeviceState& d, Negotiation& n, Event&& e) {
     if (n.first.kind == Stamp::Kind::None) n.first = e.stamp;
     n.last = e.stamp;
   }
+}
+
+void TimelineBuilder::attach(DeviceState& d, Negotiation& n, Event&& e) {
+  learn(n, e);
   if (n.steps.empty()) n.steps.reserve(16);
   if (n.steps.size() < max_steps_) {
     n.steps.push_back(Step{std::move(e), {}});  // explanations are rendered by the report, when shown
@@ -301,6 +363,117 @@ void TimelineBuilder::attach(DeviceState& d, Negotiation& n, Event&& e) {
   }
   d.focus = n.id;
   n.touched = clock_;
+}
+
+// `from` turned out to be part of `into` (an IKE SA whose id appeared before any line said
+// which of several id-less SAs it was): its steps move over, in log order, and `into`
+// learns everything again from the whole list.
+void TimelineBuilder::merge(DeviceState& d, Negotiation& from, Negotiation& into) {
+  std::vector<Step> steps = std::move(into.steps);
+  size_t mid = steps.size();
+  for (auto& s : from.steps) steps.push_back(std::move(s));
+  std::inplace_merge(steps.begin(), steps.begin() + static_cast<long>(mid), steps.end(), [](const Step& a, const Step& b) {
+    return a.event.where.input != b.event.where.input ? a.event.where.input < b.event.where.input
+                                                      : a.event.where.line < b.event.where.line;
+  });
+  Negotiation fresh;
+  fresh.id = into.id;
+  fresh.phase = into.phase;
+  fresh.input = into.input;
+  fresh.device = into.device;
+  fresh.conn_id = from.conn_id > 0 ? from.conn_id : into.conn_id;
+  fresh.ike = into.ike ? into.ike : from.ike;
+  fresh.steps_omitted = into.steps_omitted + from.steps_omitted;
+  for (const auto& s : steps) learn(fresh, s.event);
+  fresh.proposal_at = std::max(into.proposal_at, from.proposal_at);
+  fresh.checked_at = std::max(into.checked_at, from.checked_at);
+  fresh.validate_at = std::max(into.validate_at, from.validate_at);
+  fresh.touched = std::max(into.touched, from.touched);
+  if (steps.size() > max_steps_) {
+    fresh.steps_omitted += static_cast<uint32_t>(steps.size() - max_steps_);
+    steps.resize(max_steps_);
+  }
+  fresh.steps = std::move(steps);
+  uint32_t gone = from.id;
+  into = std::move(fresh);
+  auto it = std::find_if(d.open.begin(), d.open.end(), [&](auto& n) { return n->id == gone; });
+  if (it != d.open.end()) {
+    d.open.erase(it);
+    --open_total_;
+  }
+  if (d.focus == gone) d.focus = into.id;
+  for (auto& n : d.open)
+    if (n->ike == gone) n->ike = into.id;
+}
+
+// The exchange an IPSEC(...) line of a successful setup belongs to, by what it names (an SPI,
+// the peer as SA destination) or, when it names nothing, by the step it follows: SAs are
+// created after initialize_sas, outbound enabled after they were created. `peer` gets the
+// address the line names, if any. Null: no better answer than the focus.
+Negotiation* TimelineBuilder::ipsec_exchange(DeviceState& d, Negotiation* focus, const Event& e, std::string& peer) {
+  auto by = [&](auto&& pred) -> Negotiation* {
+    if (focus && focus->phase == 2 && pred(*focus)) return focus;
+    for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
+      if ((*it)->phase == 2 && pred(**it)) return it->get();
+    return nullptr;
+  };
+  auto same_spi = [](std::string_view a, std::string_view b) {
+    return !a.empty() && a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::toupper(x) == std::toupper(y); });
+  };
+  switch (e.kind) {
+    case EventKind::CreateSa: {
+      std::string_view spi = e.get("spi"), dest = e.get("sa_dest");
+      if (Negotiation* n = by([&](const Negotiation& n) { return same_spi(n.inbound_spi, spi) || same_spi(n.outbound_spi, spi); }))
+        return n;
+      bool inbound = !dest.empty() && by([&](const Negotiation& n) { return n.local == dest; });
+      if (!dest.empty() && !inbound) {
+        peer = std::string(dest);  // the outbound SA goes to the peer
+        return nullptr;
+      }
+      return by([](const Negotiation& n) {
+        return n.outcome != "failed" && n.has(EventKind::InitializeSas) && !n.has(EventKind::CreateSa);
+      });
+    }
+    case EventKind::EnableOutbound: {
+      std::string_view dec = e.get("spi_dec");
+      if (!dec.empty()) {
+        uint64_t v = 0;
+        for (char c : dec) v = v * 10 + static_cast<uint64_t>(c - '0');
+        char hex[24];
+        std::snprintf(hex, sizeof hex, "0x%llX", static_cast<unsigned long long>(v));
+        if (Negotiation* n = by([&](const Negotiation& n) { return same_spi(n.outbound_spi, hex); })) return n;
+      }
+      // After both SAs were created (the outbound one has its SPI), else after the first.
+      auto created = [](const Negotiation& n) {
+        return n.outcome != "failed" && n.has(EventKind::CreateSa) && !n.has(EventKind::EnableOutbound);
+      };
+      if (Negotiation* n = by([&](const Negotiation& n) {
+            return created(n) && !n.outbound_spi.empty() && n.outbound_spi != "0x0";
+          }))
+        return n;
+      return by(created);
+    }
+    case EventKind::IpsecInternal: {  // "update_current_outbound_sa): updated peer X current outbound sa ..."
+      auto at = e.text.find("updated peer ");
+      if (at != std::string::npos) {
+        auto from = at + 13, to = e.text.find(' ', from);
+        peer = e.text.substr(from, to == std::string::npos ? std::string::npos : to - from);
+      }
+      return nullptr;
+    }
+    case EventKind::SpiAllocated: {  // "spi_response: getting spi N for SA\n from L to R for prot 3"
+      if (!peer.empty()) return nullptr;
+      auto at = e.text.find(" to ", e.text.find(" from "));
+      if (at != std::string::npos && e.text.find(" from ") != std::string::npos) {
+        auto from = at + 4, to = e.text.find(' ', from);
+        peer = e.text.substr(from, to == std::string::npos ? std::string::npos : to - from);
+      }
+      return nullptr;
+    }
+    default:
+      return nullptr;
+  }
 }
 
 void TimelineBuilder::add(Event&& e) {
@@ -329,48 +502,136 @@ void TimelineBuilder::add(Event&& e) {
     return nullptr;
   };
   auto find_ike_by_peer = [&](const std::string& p) -> Negotiation* {
+    if (!p.empty()) {
+      if (focus && focus->phase == 1 && focus->peer == p) return focus;
+      for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
+        if ((*it)->phase == 1 && (*it)->peer == p) return it->get();
+    }
+    if (focus && focus->phase == 1 && (p.empty() || focus->peer.empty())) return focus;
     for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
-      if ((*it)->phase == 1 && (p.empty() || (*it)->peer == p || (*it)->peer.empty())) return it->get();
+      if ((*it)->phase == 1 && (p.empty() || (*it)->peer.empty())) return it->get();
+    return nullptr;
+  };
+  bool verdict = e.kind == EventKind::AttsAcceptable || e.kind == EventKind::P1AttsNotAcceptable ||
+                 e.kind == EventKind::P1AttrMismatch;
+  // An IKE SA that has no connection id yet ("(0)" or none printed): the one with this peer;
+  // else the focus or the latest one still negotiating (strict: only the single one still
+  // negotiating whose peer is not known).
+  auto find_pending = [&](const std::string& p, bool strict) -> Negotiation* {
+    auto pending = [](const Negotiation& n) { return n.phase == 1 && n.conn_id <= 0; };
+    if (!p.empty()) {
+      if (focus && pending(*focus) && focus->peer == p) return focus;
+      for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
+        if (pending(**it) && (*it)->peer == p) return it->get();
+      if (strict) {  // one still negotiating without a known peer may be it
+        Negotiation* only = nullptr;
+        for (auto& n : d.open)
+          if (pending(*n) && n->peer.empty() && n->outcome == "incomplete") {
+            if (only) return nullptr;
+            only = n.get();
+          }
+        return only;
+      }
+    }
+    if (p.empty() && verdict) {  // "atts are (not) acceptable" answers the check whose attributes were listed
+      if (focus && pending(*focus) && focus->block_open) return focus;
+      for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
+        if (pending(**it) && (*it)->block_open) return it->get();
+    }
+    if (focus && pending(*focus) && (p.empty() || focus->peer.empty())) return focus;
+    Negotiation* any = nullptr;
+    for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
+      if (pending(**it) && (p.empty() || (*it)->peer.empty())) {
+        if ((*it)->outcome == "incomplete") return it->get();
+        if (!any) any = it->get();
+      }
+    return any;
+  };
+  auto find_qm = [&](int conn) -> Negotiation* {
+    for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
+      if ((*it)->phase == 2 && (*it)->conn_id == conn) return it->get();
     return nullptr;
   };
   auto current_qm = [&](const std::string& p) -> Negotiation* {
-    if (focus && focus->phase == 2 && (p.empty() || focus->peer.empty() || focus->peer == p)) return focus;
+    if (!p.empty()) {  // an exchange with this very peer first; one whose peer is not known yet after that
+      if (focus && focus->phase == 2 && focus->peer == p) return focus;
+      for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
+        if ((*it)->phase == 2 && (*it)->peer == p) return it->get();
+    }
+    if (focus && focus->phase == 2 && (p.empty() || focus->peer.empty())) return focus;
     for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
-      if ((*it)->phase == 2 && (p.empty() || (*it)->peer.empty() || (*it)->peer == p)) return it->get();
+      if ((*it)->phase == 2 && (p.empty() || (*it)->peer.empty())) return it->get();
     return nullptr;
   };
 
-  // Phase-0 events follow the focus (the negotiation that took the previous event).
+  // Phase-0 events: a connection id says which SA, hence which phase; without one they
+  // follow the focus (the negotiation that took the previous event).
   if (phase == 0) {
-    bool ike_done = false;
-    if (e.conn_id >= 0) {
-      Negotiation* ike = find_ike(e.conn_id);
-      ike_done = ike && ike->outcome == "established";
+    Negotiation* ike = e.conn_id > 0 ? find_ike(e.conn_id) : nullptr;
+    if (e.conn_id == 0) {
+      phase = 1;  // "(0)": an IKE SA that has no id yet, never a Quick Mode exchange
+    } else if (ike) {
+      phase = ike->outcome == "established" ? 2 : 1;
+    } else if (e.conn_id > 0 && find_qm(e.conn_id)) {
+      phase = 2;
+    } else if (e.conn_id > 0 && (find_ike(0) || find_ike(-1)) &&
+               !(focus && focus->phase == 2 && focus->conn_id == e.conn_id)) {
+      phase = 1;  // a new id: the IKE SA that had none so far gets it (adopted below)
+    } else {
+      if (focus && focus->phase == 2 && (focus->outcome == "incomplete" || focus->outcome == "failed")) phase = 2;
+      else if (focus) phase = focus->phase;
+      else phase = e.conn_id > 0 && event_kind_is_failure(e.kind) ? 2 : 1;
     }
-    if (focus && focus->phase == 2 && (focus->outcome == "incomplete" || focus->outcome == "failed")) phase = 2;
-    else if (ike_done) phase = 2;
-    else if (focus) phase = focus->phase;
-    else phase = e.conn_id > 0 && event_kind_is_failure(e.kind) ? 2 : 1;
   }
 
   Negotiation* target = nullptr;
-  if (phase == 1) {
+  if (e.conn_id < 0 && (e.kind == EventKind::P1Attribute || e.kind == EventKind::P2Attribute)) {
+    // An attribute line belongs to the proposal being checked: the focus's, else the latest
+    // exchange with a check still open.
+    if (focus && focus->phase == phase && focus->block_open) target = focus;
+    for (auto it = d.open.rbegin(); it != d.open.rend() && !target; ++it)
+      if ((*it)->phase == phase && (*it)->block_open) target = it->get();
+  }
+  if (target) {
+    // an attribute line of the open check
+  } else if (phase == 1) {
     if (e.conn_id > 0) {
       target = find_ike(e.conn_id);
+      if (target && target->provisional && !peer.empty()) {
+        // The id appeared before a line said which id-less SA it belongs to; this one does.
+        target->provisional = false;
+        if (Negotiation* owner = find_pending(peer, true); owner && owner != target) {
+          merge(d, *target, *owner);
+          target = owner;
+        }
+      }
       if (!target) {  // 15.x: "(0)" until the SA gets its id; adopt the pending one
-        Negotiation* pending = find_ike(0);
-        if (!pending) pending = find_ike(-1);
-        if (pending && (peer.empty() || pending->peer.empty() || pending->peer == peer)) {
+        Negotiation* pending = nullptr;
+        bool provisional = false;
+        if (!peer.empty()) {
+          pending = find_pending(peer, true);
+        } else {
+          // Several SAs without an id: which one got it is said by a later line with the
+          // peer's address; until then the id's lines are kept apart.
+          int n = 0;
+          for (auto& o : d.open)
+            if (o->phase == 1 && o->conn_id <= 0 && o->outcome == "incomplete") ++n, pending = o.get();
+          if (n > 1) pending = nullptr;
+          provisional = n > 1;
+        }
+        if (pending) {
           pending->conn_id = e.conn_id;
           target = pending;
+        } else {
+          target = new_negotiation(d, e, 1);
+          target->conn_id = e.conn_id;
+          target->provisional = provisional;
         }
       }
     } else if (e.conn_id == 0) {
-      target = find_ike(0);
-      if (!target) {
-        target = find_ike(-1);  // lines without a conn id ("Created a peer struct") came first
-        if (target) target->conn_id = 0;
-      }
+      bool starts = e.kind == EventKind::PacketReceived && e.get("state") == "NEW";  // MM1 from a peer
+      if (!starts) target = find_pending(peer, false);
+      if (target && target->conn_id < 0) target->conn_id = 0;  // lines without a conn id ("Created a peer struct") came first
       if (target && target->outcome != "incomplete" && e.kind == EventKind::MmBegin) target = nullptr;
     } else {
       target = find_ike_by_peer(peer);
@@ -387,20 +648,42 @@ void TimelineBuilder::add(Event&& e) {
         if ((*it)->phase == 2 && (*it)->conn_id == e.conn_id && (peer.empty() || (*it)->peer.empty() || (*it)->peer == peer))
           qm = it->get();
     }
+    if (!qm && e.conn_id < 0) qm = ipsec_exchange(d, focus, e, peer);
+    bool named = qm != nullptr;
     if (!qm && e.conn_id < 0 && peer.empty() && responder_check_failure(e.kind)) {
       // It names no exchange: it answers the proposal being validated, i.e. the latest
       // proposal request not answered yet, even when another exchange (one this router
       // initiates, say) printed in between and holds the focus.
+      // Among several: a transform error names the transform, which the offer's attribute
+      // lines named too; a proxy error follows the validation of a proposal request.
+      uint8_t esp = esp_id(e);
+      bool after_request = e.kind != EventKind::TransformNotSupported;
       uint64_t best = 0;
-      for (auto& n : d.open)
-        if (n->phase == 2 && n->proposal_at > best && n->proposal_at > n->checked_at) best = n->proposal_at, qm = n.get();
+      int best_rank = -1;
+      for (auto& n : d.open) {
+        if (n->phase != 2 || n->proposal_at <= n->checked_at) continue;
+        if (esp && n->esp && n->esp != esp) continue;
+        int rank = after_request && n->validate_at > n->checked_at ? 1 : 0;
+        if (rank > best_rank || (rank == best_rank && n->proposal_at > best))
+          best_rank = rank, best = n->proposal_at, qm = n.get();
+      }
     }
     if (!qm) qm = current_qm(peer);
+    if (qm && !named && e.conn_id < 0 && peer.empty() && qm_success(e.kind) && qm->outcome == "failed") {
+      // A step of a successful setup that names no exchange does not continue a refused one.
+      for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
+        if ((*it)->phase == 2 && (*it)->outcome != "failed") {
+          qm = it->get();
+          break;
+        }
+    }
     if (starts_qm(e) && qm) {
       // IOS-XE prints validate_proposal_request twice; several proposals share one exchange.
+      // The initiator validates the proposal the responder chose, after checking it.
       bool same_offer = qm->outcome == "incomplete" && !qm->has(EventKind::InitializeSas) &&
-                        !qm->has(EventKind::CreateSa) && (qm->role == "unknown" || qm->role != "initiator" ||
-                                                          e.kind != EventKind::ProposalRequest);
+                        !qm->has(EventKind::CreateSa) &&
+                        (qm->role != "initiator" || e.kind != EventKind::ProposalRequest ||
+                         qm->has(EventKind::P2ProposalCheck));
       if (e.kind == EventKind::SaRequest && qm->has(EventKind::SaRequest)) same_offer = false;
       if (e.kind == EventKind::ProposalRequest && qm->has(EventKind::ProposalRequest) && !qm->remote_proxy.empty() &&
           !e.get("remote_proxy").empty() && qm->remote_proxy != e.get("remote_proxy"))

@@ -2,6 +2,10 @@
 // keyed by ISAKMP connection id) and Quick Mode exchanges (Phase 2, including the
 // IPSEC(...) lines that carry no connection id) — with role, addresses, proxies,
 // transforms, SPIs, outcome and a plain-language explanation of every step.
+// A line goes by what it names — connection id (which also gives the phase: "(0)" is an IKE
+// SA without id yet), peer address, SPI, transform — and only when it names nothing by the
+// step it continues (an attribute line the open proposal check, enable_outbound the exchange
+// whose SAs were created) or, last, the focus (the negotiation that took the previous line).
 // Streaming: a negotiation is handed to the sink as soon as it is closed; only open
 // negotiations are kept (bounded per device), so memory does not grow with the input.
 #pragma once
@@ -45,6 +49,10 @@ struct Negotiation {
   uint64_t touched = 0;                   // builder clock when it last took an event
   uint64_t proposal_at = 0;               // builder clock of its last proposal check/request (responder side)
   uint64_t checked_at = 0;                // ... and of the last validation error it took
+  bool provisional = false;               // an IKE SA id seen before it was known which id-less SA got it
+  bool block_open = false;                // a proposal is being checked: its attribute lines are still due
+  uint8_t esp = 0;                        // IPsec DOI transform id of the ESP transform last offered (0 = unknown)
+  uint64_t validate_at = 0;               // builder clock of its last IPSEC(validate_proposal_request)
 
   bool has(EventKind k) const {
     auto i = static_cast<unsigned>(k);
@@ -77,7 +85,10 @@ class TimelineBuilder {
   struct DeviceState;
   DeviceState& state_for(const Event& e);
   Negotiation* new_negotiation(DeviceState& d, const Event& e, int phase);
+  Negotiation* ipsec_exchange(DeviceState& d, Negotiation* focus, const Event& e, std::string& peer);
+  void learn(Negotiation& n, const Event& e);
   void attach(DeviceState& d, Negotiation& n, Event&& e);
+  void merge(DeviceState& d, Negotiation& from, Negotiation& into);
   void close(DeviceState& d, uint32_t id);
   void close_idle(DeviceState& d);
 

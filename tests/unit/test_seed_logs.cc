@@ -159,3 +159,95 @@ TEST_CASE("syslog-server lines: other facilities that mention crypto stay other 
   CHECK(a.negotiations[0].device == "R1");  // the sender named itself R1 a line earlier; not "IPSEC(...)"
   fs::remove(p);
 }
+
+namespace {
+std::string grouping_case(const char* n) { return std::string(CORPUS_DIR) + "/logs/cases/" + n; }
+bool has_line(const Negotiation& n, uint32_t line) {
+  for (const auto& s : n.steps)
+    if (s.event.where.line == line) return true;
+  return false;
+}
+}  // namespace
+
+TEST_CASE("a Main Mode offer (NEW SA, \"(0)\") after a refused Quick Mode starts an IKE SA, not a phantom exchange") {
+  // The hub refuses 198.51.100.7's proposal, then 192.0.2.44's MM1 arrives: its lines carry no
+  // id yet; "(0)" and NEW SA say phase 1, and the new id (1002) is that SA's.
+  auto a = run({grouping_case("hub-new-sa-after-qm.log")});
+  REQUIRE(a.negotiations.size() == 2);
+  const Negotiation* qm = nullptr;
+  const Negotiation* ike = nullptr;
+  for (const auto& n : a.negotiations) (n.phase == 2 ? qm : ike) = &n;
+  REQUIRE(qm);
+  REQUIRE(ike);
+  CHECK(qm->peer == "198.51.100.7");
+  CHECK(qm->failure == "proxy-id-mismatch");
+  CHECK(ike->peer == "192.0.2.44");
+  CHECK(ike->role == "responder");
+  CHECK(ike->conn_id == 1002);
+  CHECK(ike->outcome == "established");
+  CHECK(has_line(*ike, 33));  // received packet ... (R) NEW SA
+  CHECK(has_line(*ike, 46));  // (1002):Input = IKE_MESG_INTERNAL, IKE_PROCESS_COMPLETE
+  CHECK(ike->steps.size() == 36);  // every record from NEW SA to P1_COMPLETE
+}
+
+TEST_CASE("key-engine lines of one exchange printed after another exchange's refusal stay with their own") {
+  // create_sa / enable_outbound of 198.51.100.7's exchange come after 192.0.2.44's refusal (the
+  // IPsec key engine is another process): they go by SPI and SA destination, and the refused
+  // exchange stays failed with its finding.
+  auto a = run({grouping_case("key-engine-after-refusal.log")});
+  std::map<std::string, const Negotiation*> by_peer;
+  for (const auto& n : a.negotiations) by_peer[n.peer] = &n;
+  REQUIRE(a.negotiations.size() == 2);
+  REQUIRE(by_peer.count("198.51.100.7"));
+  REQUIRE(by_peer.count("192.0.2.44"));
+  const auto& ok = *by_peer["198.51.100.7"];
+  const auto& refused = *by_peer["192.0.2.44"];
+  CHECK(ok.outcome == "established");
+  CHECK(ok.has(EventKind::CreateSa));
+  CHECK(ok.has(EventKind::EnableOutbound));
+  CHECK(ok.inbound_spi == "0xDEADBEEF");
+  CHECK(ok.outbound_spi == "0x5F2A9C10");
+  CHECK(refused.outcome == "failed");
+  CHECK(refused.failure == "proxy-id-mismatch");
+  CHECK_FALSE(refused.has(EventKind::CreateSa));
+  CHECK_FALSE(refused.has(EventKind::EnableOutbound));
+  CHECK(has_rule(a, "proxy-id-mismatch"));
+}
+
+TEST_CASE("the initiator's validate_proposal_request of the responder's choice continues its own exchange") {
+  auto a = run({grouping_case("initiator-validates-reply.log")});
+  REQUIRE(a.negotiations.size() == 1);
+  const auto& n = a.negotiations[0];
+  CHECK(n.role == "initiator");
+  CHECK(n.peer == "203.0.113.1");
+  CHECK(n.outcome == "established");
+  CHECK(n.has(EventKind::ProposalRequest));
+  CHECK(n.inbound_spi == "0x8C3D2E11");
+  CHECK(n.outbound_spi == "0xDEADBEEF");
+  CHECK(a.findings.empty());
+}
+
+TEST_CASE("an id-less IKE SA waiting for MM2 does not take another peer's NEW SA") {
+  // The router's own Main Mode with 198.51.100.7 is pending ("(0)") when 192.0.2.44's offer
+  // arrives and is refused on policy; then 198.51.100.7 answers and gets id 1007.
+  auto a = run({grouping_case("pending-sa-and-new-sa.log")});
+  std::map<std::string, const Negotiation*> by_peer;
+  for (const auto& n : a.negotiations) by_peer[n.peer] = &n;
+  REQUIRE(a.negotiations.size() == 2);
+  REQUIRE(by_peer.count("198.51.100.7"));
+  REQUIRE(by_peer.count("192.0.2.44"));
+  const auto& mine = *by_peer["198.51.100.7"];
+  const auto& theirs = *by_peer["192.0.2.44"];
+  CHECK(mine.role == "initiator");
+  CHECK(mine.conn_id == 1007);
+  CHECK(mine.outcome == "established");
+  CHECK_FALSE(has_line(mine, 9));  // NEW SA from 192.0.2.44
+  CHECK(theirs.role == "responder");
+  CHECK(theirs.outcome == "failed");
+  CHECK(theirs.failure == "phase1-policy-mismatch");
+  CHECK(has_line(theirs, 9));
+  CHECK(has_line(theirs, 28));  // its "deleting SA ... (peer 192.0.2.44)"
+  REQUIRE(a.findings.size() == 1);
+  CHECK(a.findings[0].rule == "phase1-policy-mismatch");
+  CHECK(a.findings[0].peer == "192.0.2.44");
+}

@@ -1,0 +1,160 @@
+// Timeline grouping when lines come out of IOS's order: a syslog server receiving over UDP
+// can reorder them, and lines of the IPsec key engine (another process) can come between an
+// ISAKMP run's lines. The timeline then relies on what the lines name (connection id, peer,
+// SPI, transform) rather than on which negotiation took the previous line. The in-order cases
+// are corpus logs (test_seed_logs.cc); each log here was mis-grouped before the fix it tests.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "test_analysis_helpers.h"
+
+using namespace ipsecdoc;
+
+namespace {
+
+Analysis run_text(const char* name, const std::string& text) {
+  namespace fs = std::filesystem;
+  fs::path p = fs::temp_directory_path() / (std::string("ipsecdoc-timeline-") + name + ".log");
+  std::ofstream(p) << text;
+  Analysis a = run({p.string()});
+  fs::remove(p);
+  return a;
+}
+
+std::map<std::string, const Negotiation*> by_peer(const Analysis& a) {
+  std::map<std::string, const Negotiation*> m;
+  for (const auto& n : a.negotiations) m[n.peer] = &n;
+  return m;
+}
+
+std::vector<uint32_t> lines(const Negotiation& n) {
+  std::vector<uint32_t> v;
+  for (const auto& s : n.steps) v.push_back(s.event.where.line);
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("timeline: a new IKE SA id seen before its peer is named waits for the peer (two id-less SAs)") {
+  // 1011 first appears without an address while two Main Modes are id-less; the next 1011 line
+  // names 192.0.2.20, the older of the two. Its retransmissions and give-up are that peer's.
+  auto a = run_text("provisional", R"(R1#debug crypto isakmp
+ISAKMP:(0):beginning Main Mode exchange
+ISAKMP:(0): sending packet to 192.0.2.20 my_port 500 peer_port 500 (I) MM_NO_STATE
+ISAKMP:(0):beginning Main Mode exchange
+ISAKMP:(0): sending packet to 192.0.2.10 my_port 500 peer_port 500 (I) MM_NO_STATE
+ISAKMP:(1011):Old State = IKE_I_MM1  New State = IKE_I_MM2
+ISAKMP:(0): received packet from 192.0.2.20 dport 500 sport 500 Global (I) MM_NO_STATE
+ISAKMP:(0): processing SA payload. message ID = 0
+ISAKMP:(1011): received packet from 192.0.2.20 dport 500 sport 500 Global (I) MM_SA_SETUP
+ISAKMP:(1011): processing KE payload. message ID = 0
+ISAKMP:(1011): sending packet to 192.0.2.20 my_port 500 peer_port 500 (I) MM_KEY_EXCH
+ISAKMP:(0): received packet from 192.0.2.10 dport 500 sport 500 Global (I) MM_NO_STATE
+ISAKMP:(0): processing SA payload. message ID = 0
+ISAKMP:(1012):Old State = IKE_I_MM1  New State = IKE_I_MM2
+ISAKMP:(1012): received packet from 192.0.2.10 dport 500 sport 500 Global (I) MM_SA_SETUP
+ISAKMP:(1011): retransmitting phase 1 MM_KEY_EXCH...
+ISAKMP:(1012): sending packet to 192.0.2.10 my_port 500 peer_port 500 (I) MM_KEY_EXCH
+ISAKMP:(1012): received packet from 192.0.2.10 dport 500 sport 500 Global (I) MM_KEY_EXCH
+ISAKMP:(1012):SA has been authenticated with 192.0.2.10
+ISAKMP:(1012):Old State = IKE_I_MM6  New State = IKE_P1_COMPLETE
+ISAKMP:(1011): retransmitting phase 1 MM_KEY_EXCH...
+ISAKMP:(1011):deleting SA reason "Death by retransmission P1" state (I) MM_KEY_EXCH (peer 192.0.2.20)
+)");
+  auto m = by_peer(a);
+  REQUIRE(a.negotiations.size() == 2);
+  REQUIRE(m.count("192.0.2.20"));
+  REQUIRE(m.count("192.0.2.10"));
+  const auto& failed = *m["192.0.2.20"];
+  const auto& up = *m["192.0.2.10"];
+  CHECK(failed.conn_id == 1011);
+  CHECK(failed.outcome == "failed");
+  CHECK(lines(failed) == std::vector<uint32_t>{2, 3, 6, 7, 8, 9, 10, 11, 16, 21, 22});
+  CHECK(up.conn_id == 1012);
+  CHECK(up.outcome == "established");
+  REQUIRE(a.findings.size() == 1);
+  CHECK(a.findings[0].rule == "phase1-psk-mismatch");
+  CHECK(a.findings[0].peer == "192.0.2.20");
+}
+
+TEST_CASE("timeline: attribute lines after another exchange's key-engine line stay with the proposal being checked") {
+  // initialize_sas of 192.0.2.44's exchange comes between the attribute lines of
+  // 198.51.100.7's proposal: the rest of those lines (the authenticator) are still its own.
+  auto a = run_text("attributes", R"(HUB#debug crypto isakmp
+ISAKMP:(1002):beginning Quick Mode exchange, M-ID of 5551212
+IPSEC(sa_request): ,
+  (key eng. msg.) OUTBOUND local= 203.0.113.1, remote= 192.0.2.44,
+    local_proxy= 10.1.0.0/255.255.0.0/0/0 (type=4),
+    remote_proxy= 10.9.9.0/255.255.255.0/0/0 (type=4),
+    protocol= ESP, transform= esp-aes 256 esp-sha-hmac (Tunnel),
+    lifedur= 3600s and 4608000kb,
+    spi= 0x0(0), conn_id= 0, keysize= 256, flags= 0x0
+ISAKMP:(1002): sending packet to 192.0.2.44 my_port 500 peer_port 500 (I) QM_IDLE
+ISAKMP:(1001): received packet from 198.51.100.7 dport 500 sport 500 Global (R) QM_IDLE
+ISAKMP:(1001):set new node 7771234 to QM_IDLE
+ISAKMP:(1001): processing SA payload. message ID = 7771234
+ISAKMP:(1001):Checking IPSec proposal 1
+ISAKMP: transform 1, ESP_3DES
+ISAKMP:      attributes in transform:
+IPSEC(initialize_sas): ,
+  (key eng. msg.) INBOUND local= 203.0.113.1, remote= 192.0.2.44,
+    local_proxy= 10.1.0.0/255.255.0.0/0/0 (type=4),
+    remote_proxy= 10.9.9.0/255.255.255.0/0/0 (type=4),
+    protocol= ESP, transform= esp-aes 256 esp-sha-hmac (Tunnel),
+    lifedur= 3600s and 4608000kb,
+    spi= 0x1A2B3C4D(439041101), conn_id= 0, keysize= 256, flags= 0x2
+ISAKMP:      encaps is 1 (Tunnel)
+ISAKMP:      SA life type in seconds
+ISAKMP:      SA life duration (basic) of 3600
+ISAKMP:      SA life type in kilobytes
+ISAKMP:      SA life duration (VPI) of  0x0 0x46 0x50 0x0
+ISAKMP:      authenticator is HMAC-MD5
+ISAKMP:(1001):atts are acceptable.
+IPSEC(ipsec_process_proposal): transform proposal not supported for identity: {esp-3des esp-md5-hmac }
+ISAKMP-ERROR: (1001): IPSec policy invalidated proposal with error 256
+ISAKMP-ERROR: (1001): phase 2 SA policy not acceptable! (local 203.0.113.1 remote 198.51.100.7)
+ISAKMP:(1001):Sending NOTIFY PROPOSAL_NOT_CHOSEN protocol 3
+)");
+  auto m = by_peer(a);
+  REQUIRE(m.count("198.51.100.7"));
+  REQUIRE(m.count("192.0.2.44"));
+  CHECK(lines(*m["192.0.2.44"]) == std::vector<uint32_t>{2, 3, 10, 17});
+  CHECK(m["198.51.100.7"]->failure == "transform-mismatch");
+  REQUIRE(a.findings.size() == 1);
+  CHECK(a.findings[0].message.find("(esp-3des esp-md5-hmac)") != std::string::npos);
+}
+
+TEST_CASE("timeline: a transform error goes to the exchange that offered that transform") {
+  // Two proposals are being checked (3DES from 198.51.100.7, then AES from 192.0.2.44) when
+  // "transform proposal not supported for identity: {esp-3des ...}" comes: it is the first's.
+  auto a = run_text("transform", R"(HUB#debug crypto isakmp
+ISAKMP:(1001): received packet from 198.51.100.7 dport 500 sport 500 Global (R) QM_IDLE
+ISAKMP:(1001):Checking IPSec proposal 1
+ISAKMP: transform 1, ESP_3DES
+ISAKMP:      attributes in transform:
+ISAKMP:      encaps is 1 (Tunnel)
+ISAKMP:      authenticator is HMAC-SHA
+ISAKMP:(1001):atts are acceptable.
+ISAKMP:(1003): received packet from 192.0.2.44 dport 500 sport 500 Global (R) QM_IDLE
+ISAKMP:(1003):Checking IPSec proposal 1
+ISAKMP: transform 1, ESP_AES
+ISAKMP:      attributes in transform:
+ISAKMP:      encaps is 1 (Tunnel)
+ISAKMP:      authenticator is HMAC-SHA
+ISAKMP:      key length is 256
+ISAKMP:(1003):atts are acceptable.
+IPSEC(ipsec_process_proposal): transform proposal not supported for identity: {esp-3des esp-sha-hmac }
+ISAKMP:(1001): IPSec policy invalidated proposal with error 256
+ISAKMP:(1001): phase 2 SA policy not acceptable! (local 203.0.113.1 remote 198.51.100.7)
+)");
+  auto m = by_peer(a);
+  REQUIRE(m.count("198.51.100.7"));
+  REQUIRE(m.count("192.0.2.44"));
+  CHECK(m["198.51.100.7"]->has(EventKind::TransformNotSupported));
+  CHECK(m["198.51.100.7"]->failure == "transform-mismatch");
+  CHECK_FALSE(m["192.0.2.44"]->has(EventKind::TransformNotSupported));
+  CHECK(m["192.0.2.44"]->outcome != "failed");
+}
