@@ -630,9 +630,21 @@ void TimelineBuilder::add(Event&& e) {
       }
     } else if (e.conn_id == 0) {
       bool starts = e.kind == EventKind::PacketReceived && e.get("state") == "NEW";  // MM1 from a peer
-      if (!starts) target = find_pending(peer, false);
+      if (e.kind == EventKind::P1PolicyCheck && peer.empty()) {
+        // A policy check answers a proposal this router received (MM1 as responder, MM2 as
+        // initiator): not an SA that has only sent so far.
+        auto answers = [](const Negotiation& n) {
+          return n.phase == 1 && n.conn_id <= 0 && n.outcome == "incomplete" && n.has(EventKind::PacketReceived);
+        };
+        if (focus && answers(*focus)) target = focus;
+        for (auto it = d.open.rbegin(); it != d.open.rend() && !target; ++it)
+          if (answers(**it)) target = it->get();
+      }
+      if (!starts && !target) target = find_pending(peer, false);
       if (target && target->conn_id < 0) target->conn_id = 0;  // lines without a conn id ("Created a peer struct") came first
       if (target && target->outcome != "incomplete" && e.kind == EventKind::MmBegin) target = nullptr;
+      // "beginning Main Mode exchange" starts an SA this router initiates: never one it answers.
+      if (target && e.kind == EventKind::MmBegin && target->role == "responder") target = nullptr;
     } else {
       target = find_ike_by_peer(peer);
     }
