@@ -56,7 +56,7 @@ bool load(const char* argv0, RuleData& rd) {
   return true;
 }
 
-std::string dump(const nlohmann::json& j) { return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace); }
+std::string dump(const nlohmann::json& j) { return json_text(j); }
 
 }  // namespace
 
@@ -189,14 +189,14 @@ int main(int argc, char** argv) {
   ro.show_unrecognized = show_unrecognized;
   if (parse->parsed()) {
     ro.include_events = true;
-    *out.out << dump(analysis_json(a, ro)) << "\n";
+    write_analysis_json(*out.out, a, ro);
+    *out.out << "\n";
     return kExitOk;
   }
   if (timeline->parsed()) {
     if (format == "json") {
-      nlohmann::json j = nlohmann::json::array();
-      for (const auto& n : a.negotiations) j.push_back(negotiation_json(n, a.paths, a.tokenizer));
-      *out.out << dump(j) << "\n";
+      write_negotiations_json(*out.out, a);
+      *out.out << "\n";
     } else {
       ro.findings = false;
       write_text(*out.out, a, ro);
@@ -259,14 +259,19 @@ int main(int argc, char** argv) {
       };
       *out.out << dump(to_sarif(a.findings, lookup, IPSEC_DOCTOR_VERSION)) << "\n";
     } else if (format == "json") {
-      *out.out << dump(analysis_json(a, ro)) << "\n";
+      write_analysis_json(*out.out, a, ro);
+      *out.out << "\n";
     } else {
       ro.timelines = false;
       write_text(*out.out, a, ro);
     }
     return a.configs.empty() ? kExitUsage : fail_exit(a, fail_on);
   }
-  if (format == "json") *out.out << dump(analysis_json(a, ro)) << "\n";
-  else write_text(*out.out, a, ro);
+  if (format == "json") {
+    write_analysis_json(*out.out, a, ro);
+    *out.out << "\n";
+  } else {
+    write_text(*out.out, a, ro);
+  }
   return fail_exit(a, fail_on);
 }

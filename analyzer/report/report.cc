@@ -1,6 +1,7 @@
 #include "report/report.h"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 
 #include <fmt/format.h>
@@ -82,7 +83,32 @@ nlohmann::json negotiation_json(const Negotiation& n, const std::vector<std::str
   return j;
 }
 
-nlohmann::json analysis_json(const Analysis& a, const ReportOptions& opt) {
+namespace {
+
+// The report's arrays that grow with the input: built one element at a time, so that
+// write_analysis_json never holds more than one element's tree (the whole tree of a large
+// report is several times its text).
+struct BigArray {
+  const char* key;
+  size_t n;
+  std::function<nlohmann::json(size_t)> at;
+};
+
+std::vector<BigArray> big_arrays(const Analysis& a, const ReportOptions& opt) {
+  std::vector<BigArray> v{
+      {"negotiations", a.negotiations.size(),
+       [&a](size_t i) { return negotiation_json(a.negotiations[i], a.paths, a.tokenizer); }},
+      {"syslog", a.standalone.size(), [&a](size_t i) { return event_json(a.standalone[i], a.paths); }},
+      {"findings", a.findings.size(), [&a](size_t i) { return to_json(a.findings[i]); }}};
+  if (opt.include_events)
+    v.push_back({"events", a.events.size(), [&a](size_t i) { return event_json(a.events[i], a.paths); }});
+  // a key the caller supplies in `extra` replaces the report's own
+  v.erase(std::remove_if(v.begin(), v.end(), [&](const BigArray& b) { return opt.extra.contains(b.key); }), v.end());
+  return v;
+}
+
+// Everything but the elements of the big arrays (those keys hold empty arrays).
+nlohmann::json report_frame(const Analysis& a, const ReportOptions& opt) {
   nlohmann::json j;
   j["schema"] = "ipsec-doctor/1";
   j["version"] = IPSEC_DOCTOR_VERSION;
@@ -114,7 +140,6 @@ nlohmann::json analysis_json(const Analysis& a, const ReportOptions& opt) {
   }
   j["devices"] = a.devices;
   j["negotiations"] = nlohmann::json::array();
-  for (const auto& n : a.negotiations) j["negotiations"].push_back(negotiation_json(n, a.paths, a.tokenizer));
   j["negotiation_counts"] = {{"total", a.negotiations_total}, {"listed", a.negotiations.size()}};
   for (const auto& [k, v] : a.outcome_counts) j["negotiation_counts"][k] = v;
   j["show"] = nlohmann::json::array();
@@ -152,10 +177,8 @@ nlohmann::json analysis_json(const Analysis& a, const ReportOptions& opt) {
     j["lint"] = l;
   }
   j["syslog"] = nlohmann::json::array();
-  for (const auto& e : a.standalone) j["syslog"].push_back(event_json(e, a.paths));
   if (a.standalone_total > a.standalone.size()) j["syslog_omitted"] = a.standalone_total - a.standalone.size();
   j["findings"] = nlohmann::json::array();
-  for (const auto& f : a.findings) j["findings"].push_back(to_json(f));
   if (!a.findings_omitted.empty()) j["findings_omitted"] = a.findings_omitted;
   nlohmann::json un{{"total", a.unrecognized_total}, {"by_section", a.unrecognized_by_section}};
   un["lines"] = nlohmann::json::array();
@@ -165,11 +188,75 @@ nlohmann::json analysis_json(const Analysis& a, const ReportOptions& opt) {
   j["unrecognized"] = un;
   if (opt.include_events) {
     j["events"] = nlohmann::json::array();
-    for (const auto& e : a.events) j["events"].push_back(event_json(e, a.paths));
     j["event_counts"] = {{"total", a.events_total}, {"listed", a.events.size()}};
   }
   for (auto& [k, v] : opt.extra.items()) j[k] = v;
   return j;
+}
+
+// `text` (a json_text) placed at `depth` levels of indentation.
+void put_indented(std::ostream& out, std::string_view text, int depth, bool first_line = true) {
+  std::string pad(static_cast<size_t>(2 * depth), ' ');
+  if (first_line) out << pad;
+  for (size_t at = 0;;) {  // strings never hold a raw newline: json escapes it
+    size_t nl = text.find('\n', at);
+    out.write(text.data() + at, static_cast<std::streamsize>((nl == std::string_view::npos ? text.size() : nl + 1) - at));
+    if (nl == std::string_view::npos) break;
+    out << pad;
+    at = nl + 1;
+  }
+}
+
+void put_array(std::ostream& out, size_t n, const std::function<nlohmann::json(size_t)>& at, int depth) {
+  if (n == 0) {
+    out << "[]";
+    return;
+  }
+  out << "[\n";
+  for (size_t i = 0; i < n; ++i) {
+    if (i) out << ",\n";
+    put_indented(out, json_text(at(i)), depth + 1);
+  }
+  out << "\n" << std::string(static_cast<size_t>(2 * depth), ' ') << "]";
+}
+
+}  // namespace
+
+std::string json_text(const nlohmann::json& j) {
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+nlohmann::json analysis_json(const Analysis& a, const ReportOptions& opt) {
+  nlohmann::json j = report_frame(a, opt);
+  for (const auto& b : big_arrays(a, opt)) {
+    auto& arr = j[b.key];
+    for (size_t i = 0; i < b.n; ++i) arr.push_back(b.at(i));
+  }
+  return j;
+}
+
+void write_analysis_json(std::ostream& out, const Analysis& a, const ReportOptions& opt) {
+  nlohmann::json frame = report_frame(a, opt);
+  auto big = big_arrays(a, opt);
+  out << "{\n";
+  bool first = true;
+  for (auto it = frame.begin(); it != frame.end(); ++it) {  // keys in the order dump() writes them
+    if (!first) out << ",\n";
+    first = false;
+    out << "  " << nlohmann::json(it.key()).dump() << ": ";
+    auto b = std::find_if(big.begin(), big.end(), [&](const BigArray& x) { return it.key() == x.key; });
+    if (b != big.end()) {
+      put_array(out, b->n, b->at, 1);
+    } else {
+      put_indented(out, json_text(it.value()), 1, false);
+    }
+  }
+  out << "\n}";
+}
+
+void write_negotiations_json(std::ostream& out, const Analysis& a) {
+  put_array(out, a.negotiations.size(),
+            [&a](size_t i) { return negotiation_json(a.negotiations[i], a.paths, a.tokenizer); }, 0);
 }
 
 void write_finding_text(std::ostream& out, const Finding& f, bool color) {

@@ -24,6 +24,14 @@ nlohmann::json negotiation_json(const Negotiation& n, const std::vector<std::str
                                 const Tokenizer* tok = nullptr);
 nlohmann::json event_json(const Event& e, const std::vector<std::string>& paths, const std::string& explain = {});
 nlohmann::json analysis_json(const Analysis& a, const ReportOptions& opt);
+// How the CLI prints JSON: indent 2, UTF-8 kept, invalid UTF-8 replaced.
+std::string json_text(const nlohmann::json& j);
+// json_text(analysis_json(a, opt)), byte for byte, written as it is built: the arrays that
+// grow with the input (negotiations, findings, syslog, events) one element at a time, so a
+// large report never exists as one tree in memory.
+void write_analysis_json(std::ostream& out, const Analysis& a, const ReportOptions& opt);
+// json_text of the array of negotiation_json of every listed negotiation, written likewise.
+void write_negotiations_json(std::ostream& out, const Analysis& a);
 void write_text(std::ostream& out, const Analysis& a, const ReportOptions& opt);
 void write_finding_text(std::ostream& out, const Finding& f, bool color);
 

@@ -1,6 +1,8 @@
 // The speed paths must not change results:
 //  - the tokenizer's head cache: a record tokenized from the cache (a repeat) gives the same
 //    event as the first, computed one;
+//  - the streamed JSON report (write_analysis_json): byte for byte what dumping the whole
+//    tree gives, for analyze, parse (events), lint extras and timeline;
 //  - the ingest thread (AnalysisOptions::pipeline): the whole report is the same as with
 //    everything on one thread, also across many batch hand-overs and several inputs, and
 //    when the analysis thread cleans and parses every line (line blocks).
@@ -113,6 +115,32 @@ TEST_CASE("tokenizer template cache: a record with other addresses/numbers gives
   CHECK(compared > 200);
   // the varied records are mostly new heads with a known skeleton: the template path ran
   CHECK(end.template_hits - start.template_hits > 40);
+}
+
+TEST_CASE("streamed JSON report: the same bytes as dumping the whole tree") {
+  auto logs = corpus_logs();
+  std::string ticket = fs::path(CORPUS_DIR).parent_path() / "examples" / "ticket-4711";
+  logs.push_back(ticket);
+  size_t big = 0;
+  for (const auto& p : logs) {
+    INFO(p);
+    Analysis a = analyze({p}, test_rules(), AnalysisOptions{});
+    for (bool events : {false, true}) {
+      ReportOptions ro;
+      ro.include_events = events;
+      if (events) ro.extra = {{"findings", nlohmann::json::array({"replaced by extra"})}, {"zz_extra", 1}};
+      std::ostringstream streamed;
+      write_analysis_json(streamed, a, ro);
+      CHECK(streamed.str() == json_text(analysis_json(a, ro)));
+    }
+    std::ostringstream tl;
+    write_negotiations_json(tl, a);
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& n : a.negotiations) arr.push_back(negotiation_json(n, a.paths, a.tokenizer));
+    CHECK(tl.str() == json_text(arr));
+    big += a.negotiations.size() + a.findings.size();
+  }
+  CHECK(big > 50);  // the arrays really had elements to stream
 }
 
 TEST_CASE("pipeline: the ingest thread changes nothing in the report") {
