@@ -1,6 +1,7 @@
 #include "app/analysis.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <condition_variable>
 #include <deque>
@@ -234,11 +235,12 @@ class Collector : public IngestSink {
 
 // The ingest thread's side of the pipeline: reads and tokenizes, and hands everything the
 // sink would have seen, in order, to the analysis thread in batches. Tokenizing is a pure
-// function of the record, so it is shared: the ingest thread tokenizes about two thirds of
-// the records and leaves a third to the analysis thread, which also builds the timelines
-// (balanced by instruction counts on the benchmark's debug capture). Which half is decided by the record's text
-// without its digits, so repeats of one message (what the per-thread head cache serves) go
-// to the same thread. The queue is bounded: memory stays flat.
+// function of the record, so it is shared: the ingest thread leaves a third of the records
+// to the analysis thread, which also builds the timelines (which third is decided by the
+// record's text without its digits, so repeats of one message, what the per-thread head
+// cache serves, go to the same thread), and all of them while nothing is queued, i.e. while
+// the analysis thread is waiting for work. Which thread tokenizes changes nothing else.
+// The queue is bounded: memory stays flat.
 // A batch carries its strings in one buffer and batches are recycled: records and events do
 // not cross threads as individual allocations (with glibc malloc, frees of another thread's
 // small blocks made two threads cost ~1.5x the CPU of one).
@@ -310,7 +312,7 @@ class Pipeline : public IngestSink {
 
   // Ingest thread.
   void on_record(Record&& r) override {
-    if (analysis_share(r.body)) {
+    if (analysis_share(r.body) || queued_.load(std::memory_order_relaxed) == 0) {
       notes_.clear();
       for (const auto& n : r.notes) {
         auto len = static_cast<uint32_t>(n.size());
@@ -366,6 +368,7 @@ class Pipeline : public IngestSink {
     if (queue_.empty()) return false;
     out = std::move(queue_.front());
     queue_.pop_front();
+    queued_.store(queue_.size(), std::memory_order_relaxed);
     can_put_.notify_one();
     return true;
   }
@@ -380,6 +383,7 @@ class Pipeline : public IngestSink {
     std::lock_guard<std::mutex> lk(m_);
     abandoned_ = true;
     queue_.clear();
+    queued_.store(0, std::memory_order_relaxed);
     can_put_.notify_all();
   }
 
@@ -442,6 +446,7 @@ class Pipeline : public IngestSink {
     std::unique_lock<std::mutex> lk(m_);
     can_put_.wait(lk, [&] { return queue_.size() < kMaxBatches || abandoned_; });
     if (!abandoned_) queue_.push_back(std::move(batch_));
+    queued_.store(queue_.size(), std::memory_order_relaxed);
     batch_ = Batch{};
     if (!spare_.empty()) {  // reuse a batch the analysis thread is done with (keeps its capacity)
       batch_ = std::move(spare_.back());
@@ -458,6 +463,7 @@ class Pipeline : public IngestSink {
   std::mutex m_;
   std::condition_variable can_get_, can_put_;
   std::deque<Batch> queue_;
+  std::atomic<size_t> queued_{0};  // queue_.size(), read by the ingest thread without the lock
   std::vector<Batch> spare_;
   bool closed_ = false;
   bool abandoned_ = false;
