@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <unordered_map>
 #include <unordered_set>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -189,6 +190,7 @@ class Ingestor {
         // general path below: strip_note only shortens the body, so it cannot add a keyword.
         flush_record();
         if (!pre.origin.empty()) set_device(pre.origin);
+        note_sender(pre);
         ++sum_.other_syslog;
         prev_len_ = 0;
         return;
@@ -201,6 +203,7 @@ class Ingestor {
     if (pre.present || is_crypto_head(body)) {
       flush_record();
       if (!pre.origin.empty()) set_device(pre.origin);
+      note_sender(pre);
       if (!crypto_known && !mentions_crypto(body) && !is_crypto_head(body)) {
         ++sum_.other_syslog;
         prev_len_ = 0;
@@ -234,6 +237,16 @@ class Ingestor {
  private:
   enum class Mode { Log, Config, Show };
 
+  // The sender of a syslog server's line that names its origin: remembered for that sender's
+  // lines without one (bounded: a server's archive has a few hundred senders).
+  void note_sender(const LinePrefix& pre) {
+    if (pre.sender.empty() || pre.origin.empty()) return;
+    if (pre.sender == last_sender_ && pre.origin == last_origin_) return;
+    last_sender_.assign(pre.sender.data(), pre.sender.size());
+    last_origin_.assign(pre.origin.data(), pre.origin.size());
+    if (sender_names_.size() < 4096 || sender_names_.count(last_sender_)) sender_names_[last_sender_] = last_origin_;
+  }
+
   void set_device(std::string_view d) {
     if (d.empty() || d == device_) return;
     device_.assign(d.data(), d.size());
@@ -245,9 +258,17 @@ class Ingestor {
   void begin_record(uint32_t no, const LinePrefix& pre, std::string_view body, std::string_view note) {
     rec_ = Record{};
     rec_.where = {input_, no, no};
-    rec_.device = !pre.origin.empty() ? std::string(pre.origin)
-                  : !device_.empty()  ? device_
-                                      : std::string(pre.sender);
+    // A syslog server's line is the sender's: its `logging origin-id` name, else the name an
+    // earlier line from the same sender carried, else the sender as written (an IP). Never
+    // the device of the line before, which on an archive is another router.
+    if (!pre.origin.empty()) {
+      rec_.device = std::string(pre.origin);
+    } else if (!pre.sender.empty()) {
+      auto it = sender_names_.find(std::string(pre.sender));
+      rec_.device = it != sender_names_.end() ? it->second : std::string(pre.sender);
+    } else {
+      rec_.device = device_;
+    }
     rec_.stamp = pre.stamp;
     rec_.seq = pre.seq;
     rec_.body.assign(body.data(), body.size());
@@ -323,6 +344,8 @@ class Ingestor {
   Mode mode_ = Mode::Log;
   bool transcript_ = false;
   std::string device_;
+  std::unordered_map<std::string, std::string> sender_names_;  // syslog sender -> origin-id name
+  std::string last_sender_, last_origin_;
   std::unordered_set<std::string> seen_devices_;  // == the set of sum_.devices
   Record rec_;
   bool have_record_ = false;

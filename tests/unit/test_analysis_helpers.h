@@ -72,3 +72,12 @@ inline nlohmann::json readback_replay(const std::string& log, const std::string&
 inline bool readback_unread(const nlohmann::json& r) {
   return r.contains("differences") && r["differences"].dump().find("does not read") != std::string::npos;
 }
+
+// Collects what ingest hands over: records, sections, unrecognized lines.
+struct RecordSink : ipsecdoc::IngestSink {
+  std::vector<ipsecdoc::Record> records;
+  size_t sections = 0, unrecognized = 0;
+  void on_record(ipsecdoc::Record&& r) override { records.push_back(std::move(r)); }
+  void on_section(ipsecdoc::SectionKind, ipsecdoc::TextSection&&) override { ++sections; }
+  void on_unrecognized(uint32_t, uint32_t, std::string_view) override { ++unrecognized; }
+};

@@ -34,13 +34,6 @@ std::vector<std::string> corpus_logs() {
   return out;
 }
 
-// Records of a file, as ingest hands them over.
-struct Records : IngestSink {
-  std::vector<Record> records;
-  void on_record(Record&& r) override { records.push_back(std::move(r)); }
-  void on_section(SectionKind, TextSection&&) override {}
-  void on_unrecognized(uint32_t, uint32_t, std::string_view) override {}
-};
 
 std::string report(const std::vector<std::string>& paths, bool pipeline, bool helper_only = false) {
   AnalysisOptions o;
@@ -56,7 +49,7 @@ TEST_CASE("tokenizer head cache: a repeated record gives the event computed the 
   const Tokenizer& tok = *test_rules().tokenizer;
   size_t compared = 0;
   for (const auto& path : corpus_logs()) {
-    Records rs;
+    RecordSink rs;
     ingest_input(path, 0, rs, IngestOptions{});
     for (const Record& r : rs.records) {
       Event first, again;
@@ -93,7 +86,7 @@ TEST_CASE("tokenizer template cache: a record with other addresses/numbers gives
   auto start = Tokenizer::cache_stats();
   size_t compared = 0;
   for (const auto& path : corpus_logs()) {
-    Records rs;
+    RecordSink rs;
     ingest_input(path, 0, rs, IngestOptions{});
     for (const Record& r : rs.records) {
       for (bool vary : {false, true}) {

@@ -1,0 +1,26 @@
+// Ingest decisions that depend on more than one line.
+#include <doctest/doctest.h>
+
+#include "ingest/ingest.h"
+#include "test_analysis_helpers.h"
+
+using namespace ipsecdoc;
+
+TEST_CASE("ingest: a syslog server's line belongs to its sender, never to the device of the line before") {
+  // hub1 sends with `logging origin-id`; 10.0.0.2 without; hub1 again without.
+  std::string p = write_temp("ingest", "server.log",
+                             "Nov 26 10:00:00 10.0.0.1 hub1: %CRYPTO-6-IKMP_MODE_FAILURE: Processing of Quick mode "
+                             "failed with peer at 10.9.9.9\n"
+                             "Nov 26 10:00:01 10.0.0.2 %CRYPTO-4-IKMP_NO_SA: IKE message from 10.8.8.8 has no SA\n"
+                             "Nov 26 10:00:02 10.0.0.1 %CRYPTO-4-IKMP_NO_SA: IKE message from 10.9.9.9 has no SA\n"
+                             "Nov 26 10:00:03 10.0.0.3 %LINK-3-UPDOWN: Interface Gi0/1, changed state to up\n"
+                             "*Mar  1 00:00:01: %CRYPTO-4-IKMP_NO_SA: IKE message from 10.7.7.7 has no SA\n");
+  RecordSink rs;
+  ingest_input(p, 0, rs, IngestOptions{});
+  remove_temp(p);
+  REQUIRE(rs.records.size() == 4);
+  CHECK(rs.records[0].device == "hub1");
+  CHECK(rs.records[1].device == "10.0.0.2");  // was "hub1": the device of the line before
+  CHECK(rs.records[2].device == "hub1");      // the sender's name from its earlier line
+  CHECK(rs.records[3].device == "hub1");      // a console line without a sender: the last device named
+}
