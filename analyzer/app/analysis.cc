@@ -177,6 +177,26 @@ class Collector : public IngestSink {
         add_finding(std::move(*f));
         new_finding = out_.findings.size() > before && replayable_from_log(rule, n.role);
         if (new_finding) new_rule = rule;
+        if (out_.findings.size() > before && opt_.replay) {
+          // Replayed now, while its negotiation is at hand: every distinct finding of a large
+          // capture gets its replay, not only those whose negotiation the report keeps.
+          // (With both peers' configs among the inputs, confirm_findings replays those instead.)
+          Finding& nf = out_.findings.back();
+          if (nf.severity >= Severity::Warning) {
+            size_t& done = replays_by_rule_[nf.rule];
+            if (done < opt_.max_replays_per_rule) {
+              ++done;
+              nf.extra["replay_log"] = replay_from_log(nf, &n, {}, rules_.tokenizer.get());
+            } else {
+              nf.extra["replay_log"] = {
+                  {"status", "not-replayable"},
+                  {"assumptions", nlohmann::json::array()},
+                  {"why", fmt::format("{} findings of this rule were replayed already; the rest are not, to bound the "
+                                      "time (AnalysisOptions::max_replays_per_rule)",
+                                      opt_.max_replays_per_rule)}};
+            }
+          }
+        }
         auto it = index_.find(key);
         if (rule != "negotiation-failed" && it != index_.end()) coarse_peer_.emplace(n.device + "|" + n.peer, it->second);
       }
@@ -230,6 +250,7 @@ class Collector : public IngestSink {
   size_t detailed_ = 0;
   size_t finding_negotiations_ = 0;
   std::map<std::string, size_t> finding_negotiations_by_rule_;
+  std::map<std::string, size_t> replays_by_rule_;
   std::unordered_map<std::string, size_t> detailed_failures_;
 };
 

@@ -40,6 +40,10 @@ struct AnalysisOptions {
   size_t max_detailed_per_failure = 3;  // failed negotiations keep their steps: up to 3 per finding
   size_t max_finding_negotiations = 240;  // besides: the negotiation behind each new distinct finding
   size_t max_finding_negotiations_per_rule = 30;  // ... shared fairly between the rules
+  // Log findings are replayed when found (each costs ~1-2 ms: reconstruct, parse, replay, fix,
+  // replay); past this many of one rule the rest say so instead (a capture's hundredth
+  // transform mismatch of the same kind adds time, not confidence).
+  size_t max_replays_per_rule = 100;
                                           // a log replay can use keeps its steps (the replay compares
                                           // with them), up to this many
   size_t max_unrecognized = 2000;     // listed; more are counted

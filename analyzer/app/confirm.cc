@@ -63,11 +63,23 @@ void confirm_findings(Analysis& a, const model::ModelOptions& opt, const Tokeniz
   const std::vector<DeviceConfig>* devs = a.lint ? &a.lint->devices : nullptr;
   bool sections_match = devs && devs->size() == a.configs.size();
   for (auto& f : a.findings) {
+    nlohmann::json logged;  // the replay from the log, made when the finding was found
+    if (auto it = f.extra.find("replay_log"); it != f.extra.end()) {
+      logged = std::move(*it);
+      f.extra.erase(it);
+    }
     if (f.severity < Severity::Warning || !replayable_rule(f.rule)) continue;
     nlohmann::json rep{{"status", "not-replayable"}, {"assumptions", nlohmann::json::array()}};
     auto done = [&]() { f.extra["replay"] = rep; };
     if (!devs || devs->size() < 2) {
       // A log finding without both configs: replay the smallest scenario the log implies.
+      if (f.extra.value("source", "") == "log" && !logged.is_null()) {
+        rep = std::move(logged);
+        rep["scenario"] = "reconstructed from the log";
+        if (rep["status"] == "refuted") f.extra["confidence"] = "low";
+        done();
+        continue;
+      }
       if (f.extra.value("source", "") == "log") {
         const Negotiation* n = nullptr;
         if (f.extra.contains("negotiation") && f.extra["negotiation"].is_number_unsigned()) {

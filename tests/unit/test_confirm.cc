@@ -217,20 +217,42 @@ TEST_CASE("confirm: traffic from the logged proxies keeps their protocol and por
   CHECK(r.value("tried", nlohmann::json::array()).size() == 1);
 }
 
-TEST_CASE("confirm: a finding's negotiation keeps its steps past the report's bounds, so a large capture's findings replay") {
+TEST_CASE("confirm: every finding replays, also past the report's bounds; its negotiation keeps its steps within its own") {
   std::string log = std::string(CORPUS_DIR) + "/logs/cases/interleaved-responder-error.log";
-  auto status = [&](size_t evidence_budget, size_t per_rule = 30) {
+  struct Seen {
+    std::string status;
+    bool steps_listed = false;
+  };
+  auto run_with = [&](size_t evidence_budget, size_t per_rule) {
     AnalysisOptions o;
     o.max_negotiations = 0;  // as if the report were already full of earlier negotiations
     o.max_detailed = 0;
     o.max_finding_negotiations = evidence_budget;
     o.max_finding_negotiations_per_rule = per_rule;
     Analysis a = analyze({log}, test_rules(), o);
-    for (const auto& f : a.findings)
-      if (f.rule == "proxy-id-mismatch") return f.extra.value("replay", nlohmann::json::object()).value("status", "");
-    return std::string("no finding");
+    Seen s{"no finding"};
+    for (const auto& f : a.findings) {
+      if (f.rule != "proxy-id-mismatch") continue;
+      s.status = f.extra.value("replay", nlohmann::json::object()).value("status", "");
+      const Negotiation* n = negotiation_of(a, f);
+      s.steps_listed = n && !n->steps.empty();
+    }
+    return s;
   };
-  CHECK(status(150) == "confirmed");
-  CHECK(status(0) == "not-replayable");  // the bound is real: past it, nothing to compare a replay with
-  CHECK(status(150, 0) == "not-replayable");  // so is the per-rule share
+  Seen kept = run_with(150, 30), none = run_with(0, 30), none_for_rule = run_with(150, 0);
+  CHECK(kept.status == "confirmed");
+  CHECK(kept.steps_listed);
+  // the replay is made when the finding is found: it does not need the negotiation kept
+  CHECK(none.status == "confirmed");
+  CHECK_FALSE(none.steps_listed);  // the report's bound is real for what it lists
+  CHECK(none_for_rule.status == "confirmed");
+  CHECK_FALSE(none_for_rule.steps_listed);  // so is the per-rule share
+  // the time bound: past it, a finding says it was not replayed and why
+  AnalysisOptions o;
+  o.max_replays_per_rule = 0;
+  Analysis a = analyze({log}, test_rules(), o);
+  const Finding* f = log_finding(a, "proxy-id-mismatch");
+  REQUIRE(f != nullptr);
+  CHECK(f->extra["replay"]["status"] == "not-replayable");
+  CHECK(f->extra["replay"].value("why", "").find("max_replays_per_rule") != std::string::npos);
 }
