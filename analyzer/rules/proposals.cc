@@ -32,6 +32,9 @@ std::vector<LoggedProposal> logged_proposals(const Negotiation& n) {
   bool parsed = true;
   auto close = [&]() {
     if (out.empty()) return;
+    // A key length belongs to AES/GCM only: on another cipher it is a line of a concurrent
+    // proposal printed in between (IOS-XE attribute lines carry no connection id).
+    if (t.esp_enc != "esp-aes" && t.esp_enc != "esp-gcm" && t.esp_enc != "esp-gmac") t.key_bits = 0;
     if (!out.back().transform && parsed && !t.esp_enc.empty()) out.back().transform = t;
   };
   for (const auto& s : n.steps) {
@@ -60,8 +63,9 @@ std::vector<LoggedProposal> logged_proposals(const Negotiation& n) {
         if (out.empty()) break;
         out.back().transform_rejected = out.back().rejected = true;
         // The attribute lines come first and carry the key length, which 12.x's numeric form
-        // `(port 3, trans 12, hmac_alg 5)` does not: the printed transform only fills a gap.
-        if (!(parsed && !t.esp_enc.empty()))
+        // `(port 3, trans 12, hmac_alg 5)` does not: that form only fills a gap. The keyword
+        // form `{esp-aes 256 esp-sha-hmac }` names the refused transform whole: it wins.
+        if (!e.has("trans") || !(parsed && !t.esp_enc.empty()))
           if (auto x = parse_transform(e.get("transform"))) out.back().transform = *x;
         break;
       case EventKind::PolicyInvalidated:
