@@ -767,6 +767,28 @@ struct Args {
 };
 
 // Mixed syslog archive.
+// Writes the next record of active negotiation k and the records glued to it, each line
+// after what `put_prefix` writes; a negotiation with nothing left leaves `active`.
+template <class Prefix>
+void write_records(std::vector<Neg>& active, size_t k, Out& out, Truth& truth, Prefix&& put_prefix) {
+  Neg& n = active[k];
+  do {
+    Rec& rec = n.recs.front();
+    truth.record(n, out.lines + 1);
+    std::string& o = out.buf();
+    put_prefix(o);
+    o += rec.head;
+    out.end_line();
+    for (const auto& c : rec.cont) {
+      out.buf() += c;
+      out.end_line();
+    }
+    out.lines += 1 + rec.cont.size();
+    n.recs.pop_front();
+  } while (!n.recs.empty() && n.recs.front().glue);
+  if (n.recs.empty()) active.erase(active.begin() + static_cast<long>(k));
+}
+
 void gen_mixed(const Args& a, Out& out, Truth& truth) {
   Rng r(a.seed);
   std::vector<Device> devs = make_devices(r, 60, true);
@@ -812,23 +834,8 @@ void gen_mixed(const Args& a, Out& out, Truth& truth) {
         }
       }
       size_t k = r.below(static_cast<uint32_t>(active.size()));
-      Neg& n = active[k];
-      Device& d = const_cast<Device&>(*n.dev);
-      do {  // a record and those glued to it
-        Rec& rec = n.recs.front();
-        truth.record(n, out.lines + 1);
-        std::string& o = out.buf();
-        prefix(d, o);
-        o += rec.head;
-        out.end_line();
-        for (const auto& c : rec.cont) {
-          out.buf() += c;
-          out.end_line();
-        }
-        out.lines += 1 + rec.cont.size();
-        n.recs.pop_front();
-      } while (!n.recs.empty() && n.recs.front().glue);
-      if (n.recs.empty()) active.erase(active.begin() + static_cast<long>(k));
+      Device& d = const_cast<Device&>(*active[k].dev);
+      write_records(active, k, out, truth, [&](std::string& o) { prefix(d, o); });
       continue;
     }
     Device& d = devs[r.below(static_cast<uint32_t>(devs.size()))];
@@ -873,23 +880,10 @@ void gen_debug(const Args& a, Out& out, Truth& truth) {
       }
       now += r.range(0, 40);
       size_t k = r.below(static_cast<uint32_t>(active.size()));
-      Neg& n = active[k];
-      do {  // a record and those glued to it
-        Rec& rec = n.recs.front();
-        truth.record(n, out.lines + 1);
-        std::string& o = out.buf();
+      write_records(active, k, out, truth, [&](std::string& o) {
         if (d.seq_numbers) fmt::format_to(std::back_inserter(o), "{:06}: ", d.seq++);
         if (put_device_stamp(o, d, now)) o += ": ";
-        o += rec.head;
-        out.end_line();
-        for (const auto& c : rec.cont) {
-          out.buf() += c;
-          out.end_line();
-        }
-        out.lines += 1 + rec.cont.size();
-        n.recs.pop_front();
-      } while (!n.recs.empty() && n.recs.front().glue);
-      if (n.recs.empty()) active.erase(active.begin() + static_cast<long>(k));
+      });
     }
     out.buf() += d.name + "#undebug all";
     out.end_line();

@@ -40,9 +40,6 @@ class InlineText {
   std::string_view view() const { return {buf_, len_}; }
   operator std::string_view() const { return view(); }  // NOLINT(google-explicit-constructor)
   std::string str() const { return std::string(view()); }
-  bool empty() const { return len_ == 0; }
-  size_t size() const { return len_; }
-  friend bool operator==(const InlineText& a, std::string_view b) { return a.view() == b; }
 
  private:
   char buf_[kMax] = {};
@@ -104,11 +101,6 @@ class Fields {
   iterator begin() const { return {buf_.data(), buf_.data() + buf_.size()}; }
   iterator end() const { return {buf_.data() + buf_.size(), buf_.data() + buf_.size()}; }
   bool empty() const { return buf_.empty(); }
-  size_t size() const {
-    size_t n = 0;
-    for (auto it = begin(); it != end(); ++it) ++n;
-    return n;
-  }
   void reserve(size_t fields) { buf_.reserve(fields * 24); }
   void clear() { buf_.clear(); }
   bool operator==(const Fields& o) const { return buf_ == o.buf_; }
