@@ -159,7 +159,7 @@ class Collector : public IngestSink {
 
   void on_negotiation(Negotiation&& n) {
     ++out_.negotiations_total;
-    bool new_finding = false;  // the evidence of a new finding that a replay from the log can use
+    bool new_finding = false;  // the negotiation behind a new distinct finding
     std::string new_rule;
     if (auto f = rules_.book.diagnose(n, out_.paths)) {
       f->extra["source"] = "log";
@@ -175,7 +175,7 @@ class Collector : public IngestSink {
         std::string key = f->key, rule = f->rule;
         size_t before = out_.findings.size();
         add_finding(std::move(*f));
-        new_finding = out_.findings.size() > before && replayable_from_log(rule, n.role);
+        new_finding = out_.findings.size() > before;
         if (new_finding) new_rule = rule;
         if (out_.findings.size() > before && opt_.replay) {
           // Replayed now, while its negotiation is at hand: every distinct finding of a large
@@ -202,11 +202,10 @@ class Collector : public IngestSink {
       }
     }
     ++out_.outcome_counts[n.outcome];
-    // A new finding's negotiation is kept whole, past the other bounds (up to its own bound):
-    // replaying the finding compares the model's log with these steps, so a large capture's
-    // later findings can be confirmed too.
-    // Per rule too: one rule's many findings (a hub's hundred peers with the same mismatch)
-    // must not leave the others nothing to replay.
+    // A new finding's negotiation is kept whole, past the other bounds (up to its own bound),
+    // so the report shows the steps behind a large capture's later findings too. Per rule too:
+    // one rule's many findings (a hub's hundred peers with the same mismatch) must not leave
+    // the others none.
     bool evidence = new_finding && finding_negotiations_ < opt_.max_finding_negotiations &&
                     finding_negotiations_by_rule_[new_rule] < opt_.max_finding_negotiations_per_rule;
     if (evidence) {

@@ -73,21 +73,17 @@ void confirm_findings(Analysis& a, const model::ModelOptions& opt, const Tokeniz
     auto done = [&]() { f.extra["replay"] = rep; };
     if (!devs || devs->size() < 2) {
       // A log finding without both configs: replay the smallest scenario the log implies.
-      if (f.extra.value("source", "") == "log" && !logged.is_null()) {
-        rep = std::move(logged);
-        rep["scenario"] = "reconstructed from the log";
-        if (rep["status"] == "refuted") f.extra["confidence"] = "low";
-        done();
-        continue;
-      }
       if (f.extra.value("source", "") == "log") {
-        const Negotiation* n = nullptr;
-        if (f.extra.contains("negotiation") && f.extra["negotiation"].is_number_unsigned()) {
-          auto id = f.extra["negotiation"].get<uint32_t>();
-          for (const auto& x : a.negotiations)
-            if (x.id == id) n = &x;
+        if (logged.is_null()) {  // not replayed when found: from the negotiation, if the report kept it
+          const Negotiation* n = nullptr;
+          if (f.extra.contains("negotiation") && f.extra["negotiation"].is_number_unsigned()) {
+            auto id = f.extra["negotiation"].get<uint32_t>();
+            for (const auto& x : a.negotiations)
+              if (x.id == id) n = &x;
+          }
+          logged = replay_from_log(f, n, opt, tok);
         }
-        rep = replay_from_log(f, n, opt, tok);
+        rep = std::move(logged);
         rep["scenario"] = "reconstructed from the log";
         if (rep["status"] == "refuted") f.extra["confidence"] = "low";
         done();

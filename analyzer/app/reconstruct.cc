@@ -316,27 +316,20 @@ P1Capture read_phase1(const Negotiation& n) {
     auto first = [&](const char* k) { return !e.get(k).empty() && sh.insert(k).second; };
     if (first("encryption")) {
       std::string_view v = e.get("encryption");
-      if (v == "DES-CBC") p.encryption = "des";
-      else if (v == "3DES-CBC") p.encryption = "3des";
-      else if (v == "AES-CBC") p.encryption = "aes";
+      if (std::string k = ike_encryption_of_debug_name(v); !k.empty()) p.encryption = k;
       else c.unreadable = fmt::format("encryption {}", v);
       if (p.encryption != "aes") p.key_bits = 0;
       else if (!sh.count("keylength")) p.key_bits = 0;  // AES without `keylength of` is AES-128
     }
     if (first("keylength")) p.key_bits = to_int(e.get("keylength")) == 128 ? 0 : to_int(e.get("keylength"));
     if (first("hash")) {
-      std::string h(e.get("hash"));
-      std::transform(h.begin(), h.end(), h.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-      if (is_one_of(h, {"sha", "md5", "sha256", "sha384", "sha512"})) p.hash = h;
+      if (std::string k = ike_hash_of_debug_name(e.get("hash")); !k.empty()) p.hash = k;
       else c.unreadable = fmt::format("hash {}", e.get("hash"));
     }
     if (first("group")) p.group = to_int(e.get("group"));
     if (first("auth")) {
-      std::string_view a = e.get("auth");
-      if (a == "pre-share") p.auth = "pre-share";
-      else if (a == "RSA sig") p.auth = "rsa-sig";
-      else if (a == "RSA encr") p.auth = "rsa-encr";
-      else c.unreadable = fmt::format("authentication {}", a);
+      if (std::string k = ike_auth_of_debug_name(e.get("auth")); !k.empty()) p.auth = k;
+      else c.unreadable = fmt::format("authentication {}", e.get("auth"));
     }
     if (first("life_vpi")) p.lifetime = vpi_value(e.get("life_vpi")) ? vpi_value(e.get("life_vpi")) : p.lifetime;
     if (first("life_basic") && to_int(e.get("life_basic"))) p.lifetime = to_int(e.get("life_basic"));
@@ -687,8 +680,8 @@ std::vector<std::string> qm_candidates(const Finding& f) {
   return out;
 }
 
-}  // namespace
-
+// Can a finding of this rule, logged by a router in this role, be reconstructed from the log
+// alone (it then needs its negotiation's steps)? See the scope in reconstruct.h.
 bool replayable_from_log(const std::string& rule, const std::string& role) {
   if (responder_qm_rule(rule)) return role != "initiator";
   if (rule == "peer-rejected-proposal") return role != "responder";
@@ -696,6 +689,8 @@ bool replayable_from_log(const std::string& rule, const std::string& role) {
   if (rule == "phase1-no-response") return role != "responder";
   return rule == "phase1-psk-mismatch" || rule == "phase1-no-key";
 }
+
+}  // namespace
 
 Reconstruction reconstruct_from_log(const Finding& f, const Negotiation* n, const std::string& candidate) {
   Reconstruction r;

@@ -85,10 +85,6 @@ struct Reconstruction {
   std::string transform;                 // first offered transform
 };
 
-// Can a finding of this rule, logged by a router in this role, be reconstructed from the log
-// alone (it then needs its negotiation's steps)? See the scope above.
-bool replayable_from_log(const std::string& rule, const std::string& role);
-
 // Builds the scenario. `n` is the finding's negotiation (nullptr when it was not kept).
 // `candidate`: for a finding with candidate causes, the one to build into the peer ("" = the first).
 Reconstruction reconstruct_from_log(const Finding& f, const Negotiation* n, const std::string& candidate = "");

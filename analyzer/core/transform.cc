@@ -1,5 +1,8 @@
 #include "core/transform.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <array>
 #include <sstream>
 
@@ -177,6 +180,30 @@ std::string ike_auth_debug_name(std::string_view a) {
   if (a == "pre-share") return "pre-share";
   if (a == "rsa-encr") return "RSA encr";
   return "RSA sig";
+}
+
+std::string ike_encryption_of_debug_name(std::string_view name) {
+  for (const char* k : {"des", "3des", "aes"}) {
+    IkePolicy p;
+    p.encryption = k;
+    if (ike_encryption_debug_name(p) == name) return k;
+  }
+  return "";
+}
+std::string ike_hash_of_debug_name(std::string_view name) {
+  auto same = [](std::string_view a, std::string_view b) {  // releases differ in case ("SHA", "sha")
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+  };
+  for (const char* k : {"sha", "md5", "sha256", "sha384", "sha512"})
+    if (same(ike_hash_debug_name(k), name)) return k;
+  return "";
+}
+std::string ike_auth_of_debug_name(std::string_view name) {
+  for (const char* k : {"pre-share", "rsa-sig", "rsa-encr"})
+    if (ike_auth_debug_name(k) == name) return k;
+  return "";
 }
 
 }  // namespace ipsecdoc

@@ -61,5 +61,9 @@ struct IkePolicy {
 std::string ike_encryption_debug_name(const IkePolicy& p);  // DES-CBC, 3DES-CBC, AES-CBC
 std::string ike_hash_debug_name(std::string_view h);          // SHA, MD5, SHA256
 std::string ike_auth_debug_name(std::string_view a);          // pre-share, RSA sig
+// The inverses, for reading a capture back: the IOS keyword, or "" for a name IOS does not print.
+std::string ike_encryption_of_debug_name(std::string_view name);  // "3DES-CBC" -> "3des"
+std::string ike_hash_of_debug_name(std::string_view name);        // "SHA256" -> "sha256"
+std::string ike_auth_of_debug_name(std::string_view name);        // "RSA sig" -> "rsa-sig"
 
 }  // namespace ipsecdoc

@@ -501,17 +501,20 @@ void TimelineBuilder::add(Event&& e) {
       if ((*it)->phase == 1 && (*it)->conn_id == conn) return it->get();
     return nullptr;
   };
-  auto find_ike_by_peer = [&](const std::string& p) -> Negotiation* {
+  // The negotiation of this phase with peer p: with this very peer first (the focus, then
+  // the latest); one whose peer is not known yet after that.
+  auto latest_with_peer = [&](int ph, const std::string& p) -> Negotiation* {
     if (!p.empty()) {
-      if (focus && focus->phase == 1 && focus->peer == p) return focus;
+      if (focus && focus->phase == ph && focus->peer == p) return focus;
       for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
-        if ((*it)->phase == 1 && (*it)->peer == p) return it->get();
+        if ((*it)->phase == ph && (*it)->peer == p) return it->get();
     }
-    if (focus && focus->phase == 1 && (p.empty() || focus->peer.empty())) return focus;
+    if (focus && focus->phase == ph && (p.empty() || focus->peer.empty())) return focus;
     for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
-      if ((*it)->phase == 1 && (p.empty() || (*it)->peer.empty())) return it->get();
+      if ((*it)->phase == ph && (p.empty() || (*it)->peer.empty())) return it->get();
     return nullptr;
   };
+  auto find_ike_by_peer = [&](const std::string& p) { return latest_with_peer(1, p); };
   bool verdict = e.kind == EventKind::AttsAcceptable || e.kind == EventKind::P1AttsNotAcceptable ||
                  e.kind == EventKind::P1AttrMismatch;
   // An IKE SA that has no connection id yet ("(0)" or none printed): the one with this peer;
@@ -552,17 +555,7 @@ void TimelineBuilder::add(Event&& e) {
       if ((*it)->phase == 2 && (*it)->conn_id == conn) return it->get();
     return nullptr;
   };
-  auto current_qm = [&](const std::string& p) -> Negotiation* {
-    if (!p.empty()) {  // an exchange with this very peer first; one whose peer is not known yet after that
-      if (focus && focus->phase == 2 && focus->peer == p) return focus;
-      for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
-        if ((*it)->phase == 2 && (*it)->peer == p) return it->get();
-    }
-    if (focus && focus->phase == 2 && (p.empty() || focus->peer.empty())) return focus;
-    for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
-      if ((*it)->phase == 2 && (p.empty() || (*it)->peer.empty())) return it->get();
-    return nullptr;
-  };
+  auto current_qm = [&](const std::string& p) { return latest_with_peer(2, p); };
 
   // Phase-0 events: a connection id says which SA, hence which phase; without one they
   // follow the focus (the negotiation that took the previous event).

@@ -72,3 +72,17 @@ TEST_CASE("text_section: one numbered line per newline, a final newline adds non
   CHECK(ipsecdoc::text_section("x", "p").lines.size() == 1);
   CHECK(ipsecdoc::text_section("", "p").lines.empty());
 }
+
+TEST_CASE("IKE attribute names as debug prints them, both ways") {
+  for (const char* k : {"des", "3des", "aes"}) {
+    IkePolicy p;
+    p.encryption = k;
+    CHECK(ike_encryption_of_debug_name(ike_encryption_debug_name(p)) == k);
+  }
+  for (const char* k : {"sha", "md5", "sha256", "sha384", "sha512"}) CHECK(ike_hash_of_debug_name(ike_hash_debug_name(k)) == k);
+  for (const char* k : {"pre-share", "rsa-sig", "rsa-encr"}) CHECK(ike_auth_of_debug_name(ike_auth_debug_name(k)) == k);
+  CHECK(ike_encryption_of_debug_name("3DES-CBC") == "3des");
+  CHECK(ike_hash_of_debug_name("sha256") == "sha256");  // case as some releases print it
+  CHECK(ike_encryption_of_debug_name("CAST-CBC").empty());
+  CHECK(ike_auth_of_debug_name("XAUTHInitPreShared").empty());
+}
