@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "app/confirm.h"
+#include "app/jobs.h"
 #include "app/reconstruct.h"
 #include "app/rules_dir.h"
 #include "ingest/line_blocks.h"
@@ -51,10 +52,11 @@ namespace {
 
 class Collector : public IngestSink {
  public:
-  Collector(const RuleData& rules, const AnalysisOptions& opt, Analysis& out)
+  Collector(const RuleData& rules, const AnalysisOptions& opt, Analysis& out, Jobs& jobs)
       : rules_(rules),
         opt_(opt),
         out_(out),
+        jobs_(jobs),
         timeline_(*rules.tokenizer, [this](Negotiation&& n) { on_negotiation(std::move(n)); },
                   [this](Event&& e) { on_standalone(std::move(e)); }) {}
 
@@ -111,10 +113,15 @@ class Collector : public IngestSink {
     add_unrecognized(input, line, "log", text);
   }
 
-  void finish() { timeline_.finish(); }
+  // The input ended: close what is open. Replays may still run on other threads.
+  void end_of_input() { timeline_.finish(); }
+  // Every replay has run (Jobs::finish): their results go to their findings.
+  void collect_replays() {
+    for (auto& [index, result] : replays_) out_.findings[index].extra["replay_log"] = std::move(*result);
+    replays_.clear();
+  }
 
   void add_finding(Finding&& f) {
-    rules_.book.complete(f);
     if (f.key.empty()) f.key = fmt::format("{}|{}|{}|{}", f.rule, f.device, f.peer, f.message);
     auto it = index_.find(f.key);
     if (it != index_.end()) {
@@ -137,6 +144,7 @@ class Collector : public IngestSink {
       }
       return;
     }
+    rules_.book.complete(f);  // (only a finding kept needs its texts)
     coarse_.emplace(coarse, out_.findings.size());
     index_.emplace(f.key, out_.findings.size());
     out_.findings.push_back(std::move(f));
@@ -161,7 +169,11 @@ class Collector : public IngestSink {
     ++out_.negotiations_total;
     bool new_finding = false;  // the negotiation behind a new distinct finding
     std::string new_rule;
-    if (auto f = rules_.book.diagnose(n, out_.paths)) {
+    // Only a finding add_finding will keep is written out whole; a repeat is only counted.
+    auto wanted = [this](const Finding& f) {
+      return out_.findings.size() < opt_.max_findings && !index_.count(f.key);
+    };
+    if (auto f = rules_.book.diagnose(n, out_.paths, wanted)) {
       f->extra["source"] = "log";
       // A lone %CRYPTO-6-IKMP_MODE_FAILURE that arrives after the exchange it ends was closed
       // repeats a failure already diagnosed for this device and peer: count it there.
@@ -186,7 +198,13 @@ class Collector : public IngestSink {
             size_t& done = replays_by_rule_[nf.rule];
             if (done < opt_.max_replays_per_rule) {
               ++done;
-              nf.extra["replay_log"] = replay_from_log(nf, &n, {}, rules_.tokenizer.get());
+              // A job (see app/jobs.h) on copies: the finding may still count occurrences
+              // and the negotiation moves on below.
+              auto result = std::make_shared<nlohmann::json>();
+              replays_.emplace_back(out_.findings.size() - 1, result);
+              jobs_.add([result, f = nf, neg = n, tok = rules_.tokenizer.get()] {
+                *result = replay_from_log(f, &neg, {}, tok);
+              });
             } else {
               nf.extra["replay_log"] = {
                   {"status", "not-replayable"},
@@ -242,6 +260,8 @@ class Collector : public IngestSink {
   const RuleData& rules_;
   const AnalysisOptions& opt_;
   Analysis& out_;
+  Jobs& jobs_;
+  std::vector<std::pair<size_t, std::shared_ptr<nlohmann::json>>> replays_;  // finding index -> its replay
   TimelineBuilder timeline_;
   std::unordered_map<std::string, size_t> index_;
   std::unordered_map<std::string, size_t> coarse_;
@@ -308,12 +328,17 @@ class Pipeline : public IngestSink {
     }
   };
 
-  explicit Pipeline(const Tokenizer& tok) : tok_(tok) {
+  Pipeline(const Tokenizer& tok, Jobs& jobs) : tok_(tok), jobs_(jobs) {
     blocks_.on_publish([this] {
       std::lock_guard<std::mutex> lk(m_);  // under the lock: a waiting take() cannot miss it
       can_get_.notify_one();
     });
+    jobs_.on_add([this] {
+      std::lock_guard<std::mutex> lk(m_);  // likewise for a flush() waiting for room
+      can_put_.notify_one();
+    });
   }
+  ~Pipeline() { jobs_.on_add(nullptr); }
   // The ingest thread's line blocks: the analysis thread cleans and parses lines in them
   // while it has nothing else to do (syslog archives: most of the time).
   LineBlocks& blocks() { return blocks_; }
@@ -332,7 +357,10 @@ class Pipeline : public IngestSink {
 
   // Ingest thread.
   void on_record(Record&& r) override {
-    if (analysis_share(r.body) || queued_.load(std::memory_order_relaxed) == 0) {
+    // Who tokenizes follows who is behind: nothing queued, the analysis thread is waiting
+    // (it takes them all); the queue nearly full, it is behind (none); else its share.
+    size_t queued = queued_.load(std::memory_order_relaxed);
+    if (queued == 0 || (queued + 1 < kMaxBatches && analysis_share(r.body))) {
       notes_.clear();
       for (const auto& n : r.notes) {
         auto len = static_cast<uint32_t>(n.size());
@@ -464,7 +492,16 @@ class Pipeline : public IngestSink {
   void flush() {
     if (batch_.items.empty()) return;
     std::unique_lock<std::mutex> lk(m_);
-    can_put_.wait(lk, [&] { return queue_.size() < kMaxBatches || abandoned_; });
+    // No room: the analysis thread is behind. Its replays (app/jobs.h) run here meanwhile.
+    while (queue_.size() >= kMaxBatches && !abandoned_) {
+      if (jobs_.has_waiting()) {
+        lk.unlock();
+        jobs_.run_one();
+        lk.lock();
+        continue;
+      }
+      can_put_.wait(lk);
+    }
     if (!abandoned_) queue_.push_back(std::move(batch_));
     queued_.store(queue_.size(), std::memory_order_relaxed);
     batch_ = Batch{};
@@ -476,6 +513,7 @@ class Pipeline : public IngestSink {
   }
 
   const Tokenizer& tok_;
+  Jobs& jobs_;
   LineBlocks blocks_;
   Event event_;        // scratch
   std::string notes_;  // scratch
@@ -489,16 +527,20 @@ class Pipeline : public IngestSink {
   bool abandoned_ = false;
 };
 
-// Runs ingest over every file, either inline or on a second thread feeding `col`.
+// Runs ingest over every file, either inline or on a second thread feeding `col`, then
+// col.end_of_input() and every job. With the second thread, it runs jobs while the analysis
+// thread is behind and, once the input is read, until the last job is done.
 template <class Col>
 std::vector<InputSummary> ingest_all(const std::vector<std::string>& files, const RuleData& rules,
-                                     const IngestOptions& io, Col& col, bool pipelined, bool helper_only) {
+                                     const IngestOptions& io, Col& col, Jobs& jobs, bool pipelined, bool helper_only) {
   std::vector<InputSummary> sums;
   if (!pipelined) {
     for (uint32_t i = 0; i < files.size(); ++i) sums.push_back(ingest_input(files[i], i, col, io));
+    col.end_of_input();
+    jobs.finish();
     return sums;
   }
-  Pipeline pipe(*rules.tokenizer);
+  Pipeline pipe(*rules.tokenizer, jobs);
   IngestOptions with_blocks = io;
   with_blocks.blocks = &pipe.blocks();
   pipe.blocks().helper_only(helper_only);
@@ -510,6 +552,7 @@ std::vector<InputSummary> ingest_all(const std::vector<std::string>& files, cons
       failure = std::current_exception();
     }
     pipe.close();
+    jobs.help_until_stopped();
   });
   try {
     Pipeline::Batch batch;
@@ -520,8 +563,11 @@ std::vector<InputSummary> ingest_all(const std::vector<std::string>& files, cons
       pipe.give_back(std::move(batch));
       batch = Pipeline::Batch{};
     }
+    col.end_of_input();
+    jobs.finish();
   } catch (...) {
     pipe.abandon();
+    jobs.stop();
     reader.join();
     throw;
   }
@@ -548,13 +594,14 @@ Analysis analyze(const std::vector<std::string>& paths, const RuleData& rules, c
     auto c = show::command_from_content(line);
     return c == show::Command::Unknown ? std::string() : std::string(show::command_name(c));
   };
-  Collector col(rules, opt, out);
+  Jobs jobs;
+  Collector col(rules, opt, out, jobs);
   size_t usable = 0;
-  for (auto& s : ingest_all(ex.files, rules, io, col, opt.pipeline && rules.tokenizer, opt.pipeline_helper_only)) {
+  for (auto& s : ingest_all(ex.files, rules, io, col, jobs, opt.pipeline && rules.tokenizer, opt.pipeline_helper_only)) {
     if (s.error.empty()) ++usable;
     out.inputs.push_back(std::move(s));
   }
-  col.finish();
+  col.collect_replays();
   out.had_unusable_input = usable == 0;
   if (!out.configs.empty()) {
     out.lint = std::make_shared<LintResult>(lint(out.configs));

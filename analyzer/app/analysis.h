@@ -44,8 +44,6 @@ struct AnalysisOptions {
   // replay); past this many of one rule the rest say so instead (a capture's hundredth
   // transform mismatch of the same kind adds time, not confidence).
   size_t max_replays_per_rule = 100;
-                                          // a log replay can use keeps its steps (the replay compares
-                                          // with them), up to this many
   size_t max_unrecognized = 2000;     // listed; more are counted
   size_t max_standalone = 500;
   size_t max_findings = 1000;         // distinct findings; more fold into similar ones (counted)

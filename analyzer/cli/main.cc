@@ -187,6 +187,7 @@ int main(int argc, char** argv) {
   ReportOptions ro;
   ro.color = out.tty && !no_color;
   ro.show_unrecognized = show_unrecognized;
+  ro.parallel = threads > 1;
   if (parse->parsed()) {
     ro.include_events = true;
     write_analysis_json(*out.out, a, ro);
@@ -195,7 +196,7 @@ int main(int argc, char** argv) {
   }
   if (timeline->parsed()) {
     if (format == "json") {
-      write_negotiations_json(*out.out, a);
+      write_negotiations_json(*out.out, a, ro.parallel);
       *out.out << "\n";
     } else {
       ro.findings = false;

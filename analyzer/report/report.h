@@ -17,6 +17,7 @@ struct ReportOptions {
   bool findings = true;       // text: print findings
   bool steps = true;          // text: print each step of each negotiation
   bool include_events = false;  // json: `events` (parse command)
+  bool parallel = true;       // json: render the big arrays' elements on two threads (same bytes)
   nlohmann::json extra = nlohmann::json::object();  // merged into the JSON top level (lint, replay...)
 };
 
@@ -31,7 +32,7 @@ std::string json_text(const nlohmann::json& j);
 // large report never exists as one tree in memory.
 void write_analysis_json(std::ostream& out, const Analysis& a, const ReportOptions& opt);
 // json_text of the array of negotiation_json of every listed negotiation, written likewise.
-void write_negotiations_json(std::ostream& out, const Analysis& a);
+void write_negotiations_json(std::ostream& out, const Analysis& a, bool parallel = true);
 void write_text(std::ostream& out, const Analysis& a, const ReportOptions& opt);
 void write_finding_text(std::ostream& out, const Finding& f, bool color);
 

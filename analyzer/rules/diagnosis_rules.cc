@@ -251,7 +251,8 @@ const DiagnosisRule* RuleBook::find(const std::string& id) const {
   return nullptr;
 }
 
-std::optional<Finding> RuleBook::diagnose(Negotiation& n, const std::vector<std::string>& paths) const {
+std::optional<Finding> RuleBook::diagnose(Negotiation& n, const std::vector<std::string>& paths,
+                                          const std::function<bool(const Finding&)>& wanted) const {
   if (n.outcome == "established") return std::nullopt;
   for (size_t i : by_priority_) {
     const DiagnosisRule& r = rules_[i];
@@ -306,6 +307,8 @@ std::optional<Finding> RuleBook::diagnose(Negotiation& n, const std::vector<std:
         for (const char* k : {"address", "error", "state", "group", "attr", "mode"})
           if (!e.get(k).empty() && !ctx.count(k)) ctx[k] = std::string(e.get(k));
       }
+      f.key = fmt::format("{}|{}|{}|{}|{}|{}", r.id, n.device, n.peer, n.local_proxy, n.remote_proxy, ctx["transform"]);
+      if (wanted && !wanted(f)) return f;
       // The PFS group the peer asked for, also when its `group is N` line is not evidence.
       if (!ctx.count("group") && !n.pfs_group.empty()) ctx["group"] = n.pfs_group;
       if (ctx["peer_tag"].empty()) {
@@ -323,7 +326,6 @@ std::optional<Finding> RuleBook::diagnose(Negotiation& n, const std::vector<std:
       }
       for (const auto& s : r.next) f.next.push_back(fill(s, ctx));
       f.candidates = r.candidates;
-      f.key = fmt::format("{}|{}|{}|{}|{}|{}", r.id, n.device, n.peer, n.local_proxy, n.remote_proxy, ctx["transform"]);
       f.extra["negotiation"] = n.id;
       f.extra["phase"] = n.phase;
       if (!n.local.empty()) f.extra["local"] = n.local;

@@ -4,6 +4,7 @@
 // steps, references and examples that must fire / stay silent (run by the test suite).
 // Rules whose findings come from show outputs, lint or the model carry only metadata.
 #pragma once
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -59,7 +60,11 @@ class RuleBook {
 
   // Diagnoses one closed negotiation: the first matching rule by priority, or nothing.
   // Sets n.failure. `path` resolves inputs to paths for evidence.
-  std::optional<Finding> diagnose(Negotiation& n, const std::vector<std::string>& input_paths) const;
+  // `wanted`, when given, sees the finding with its rule, severity, device, peer, key and
+  // evidence; when it says no (a repeat the caller only counts), the texts, fix and extras
+  // are left empty, which saves most of the cost of a capture's thousands of repeats.
+  std::optional<Finding> diagnose(Negotiation& n, const std::vector<std::string>& input_paths,
+                                  const std::function<bool(const Finding&)>& wanted = {}) const;
   // Data-plane syslog events that are not part of a negotiation.
   std::optional<Finding> diagnose_standalone(const Event& e, const std::vector<std::string>& input_paths) const;
   // Fills severity/explanation/next from the rule file when a producer (show, lint, model)

@@ -5,7 +5,8 @@
 //    tree gives, for analyze, parse (events), lint extras and timeline;
 //  - the ingest thread (AnalysisOptions::pipeline): the whole report is the same as with
 //    everything on one thread, also across many batch hand-overs and several inputs, and
-//    when the analysis thread cleans and parses every line (line blocks).
+//    when the analysis thread cleans and parses every line (line blocks); replays run as
+//    jobs on either thread (app/jobs.h); the report's arrays rendered on two threads.
 #include <doctest/doctest.h>
 
 #include <unistd.h>
@@ -165,6 +166,20 @@ TEST_CASE("pipeline: the ingest thread changes nothing in the report") {
     paths.insert(paths.end(), logs.begin(), logs.begin() + 3);
     Analysis probe = analyze(paths, test_rules(), AnalysisOptions{});
     CHECK(probe.records_total > 8 * 256);  // many batch hand-overs (256 items each), queue full at times
+    // The report's arrays rendered on two threads (blocks of 32 elements, every other block on
+    // the second thread): the same bytes as the tree's dump.
+    REQUIRE(probe.negotiations.size() > 3 * 32);
+    for (bool parallel : {false, true}) {
+      ReportOptions ro;
+      ro.parallel = parallel;
+      std::ostringstream streamed, tl;
+      write_analysis_json(streamed, probe, ro);
+      CHECK(streamed.str() == json_text(analysis_json(probe, ro)));
+      write_negotiations_json(tl, probe, parallel);
+      nlohmann::json arr = nlohmann::json::array();
+      for (const auto& n : probe.negotiations) arr.push_back(negotiation_json(n, probe.paths, probe.tokenizer));
+      CHECK(tl.str() == json_text(arr));
+    }
     std::string alone = report(paths, false);
     CHECK(report(paths, true) == alone);
     CHECK(report(paths, true, true) == alone);  // > 8 line blocks of 256: the ring wraps
