@@ -9,33 +9,43 @@ namespace ipsecdoc {
 
 namespace {
 
-// Does "-More-" occur with its 'M' at p (b..e is the line)?
-inline bool pager_at(const char* b, const char* p, const char* e) {
-  return p > b && p[-1] == '-' && e - p >= 5 && std::memcmp(p, "More-", 5) == 0;
-}
+// Does "-More-" occur with its '-' at p (b..e is the line)?
+inline bool pager_at(const char* p, const char* e) { return e - p >= 6 && std::memcmp(p, "-More-", 6) == 0; }
 
 // The fast-path test: does the line need cleaning at all, i.e. does it contain a byte
 // < 0x20 or 0x7f, or "-More-"? One pass, 16 bytes per step where SSE2 exists (all x86-64).
+// Each step loads x = p[0..15] and y = p[1..16]: control bytes are looked for in y, pager
+// candidates are "-M" pairs (x == '-', y == 'M'; a lone 'M' or '-' is common in debug and
+// syslog text). The last partial step is a full one overlapping the step before, so only
+// the first byte is left to scalar code; the answer is a yes/no, so seeing a byte twice is harmless.
 bool needs_cleaning(const char* b, size_t n) {
   const char* p = b;
   const char* e = b + n;
 #if defined(__SSE2__)
-  const __m128i k1f = _mm_set1_epi8(0x1f), k7f = _mm_set1_epi8(0x7f), kM = _mm_set1_epi8('M');
-  for (; e - p >= 16; p += 16) {
-    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    __m128i ctl = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, k1f), x), _mm_cmpeq_epi8(x, k7f));
-    __m128i em = _mm_cmpeq_epi8(x, kM);
-    unsigned m = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(ctl, em)));
-    if (!m) continue;
-    if (_mm_movemask_epi8(ctl)) return true;
-    for (unsigned mm = static_cast<unsigned>(_mm_movemask_epi8(em)); mm; mm &= mm - 1)
-      if (pager_at(b, p + __builtin_ctz(mm), e)) return true;
+  if (n >= 17) {
+    unsigned char c0 = static_cast<unsigned char>(b[0]);
+    if (c0 < 0x20 || c0 == 0x7f) return true;
+    const __m128i k1f = _mm_set1_epi8(0x1f), k7f = _mm_set1_epi8(0x7f), kdash = _mm_set1_epi8('-'),
+                  kM = _mm_set1_epi8('M');
+    for (;; p += 16) {
+      if (e - p < 17) p = e - 17;  // last step: overlaps the one before
+      __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1));
+      __m128i ctl = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(y, k1f), y), _mm_cmpeq_epi8(y, k7f));
+      __m128i dm = _mm_and_si128(_mm_cmpeq_epi8(x, kdash), _mm_cmpeq_epi8(y, kM));
+      if (_mm_movemask_epi8(_mm_or_si128(ctl, dm))) {
+        if (_mm_movemask_epi8(ctl)) return true;
+        for (unsigned m = static_cast<unsigned>(_mm_movemask_epi8(dm)); m; m &= m - 1)
+          if (pager_at(p + __builtin_ctz(m), e)) return true;
+      }
+      if (p + 17 == e) return false;
+    }
   }
 #endif
   for (; p < e; ++p) {
     unsigned char c = static_cast<unsigned char>(*p);
     if (c < 0x20 || c == 0x7f) return true;
-    if (c == 'M' && pager_at(b, p, e)) return true;
+    if (c == '-' && pager_at(p, e)) return true;
   }
   return false;
 }
@@ -93,8 +103,19 @@ std::string_view clean_line(std::string_view in, std::string& scratch, CleanStat
 
 std::string_view strip_note(std::string_view line, std::string_view& note) {
   note = {};
-  size_t arrow = line.find("<--");
-  if (arrow == std::string_view::npos) arrow = line.find("<==");
+  // The first "<--", else the first "<==": one pass over the '<' of the line (most have none).
+  size_t arrow = std::string_view::npos, equals = std::string_view::npos;
+  const char* b = line.data();
+  const char* e = b + line.size();
+  for (const char* p = b; (p = static_cast<const char*>(std::memchr(p, '<', static_cast<size_t>(e - p)))); ++p) {
+    if (e - p < 3) break;
+    if (p[1] == '-' && p[2] == '-') {
+      arrow = static_cast<size_t>(p - b);
+      break;
+    }
+    if (equals == std::string_view::npos && p[1] == '=' && p[2] == '=') equals = static_cast<size_t>(p - b);
+  }
+  if (arrow == std::string_view::npos) arrow = equals;
   if (arrow != std::string_view::npos && arrow > 0 && line[arrow - 1] == ' ') {
     note = line.substr(arrow);
     line = line.substr(0, arrow);

@@ -1,13 +1,27 @@
 #include "ingest/prefix.h"
 
 #include <array>
+#include <bit>
+#include <cstdint>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+// Runs on every line of every input (on a syslog archive it is most of ingest's work), so it
+// works on pointers with one bounds check per field where it can, and never copies a Stamp:
+// fields are read into StampParts and written to the result once, when the prefix is known.
+// The grammar is the one described in prefix.h; tests/unit/test_prefix.cc has every form and
+// test_ingest_reference.cc compares this parser with the straightforward one it replaced.
 
 namespace ipsecdoc {
 namespace {
 
-inline bool digit(char c) { return c >= '0' && c <= '9'; }
-inline bool alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+inline bool digit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
+inline bool alpha(char c) {
+  unsigned char u = static_cast<unsigned char>(c) | 0x20;
+  return u >= 'a' && u <= 'z';
+}
 
 int month_index(const char* s) {
   // Runs several times per syslog line (stamps, origin-id test): dispatch on the first letter.
@@ -24,50 +38,91 @@ int month_index(const char* s) {
     default: return -1;
   }
 }
-int month_index(std::string_view s) { return s.size() < 3 ? -1 : month_index(s.data()); }
 
 constexpr std::array<int, 12> kDaysBefore{0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
 
-// reads up to `max` digits; returns count
-size_t read_num(std::string_view s, size_t i, size_t max, long& v) {
+// Length of the run of digits at p, up to 8, from one 8-byte load: XOR with '0' makes a digit
+// byte 0-9; a byte is flagged when its high nibble is set, or becomes set by adding 6 (10-15).
+// A carry out of a flagged byte can only flag bytes above it, so the lowest flag is exact.
+inline size_t digit_run8(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  const uint64_t x = w ^ 0x3030303030303030ull;
+  const uint64_t flags = (x | (x + 0x0606060606060606ull)) & 0xf0f0f0f0f0f0f0f0ull;
+  return flags ? static_cast<size_t>(__builtin_ctzll(flags)) / 8 : 8;
+}
+
+// Reads up to `max` (at most 10) digits at p (never at or past e); returns how many.
+inline size_t read_num(const char* p, const char* e, size_t max, long& v) {
+  size_t lim = static_cast<size_t>(e - p) < max ? static_cast<size_t>(e - p) : max;
   size_t n = 0;
+  if (std::endian::native == std::endian::little && e - p >= 8) {
+    n = digit_run8(p);  // sequence numbers and days: the run is seldom longer than 8
+    if (n > lim)
+      n = lim;
+    else if (n == 8)
+      while (n < lim && digit(p[n])) ++n;
+  } else {
+    while (n < lim && digit(p[n])) ++n;
+  }
   v = 0;
-  while (i + n < s.size() && n < max && digit(s[i + n])) v = v * 10 + (s[i + n++] - '0');
+  for (size_t k = 0; k < n; ++k) v = v * 10 + (p[k] - '0');
   return n;
 }
 
-// Two digits at s[i] (the caller checked i + 2 <= size).
 inline bool two_digits(const char* s, long& v) {
   if (!digit(s[0]) || !digit(s[1])) return false;
   v = (s[0] - '0') * 10 + (s[1] - '0');
   return true;
 }
 
-// HH:MM:SS[.fff] at s[i] (hours may have one digit); returns chars used or 0
-size_t read_clock(std::string_view s, size_t i, double& secs) {
-  const char* p = s.data() + i;
-  size_t left = i < s.size() ? s.size() - i : 0;
-  if (left < 7 || !digit(p[0])) return 0;
-  long h = p[0] - '0';
-  size_t a = 1;
-  if (digit(p[1])) {
-    h = h * 10 + (p[1] - '0');
-    a = 2;
+// The common "hh:mm:ss" (two-digit hours) as one 8-byte word: XOR with the pattern makes each
+// digit byte 0-9 and each ':' byte 0, which a few masks check for all eight bytes at once.
+// Accepts exactly what the byte-wise test in read_clock accepts with two-digit hours.
+inline bool clock8(const char* p, long& h, long& m, long& sec) {
+  if constexpr (std::endian::native != std::endian::little) return false;
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  const uint64_t x = w ^ 0x30303a30303a3030ull;  // p[0] is the low byte: "00:00:00"
+  constexpr uint64_t kHigh = 0xf0f0f0f0f0f0f0f0ull, kColons = 0x0000ff0000ff0000ull;
+  if ((x & kHigh) != 0 || ((x + 0x0606060606060606ull) & kHigh) != 0 || (x & kColons) != 0) return false;
+  auto at = [x](int i) { return static_cast<long>((x >> (8 * i)) & 0xff); };
+  h = at(0) * 10 + at(1);
+  m = at(3) * 10 + at(4);
+  sec = at(6) * 10 + at(7);
+  return true;
+}
+
+// HH:MM:SS[.fff] at p (hours may have one digit); returns chars used or 0.
+size_t read_clock(const char* p, const char* e, double& secs) {
+  size_t left = p < e ? static_cast<size_t>(e - p) : 0;
+  long h, m, sec;
+  size_t used;
+  if (left >= 8 && clock8(p, h, m, sec)) {
+    used = 8;
+  } else {
+    if (left < 7 || !digit(p[0])) return 0;
+    h = p[0] - '0';
+    size_t a = 1;
+    if (digit(p[1])) {
+      h = h * 10 + (p[1] - '0');
+      a = 2;
+    }
+    // p[a] ':' MM ':' SS  -> needs a + 6 chars
+    if (left < a + 6 || p[a] != ':' || !two_digits(p + a + 1, m) || p[a + 3] != ':' || !two_digits(p + a + 4, sec))
+      return 0;
+    used = a + 6;
   }
-  // p[a] ':' MM ':' SS  -> needs a + 6 chars
-  long m, sec;
-  if (left < a + 6 || p[a] != ':' || !two_digits(p + a + 1, m) || p[a + 3] != ':' || !two_digits(p + a + 4, sec))
-    return 0;
-  size_t used = a + 6;
   secs = static_cast<double>(h * 3600 + m * 60 + sec);
   if (used + 1 < left && p[used] == '.' && digit(p[used + 1])) {
+    // Same arithmetic as ever (the value is compared and printed): frac / 10^digits.
+    size_t lim = left - used - 1 < 6 ? left - used - 1 : 6;
     long frac = 0;
     size_t f = 0;
     double div = 1;
-    while (f < 6 && used + 1 + f < left && digit(p[used + 1 + f])) {
-      frac = frac * 10 + (p[used + 1 + f] - '0');
+    for (const char* q = p + used + 1; f < lim && digit(q[f]); ++f) {
+      frac = frac * 10 + (q[f] - '0');
       div *= 10;
-      ++f;
     }
     secs += static_cast<double>(frac) / div;
     used += 1 + f;
@@ -75,29 +130,35 @@ size_t read_clock(std::string_view s, size_t i, double& secs) {
   return used;
 }
 
-}  // namespace
+// A stamp's values before they are written to a Stamp (its text is the first `len` chars).
+struct StampParts {
+  Stamp::Kind kind = Stamp::Kind::None;
+  double seconds = 0;
+  char marker = 0;
+};
 
-size_t parse_stamp(std::string_view s, Stamp& out) {
+// One timestamp at s (see parse_stamp); returns its length without the trailing ':', or 0.
+size_t scan_stamp(const char* s, const char* e, StampParts& out) {
   size_t i = 0;
   char marker = 0;
-  const size_t n = s.size();
+  const size_t n = static_cast<size_t>(e - s);
   if (n != 0 && (s[0] == '*' || s[0] == '.')) {
     marker = s[0];
     i = 1;
   }
   // datetime: Mon DD [YYYY] HH:MM:SS[.fff][ TZ]
-  int mon = i + 3 < n ? month_index(s.data() + i) : -1;
+  int mon = i + 3 < n ? month_index(s + i) : -1;
   if (mon >= 0 && s[i + 3] == ' ') {
     size_t j = i + 4;
     if (j < n && s[j] == ' ') ++j;  // day right-aligned
     long day;
-    size_t d = read_num(s, j, 2, day);
+    size_t d = read_num(s + j, e, 2, day);
     if (d == 0 || j + d >= n || s[j + d] != ' ') return 0;
     j += d + 1;
     if (j + 4 < n && s[j + 4] == ' ' && digit(s[j]) && digit(s[j + 1]) && digit(s[j + 2]) && digit(s[j + 3]))
       j += 5;  // optional year
     double secs;
-    size_t c = read_clock(s, j, secs);
+    size_t c = read_clock(s + j, e, secs);
     if (c == 0) return 0;
     j += c;
     // optional time zone: " UTC", " KST", " CET", " EDT", " CHADT" (2-5 letters, then ':')
@@ -109,27 +170,25 @@ size_t parse_stamp(std::string_view s, Stamp& out) {
     }
     out.kind = Stamp::Kind::Datetime;
     out.seconds = (kDaysBefore[static_cast<size_t>(mon)] + day - 1) * 86400.0 + secs;
-    out.clock_marker = marker;
-    out.text = s.substr(0, j);
+    out.marker = marker;
     return j;
   }
   if (i >= n || !digit(s[i])) return 0;
   // uptime: HH:MM:SS[.fff]  or  1d00h / 2w3d / 1y2w
   double secs;
-  size_t c = read_clock(s, i, secs);
+  size_t c = read_clock(s + i, e, secs);
   if (c > 0) {
     out.kind = Stamp::Kind::Uptime;
     out.seconds = secs;
-    out.clock_marker = marker;
-    out.text = s.substr(0, i + c);
+    out.marker = marker;
     return i + c;
   }
   long a;
-  size_t n1 = read_num(s, i, 3, a);
+  size_t n1 = read_num(s + i, e, 3, a);
   if (n1 > 0 && i + n1 < n && (s[i + n1] == 'd' || s[i + n1] == 'w' || s[i + n1] == 'y')) {
     char u1 = s[i + n1];
     long b;
-    size_t n2 = read_num(s, i + n1 + 1, 2, b);
+    size_t n2 = read_num(s + i + n1 + 1, e, 2, b);
     if (n2 > 0 && i + n1 + 1 + n2 < n) {
       char u2 = s[i + n1 + 1 + n2];
       double unit1 = u1 == 'd' ? 86400 : u1 == 'w' ? 604800 : 31536000;
@@ -137,25 +196,44 @@ size_t parse_stamp(std::string_view s, Stamp& out) {
       if (unit2 > 0) {
         out.kind = Stamp::Kind::Uptime;
         out.seconds = a * unit1 + b * unit2;
-        out.clock_marker = marker;
-        size_t used = i + n1 + 2 + n2;
-        out.text = s.substr(0, used);
-        return used;
+        out.marker = marker;
+        return i + n1 + 2 + n2;
       }
     }
   }
   return 0;
 }
 
-namespace {
+void set_stamp(Stamp& out, const StampParts& parts, const char* text, size_t len) {
+  out.kind = parts.kind;
+  out.seconds = parts.seconds;
+  out.clock_marker = parts.marker;
+  out.text.assign(std::string_view(text, len));
+}
 
-// "123: " sequence number
-size_t read_seq(std::string_view s, size_t i, int64_t& seq) {
+// "123: " sequence number at p; returns its length with ": ", or 0.
+inline size_t read_seq(const char* p, const char* e, int64_t& seq) {
+  if (p >= e || !digit(*p)) return 0;  // the common case: no number here
   long v;
-  size_t n = read_num(s, i, 10, v);
-  if (n == 0 || i + n + 1 >= s.size() || s[i + n] != ':' || s[i + n + 1] != ' ') return 0;
+  size_t n = read_num(p, e, 10, v);
+  if (static_cast<size_t>(e - p) <= n + 1 || p[n] != ':' || p[n + 1] != ' ') return 0;
   seq = v;
   return n + 2;
+}
+
+// First ' ' or ':' in [p, e), or e. Host names (sender, origin-id) are 10-40 characters:
+// 16 at a time where SSE2 exists (all x86-64).
+inline const char* find_space_or_colon(const char* p, const char* e) {
+#if defined(__SSE2__)
+  const __m128i sp = _mm_set1_epi8(' '), co = _mm_set1_epi8(':');
+  for (; e - p >= 16; p += 16) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    unsigned m = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, sp), _mm_cmpeq_epi8(x, co))));
+    if (m) return p + __builtin_ctz(m);
+  }
+#endif
+  while (p < e && *p != ' ' && *p != ':') ++p;
+  return p;
 }
 
 bool is_facility_word(std::string_view w) {
@@ -171,112 +249,134 @@ bool is_facility_word(std::string_view w) {
   return false;
 }
 
+// Could an origin-id ("R1: ") start with c? Not a message ('%'), a stamp ('*', '.', digit,
+// month) — the cheap tests that spare scanning the word on most lines.
+inline bool may_start_origin(const char* p, const char* e) {
+  char c = *p;
+  if (c == '%' || c == '*' || c == '.' || digit(c)) return false;
+  return e - p < 3 || month_index(p) < 0;
+}
+
+// Body starts after the spaces at k.
+inline size_t skip_spaces(std::string_view line, size_t k) {
+  while (k < line.size() && line[k] == ' ') ++k;
+  return k;
+}
+
 }  // namespace
+
+size_t parse_stamp(std::string_view s, Stamp& out) {
+  StampParts parts;
+  size_t n = scan_stamp(s.data(), s.data() + s.size(), parts);
+  if (n > 0) set_stamp(out, parts, s.data(), n);
+  return n;
+}
 
 LinePrefix parse_prefix(std::string_view line) {
   LinePrefix p;
+  const char* b = line.data();
+  const char* e = b + line.size();
+  const size_t len = line.size();
   size_t i = 0;
   // Optional <PRI>
-  if (!line.empty() && line[0] == '<') {
+  if (len != 0 && b[0] == '<') {
     size_t k = 1;
-    while (k < line.size() && k < 5 && digit(line[k])) ++k;
-    if (k > 1 && k < line.size() && line[k] == '>') i = k + 1;
+    while (k < len && k < 5 && digit(b[k])) ++k;
+    if (k > 1 && k < len && b[k] == '>') i = k + 1;
   }
   // First stamp: either the device's (followed by ':') or a syslog server's (followed by host)
-  Stamp st;
+  StampParts st;
   size_t n = 0;
-  if (i < line.size() && digit(line[i])) {
+  if (i < len && digit(b[i])) {
     // ISO 8601 server stamp: 2026-11-26T10:00:00[.fff][Z|+hh:mm]
-    if (line.size() > i + 19 && line[i + 4] == '-' && line[i + 7] == '-' && (line[i + 10] == 'T' || line[i + 10] == ' ')) {
+    if (len > i + 19 && b[i + 4] == '-' && b[i + 7] == '-' && (b[i + 10] == 'T' || b[i + 10] == ' ')) {
       long mo, d;
-      read_num(line, i + 5, 2, mo);
-      read_num(line, i + 8, 2, d);
+      read_num(b + i + 5, e, 2, mo);
+      read_num(b + i + 8, e, 2, d);
       double secs;
-      size_t c = read_clock(line, i + 11, secs);
+      size_t c = read_clock(b + i + 11, e, secs);
       if (c > 0 && mo >= 1 && mo <= 12) {
-        size_t j = i + 11 + c;
-        while (j < line.size() && line[j] != ' ') ++j;  // zone
+        const char* z = static_cast<const char*>(std::memchr(b + i + 11 + c, ' ', len - (i + 11 + c)));
+        size_t j = z ? static_cast<size_t>(z - b) : len;  // zone
         st.kind = Stamp::Kind::Datetime;
         st.seconds = (kDaysBefore[static_cast<size_t>(mo - 1)] + d - 1) * 86400.0 + secs;
-        st.text = line.substr(i, j - i);
         n = j - i;
+      }
+    }
+    if (n == 0) {
+      // sequence number first?  "000123: *Mar  1 ..."
+      int64_t seq;
+      size_t sn = read_seq(b + i, e, seq);
+      if (sn > 0) {
+        p.present = true;
+        p.seq = seq;
+        size_t after = i + sn;
+        StampParts dev;
+        size_t m = scan_stamp(b + after, e, dev);
+        if (m > 0 && after + m < len && b[after + m] == ':') {
+          set_stamp(p.stamp, dev, b + after, m);
+          p.body = skip_spaces(line, after + m + 1);
+        } else {
+          p.body = after;  // a bare sequence number before the message
+        }
+        return p;
       }
     }
   }
   if (n == 0) {
-    // sequence number first?  "000123: *Mar  1 ..."
-    int64_t seq;
-    size_t sn = read_seq(line, i, seq);
-    if (sn > 0) {
-      Stamp probe;
-      size_t after = i + sn;
-      size_t m = parse_stamp(line.substr(after), probe);
-      if (m > 0 && after + m < line.size() && line[after + m] == ':') {
-        p.present = true;
-        p.seq = seq;
-        p.stamp = std::move(probe);
-        p.body = after + m + 1;
-        while (p.body < line.size() && line[p.body] == ' ') ++p.body;
-        return p;
-      }
-      // a bare sequence number before the message
-      p.present = true;
-      p.seq = seq;
-      p.body = after;
-      return p;
-    }
-    n = parse_stamp(line.substr(i), st);
+    n = scan_stamp(b + i, e, st);
     if (n == 0) return p;
   }
   size_t j = i + n;
-  if (j < line.size() && line[j] == ':') {  // device stamp
+  if (j < len && b[j] == ':') {  // device stamp
     p.present = true;
-    p.stamp = std::move(st);
-    p.body = j + 1;
-    while (p.body < line.size() && line[p.body] == ' ') ++p.body;
+    set_stamp(p.stamp, st, b + i, n);
+    p.body = skip_spaces(line, j + 1);
     return p;
   }
-  if (j >= line.size() || line[j] != ' ') return p;
+  if (j >= len || b[j] != ' ') return p;
   // Syslog server: "<time> <sender> [seq: ][origin: ][device prefix]"
   size_t h = j + 1;
-  size_t he = h;
-  while (he < line.size() && line[he] != ' ') ++he;
-  if (he == h || he >= line.size()) return p;
+  const char* sp = static_cast<const char*>(std::memchr(b + h, ' ', len - h));
+  if (sp == nullptr || sp == b + h) return p;
+  size_t he = static_cast<size_t>(sp - b);
   std::string_view sender = line.substr(h, he - h);
   if (sender.back() == ':') sender.remove_suffix(1);
   if (sender.empty() || is_facility_word(sender) || sender[0] == '%') return p;
   p.present = true;
   p.sender = sender;
-  p.stamp = std::move(st);
   size_t k = he + 1;
   int64_t seq;
-  size_t sn = read_seq(line, k, seq);
+  size_t sn = read_seq(b + k, e, seq);
   if (sn > 0) {
     p.seq = seq;
     k += sn;
   }
   // origin-id "R1: " (a word that is not a facility and not a timestamp)
-  size_t oe = k;
-  while (oe < line.size() && line[oe] != ' ' && line[oe] != ':') ++oe;
-  if (oe > k && oe + 1 < line.size() && line[oe] == ':' && line[oe + 1] == ' ' && line[k] != '%' && line[k] != '*' &&
-      line[k] != '.' && !digit(line[k]) && month_index(line.substr(k)) < 0 && !is_facility_word(line.substr(k, oe - k)) &&
-      line.substr(k, oe - k).find('(') == std::string_view::npos) {  // "IPSEC(f):" is a message, not a host
-    p.origin = line.substr(k, oe - k);
-    k = oe + 2;
-    sn = read_seq(line, k, seq);
-    if (sn > 0) {
-      p.seq = seq;
-      k += sn;
+  if (k < len && may_start_origin(b + k, e)) {
+    size_t oe = static_cast<size_t>(find_space_or_colon(b + k, e) - b);
+    std::string_view word = line.substr(k, oe - k);
+    if (oe > k && oe + 1 < len && b[oe] == ':' && b[oe + 1] == ' ' && !is_facility_word(word) &&
+        word.find('(') == std::string_view::npos) {  // "IPSEC(f):" is a message, not a host
+      p.origin = word;
+      k = oe + 2;
+      sn = read_seq(b + k, e, seq);
+      if (sn > 0) {
+        p.seq = seq;
+        k += sn;
+      }
     }
   }
-  Stamp dev;
-  size_t m = parse_stamp(line.substr(k), dev);
-  if (m > 0 && k + m < line.size() && line[k + m] == ':') {
-    p.stamp = std::move(dev);
+  // The device's own stamp when it sent one, else the server's.
+  StampParts dev;
+  size_t m = k < len ? scan_stamp(b + k, e, dev) : 0;
+  if (m > 0 && k + m < len && b[k + m] == ':') {
+    set_stamp(p.stamp, dev, b + k, m);
     k += m + 1;
+  } else {
+    set_stamp(p.stamp, st, b + i, n);
   }
-  while (k < line.size() && line[k] == ' ') ++k;
-  p.body = k;
+  p.body = skip_spaces(line, k);
   return p;
 }
 

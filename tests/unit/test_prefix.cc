@@ -64,7 +64,23 @@ TEST_CASE("prefix: every form, with its values and the body offset") {
        "IPSEC(validate): x"},
       {"Nov 26 00:00:00 10.1.1.1 ISAKMP: x", true, K::Datetime, kNov26, "Nov 26 00:00:00", -1, "10.1.1.1", "",
        "ISAKMP: x"},
+      // edges of the fast paths: one-digit hours, long sequence numbers (8 digits are read at
+      // once), a day without its padding, fractions longer than the six digits kept
+      {"1:02:03: x", true, K::Uptime, 3723, "1:02:03", -1, "", "", "x"},
+      {"*1:02:03.5: x", true, K::Uptime, 3723.5, "*1:02:03.5", -1, "", "", "x"},
+      {"12345678: x", true, K::None, 0, "", 12345678, "", "", "x"},
+      {"1234567890: Nov 26 10:00:00: x", true, K::Datetime, kNov26 + 36000, "Nov 26 10:00:00", 1234567890, "", "",
+       "x"},
+      {"Nov 6 10:00:00: x", true, K::Datetime, (304 + 5) * 86400.0 + 36000, "Nov 6 10:00:00", -1, "", "", "x"},
+      {"00:00:01.1234567: x", false, K::None, 0, "", -1, "", "", "00:00:01.1234567: x"},
+      {"00:00:01.123456: x", true, K::Uptime, 1.123456, "00:00:01.123456", -1, "", "", "x"},
+      {"Nov 26 00:00:00 10.1.1.1 hq-1: 12345678: %X: z", true, K::Datetime, kNov26, "Nov 26 00:00:00", 12345678,
+       "10.1.1.1", "hq-1", "%X: z"},
       // not prefixes
+      {"12345678901: x", false, K::None, 0, "", -1, "", "", "12345678901: x"},
+      {"12:34:5: x", false, K::None, 0, "", -1, "", "", "12:34:5: x"},
+      {"1a:34:56: x", false, K::None, 0, "", -1, "", "", "1a:34:56: x"},
+      {"12;34:56: x", false, K::None, 0, "", -1, "", "", "12;34:56: x"},
       {"ISAKMP: x", false, K::None, 0, "", -1, "", "", "ISAKMP: x"},
       {"Mar  1 junk", false, K::None, 0, "", -1, "", "", "Mar  1 junk"},
       {"12:3:45: x", false, K::None, 0, "", -1, "", "", "12:3:45: x"},
