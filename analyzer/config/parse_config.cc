@@ -57,7 +57,7 @@ struct Cmd {
   size_t nphys = 1;          // physical lines it consumed
   std::string text;          // without prompt, trimmed, continuations joined
   bool sub = false;          // sub-command of the current section
-  std::vector<SourceLine> phys;
+  std::vector<const SourceLine*> phys;  // into the section being parsed (outlives the parse)
 };
 
 // Top-level commands that are valid IOS but not modelled (skipped, sub-lines too).
@@ -119,6 +119,7 @@ class Parser {
     static const RE2 kPrompt(R"(^\s*([A-Za-z0-9][\w.\-]*)\((config[^)]*)\)#\s?(.*)$)");
     static const RE2 kExec(R"(^\s*([A-Za-z0-9][\w.\-]*)[#>]\s*(.*)$)");
     std::string banner_delim;
+    cmds_.reserve(in_->lines.size());
     bool last_prompted = false;  // previous command came from a config-mode prompt
     for (const SourceLine& sl : in_->lines) {
       std::string_view raw = sl.text;
@@ -147,7 +148,7 @@ class Parser {
         c.text += " " + trim(raw);
         c.last_line = sl.line;
         c.nphys++;
-        c.phys.push_back(sl);
+        c.phys.push_back(&sl);
         continue;
       } else if (std::string eh, er; maybe_prompt && RE2::FullMatch(raw, kExec, &eh, &er) && raw.find(' ') != 0) {
         // Exec prompt ("RTRA#show run", "r1#"): not configuration.
@@ -183,7 +184,7 @@ class Parser {
       c.line = c.last_line = sl.line;
       c.text = std::move(text);
       c.sub = sub;
-      c.phys.push_back(sl);
+      c.phys.push_back(&sl);
       cmds_.push_back(std::move(c));
     }
   }
@@ -193,7 +194,7 @@ class Parser {
   void modelled(const Cmd& c) { d_.stats.lines_modelled += c.nphys; }
   void skipped(const Cmd& c) { d_.stats.lines_skipped += c.nphys; }
   void broken(const Cmd& c) {
-    for (auto& p : c.phys) d_.stats.unrecognized.push_back({p.line, redact_line(p.text)});
+    for (const SourceLine* p : c.phys) d_.stats.unrecognized.push_back({p->line, redact_line(p->text)});
   }
 
   std::optional<uint32_t> ip(const std::string& s) const { return parse_ipv4(s); }
