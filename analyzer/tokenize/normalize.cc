@@ -6,8 +6,11 @@ namespace {
 inline bool starts(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 inline bool digit(char c) { return c >= '0' && c <= '9'; }
 
-void skip(std::string_view& s, std::string_view chars) {
-  while (!s.empty() && chars.find(s.front()) != std::string_view::npos) s.remove_prefix(1);
+// Drops the leading characters that are one of Cs. (Compared directly: a string_view::find
+// per character was a memchr call per character of every record.)
+template <char... Cs>
+void skip(std::string_view& s) {
+  while (!s.empty() && ((s.front() == Cs) || ...)) s.remove_prefix(1);
 }
 
 bool normalize_isakmp(std::string_view b, NormalizedHead& out) {
@@ -18,9 +21,9 @@ bool normalize_isakmp(std::string_view b, NormalizedHead& out) {
     out.level = std::string(b.substr(1, e - 1));
     b.remove_prefix(e);
   }
-  skip(b, " ");
+  skip<' '>(b);
   if (!b.empty() && b[0] == ':') b.remove_prefix(1);
-  skip(b, " ");
+  skip<' '>(b);
   if (!b.empty() && b[0] == '(') {
     size_t close = b.find(')');
     if (close != std::string_view::npos && close < 24) {
@@ -34,9 +37,9 @@ bool normalize_isakmp(std::string_view b, NormalizedHead& out) {
         for (char c : num) v = v * 10 + (c - '0');
         if (!num.empty()) out.conn_id = v;
         b.remove_prefix(close + 1);
-        skip(b, " ");
+        skip<' '>(b);
         if (!b.empty() && b[0] == ':') b.remove_prefix(1);
-        skip(b, " ");
+        skip<' '>(b);
       }
     }
   }
@@ -52,15 +55,15 @@ bool normalize_ipsec(std::string_view b, NormalizedHead& out) {
     out.level = "ERROR";
     b.remove_prefix(6);
   }
-  skip(b, " ");
+  skip<' '>(b);
   std::string_view func;
   if (!b.empty() && b[0] == ':') {
     b.remove_prefix(1);
-    skip(b, " ");
+    skip<' '>(b);
     if (starts(b, "(SESSION_ID")) {  // IPSEC:(SESSION_ID = 1) (key_engine) ...
       size_t close = b.find(')');
       if (close != std::string_view::npos) b.remove_prefix(close + 1);
-      skip(b, " ");
+      skip<' '>(b);
     }
   }
   if (!b.empty() && b[0] == '(') {
@@ -70,7 +73,7 @@ bool normalize_ipsec(std::string_view b, NormalizedHead& out) {
       b.remove_prefix(close + 1);
     }
   }
-  skip(b, " :,");
+  skip<' ', ':', ','>(b);
   out.text.assign("IPSEC(");
   out.text.append(func.data(), func.size());
   out.text.append("): ");
@@ -91,7 +94,7 @@ bool normalize_head(std::string_view b, NormalizedHead& out) {
     size_t close = b.find(')');
     if (close == std::string_view::npos) return false;
     std::string_view rest = b.substr(close + 1);
-    skip(rest, " :,");
+    skip<' ', ':', ','>(rest);
     out.text.assign("IPSEC(");
     out.text.append(b.data() + 1, close - 1);
     out.text.append("): ");
@@ -104,7 +107,7 @@ bool normalize_head(std::string_view b, NormalizedHead& out) {
   }
   if (starts(b, "Crypto mapdb")) {
     std::string_view rest = b.substr(12);
-    skip(rest, " :");
+    skip<' ', ':'>(rest);
     out.text = "MAPDB: ";
     out.text.append(rest.data(), rest.size());
     return true;
@@ -113,7 +116,7 @@ bool normalize_head(std::string_view b, NormalizedHead& out) {
     if (starts(b, e)) {
       std::string_view rest = b.substr(e.size());
       while (!rest.empty() && digit(rest[0])) rest.remove_prefix(1);
-      skip(rest, " :");
+      skip<' ', ':'>(rest);
       out.text = "ENGINE: ";
       out.text.append(rest.data(), rest.size());
       return true;
