@@ -19,15 +19,16 @@ bool event_kind_is_failure(EventKind k) { return kKinds[static_cast<size_t>(k)].
 bool event_kind_is_noise(EventKind k) { return kKinds[static_cast<size_t>(k)].sig == 'n'; }
 
 void Fields::assign(const Entry* entries, size_t n) {
-  for (size_t i = 0; i < n; ++i)
+  size_t bytes = 0;
+  for (size_t i = 0; i < n; ++i) {
     if (aliases(entries[i].first) || aliases(entries[i].second)) {  // views of this buffer: encode a copy
       Fields copy;
       copy.assign(entries, n);
       buf_.swap(copy.buf_);
       return;
     }
-  size_t bytes = 0;
-  for (size_t i = 0; i < n; ++i) bytes += 5 + std::min<size_t>(entries[i].first.size(), 255) + entries[i].second.size();
+    bytes += 5 + std::min<size_t>(entries[i].first.size(), 255) + entries[i].second.size();
+  }
   buf_.clear();
   buf_.resize(bytes);
   char* p = buf_.data();

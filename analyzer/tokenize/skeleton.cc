@@ -1,5 +1,6 @@
 #include "tokenize/skeleton.h"
 
+#include <bit>
 #include <cstring>
 
 namespace ipsecdoc {
@@ -11,9 +12,10 @@ inline bool word(char c) { return digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A
 
 // Digits starting at i (at most `max`); returns the count.
 size_t digits(std::string_view t, size_t i, size_t max) {
-  size_t k = 0;
-  while (i + k < t.size() && k < max && digit(t[i + k])) ++k;
-  return k;
+  size_t stop = t.size() - i < max ? t.size() : i + max;
+  size_t k = i;
+  while (k < stop && digit(t[k])) ++k;
+  return k - i;
 }
 
 // The token starting at `i` (t[i] is a digit at a token boundary): sets `end` and returns
@@ -25,7 +27,7 @@ char token_at(std::string_view t, size_t i, size_t& end) {
     return 'X';
   }
   size_t run = digits(t, i, SIZE_MAX);
-  if (run >= 1 && run <= 3) {  // IPv4: four groups of 1-3 digits
+  if (run <= 3 && i + run + 1 < t.size() && t[i + run] == '.') {  // IPv4: four groups of 1-3 digits
     size_t p = i + run;
     int groups = 1;
     while (groups < 4 && p + 1 < t.size() && t[p] == '.') {
@@ -46,15 +48,18 @@ char token_at(std::string_view t, size_t i, size_t& end) {
 
 // The first digit at or after `i` (or t.size()). Most of a record head is letters, so it
 // tests eight bytes at a time for a byte in '0'..'9' (the "has a byte between m and n"
-// bit trick, exact for all byte values) before looking at single characters.
+// bit trick: exact for every byte value, and no carry crosses bytes, so the lowest set
+// bit on a little-endian load is the first digit) before looking at single characters.
 size_t next_digit(std::string_view t, size_t i) {
   constexpr uint64_t kOnes = ~uint64_t{0} / 255, kLow7 = kOnes * 127, kHigh = kOnes * 128;
-  for (; i + 8 <= t.size(); i += 8) {
-    uint64_t x;
-    std::memcpy(&x, t.data() + i, 8);
-    // A byte b < 128 with '0' - 1 < b < '9' + 1 sets its high bit; bytes >= 128 never do.
-    uint64_t between = (kOnes * (127 + '9' + 1) - (x & kLow7)) & ~x & ((x & kLow7) + kOnes * (127 - ('0' - 1))) & kHigh;
-    if (between) break;
+  if constexpr (std::endian::native == std::endian::little) {
+    for (; i + 8 <= t.size(); i += 8) {
+      uint64_t x;
+      std::memcpy(&x, t.data() + i, 8);
+      // The high bit of a byte b is set when b < 128 and '0' - 1 < b < '9' + 1.
+      uint64_t between = (kOnes * (127 + '9' + 1) - (x & kLow7)) & ~x & ((x & kLow7) + kOnes * (127 - ('0' - 1))) & kHigh;
+      if (between) return i + static_cast<size_t>(std::countr_zero(between)) / 8;
+    }
   }
   while (i < t.size() && !digit(t[i])) ++i;
   return i;
@@ -65,8 +70,8 @@ template <class Tok, class Lit>
 void scan(std::string_view t, Tok&& f, Lit&& g) {
   size_t lit = 0, i = 0;
   while ((i = next_digit(t, i)) < t.size()) {
-    if (i > 0 && (word(t[i - 1]) || t[i - 1] == '.')) {  // inside a word or after a dot: literal
-      ++i;
+    if (i > 0 && (word(t[i - 1]) || t[i - 1] == '.')) {  // inside a word or after a dot: literal,
+      while (i < t.size() && digit(t[i])) ++i;             // and so are the digits that follow
       continue;
     }
     size_t end = i;

@@ -1,5 +1,6 @@
 #include "tokenize/tokenizer.h"
 
+#include <array>
 #include <optional>
 #include <unordered_map>
 
@@ -16,9 +17,30 @@
 namespace ipsecdoc {
 namespace {
 
-inline bool key_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '(' ||
-         c == ')' || c == '/';
+// Characters of a key-engine key ("sa_lifetime(k/sec)"), as a table: parse_key_values
+// tests every character before each '=' of a long key-engine message.
+constexpr std::array<bool, 256> kKeyChars = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c)
+    t[static_cast<size_t>(c)] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                                c == '_' || c == '(' || c == ')' || c == '/';
+  return t;
+}();
+inline bool key_char(char c) { return kKeyChars[static_cast<unsigned char>(c)]; }
+
+// a == b for the short names compared in bulk here (field and key-engine keys): most pairs
+// differ in size or first character, decided without a call to memcmp.
+inline bool same_name(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || (a[0] == b[0] && a == b));
+}
+
+// Whether `text` contains `needle`, which starts with a space (" INBOUND "): searched from
+// its second character, since a search led by the space stops at every word of the text.
+bool contains_spaced(std::string_view text, std::string_view needle) {
+  std::string_view rest = needle.substr(1);
+  for (size_t p = text.find(rest, 1); p != std::string_view::npos; p = text.find(rest, p + 1))
+    if (text[p - 1] == ' ') return true;
+  return false;
 }
 
 std::string_view trim_value(std::string_view v) {
@@ -109,12 +131,12 @@ class FieldList {
   void clear() { v_.clear(); }
   std::string_view get(std::string_view key) const {
     for (const auto& e : v_)
-      if (e.first == key) return e.second;
+      if (same_name(e.first, key)) return e.second;
     return {};
   }
   void set(std::string_view key, std::string_view value) {
     for (auto& e : v_)
-      if (e.first == key) {
+      if (same_name(e.first, key)) {
         e.second = value;
         return;
       }
@@ -146,8 +168,8 @@ constexpr KvField kKvFields[] = {
 // both set and get alike, so the two give the same fields in the same order.
 template <class F>
 void normalise_kv(F& e, EventKind kind, std::string_view text, const KeyValues& kv) {
-  if (text.find(" INBOUND ") != std::string_view::npos) e.set("direction", "INBOUND");
-  else if (text.find(" OUTBOUND ") != std::string_view::npos) e.set("direction", "OUTBOUND");
+  if (contains_spaced(text, " INBOUND ")) e.set("direction", "INBOUND");
+  else if (contains_spaced(text, " OUTBOUND ")) e.set("direction", "OUTBOUND");
   bool initiator_view = kind == EventKind::SaRequest;
   for (const auto& [k, v] : kv) {
     if (k == "src" || k == "dest" || k == "src_proxy" || k == "dest_proxy") {
@@ -160,7 +182,7 @@ void normalise_kv(F& e, EventKind kind, std::string_view text, const KeyValues& 
       continue;
     }
     for (const auto& [key, field] : kKvFields)
-      if (key == k) {
+      if (same_name(key, k)) {
         e.set(field, v);
         break;
       }
@@ -264,38 +286,45 @@ std::unique_ptr<Tokenizer> Tokenizer::build(const std::vector<std::pair<std::str
 
 namespace {
 
-// A cache of kSets sets of two slots, the first of a set being the more recently used
-// (least-recently-used replacement). Direct-mapped, two frequent keys whose hashes share
-// a slot evicted each other on every use, and a flood of one-off keys (every head with a
-// new SPI) evicted the frequent ones; with two ways a key used again soon survives both.
-// `Slot` has `hash` and `used`; the caller compares the keys.
+// A cache of kSets sets of two slots with least-recently-used replacement. Direct-mapped,
+// two frequent keys whose hashes share a slot evicted each other on every use, and a flood
+// of one-off keys (every head with a new SPI) evicted the frequent ones; with two ways a
+// key used again soon survives both. `Slot` has `hash` and `used`; the caller compares
+// the keys.
 template <class Slot, size_t kSets>
 class TwoWayCache {
  public:
-  void reset() { slots_.assign(2 * kSets, Slot{}); }
-  // The slot holding hash `h` for which same(slot) holds, made the most recent; or nullptr.
+  void reset() {
+    slots_.assign(2 * kSets, Slot{});
+    recent_.assign(kSets, 0);
+  }
+  // The slot holding hash `h` for which same(slot) holds, marked used; or nullptr.
   template <class Same>
   Slot* find(uint64_t h, Same&& same) {
-    Slot* set = &slots_[2 * (h & (kSets - 1))];
-    if (set[0].used && set[0].hash == h && same(set[0])) return &set[0];
-    if (set[1].used && set[1].hash == h && same(set[1])) {
-      std::swap(set[0], set[1]);
-      return &set[0];
+    size_t set = h & (kSets - 1);
+    for (uint8_t way = 0; way < 2; ++way) {
+      Slot& s = slots_[2 * set + way];
+      if (s.used && s.hash == h && same(s)) {
+        recent_[set] = way;
+        return &s;
+      }
     }
     return nullptr;
   }
-  // The slot to overwrite with a new entry of hash `h` (the set's least recently used one),
-  // made the most recent.
+  // The slot to overwrite with a new entry of hash `h`: the set's least recently used one.
   Slot& replace(uint64_t h) {
-    Slot* set = &slots_[2 * (h & (kSets - 1))];
-    std::swap(set[0], set[1]);
-    set[0].used = true;
-    set[0].hash = h;
-    return set[0];
+    size_t set = h & (kSets - 1);
+    uint8_t way = recent_[set] ^ 1;
+    recent_[set] = way;
+    Slot& s = slots_[2 * set + way];
+    s.used = true;
+    s.hash = h;
+    return s;
   }
 
  private:
   std::vector<Slot> slots_;
+  std::vector<uint8_t> recent_;  // per set, the way used last
 };
 
 // What tokenize() derives from a normalised head is a pure function of its text and level
@@ -508,7 +537,9 @@ bool Tokenizer::tokenize(Record&& r, Event& out) const {
   if (templates_ok_) {
     c.prefix.assign(head.level);
     c.prefix.push_back('\0');
-    templatable = build_skeleton(c.prefix, head.text, sk) && sk.n > 0;
+    // Also a head without tokens (its skeleton is itself): when the flood of one-off heads
+    // has evicted it from the head cache, its template still saves the RE2 passes.
+    templatable = build_skeleton(c.prefix, head.text, sk);
   }
   if (templatable) {
     th = text_hash(sk.key);
