@@ -20,7 +20,7 @@ size_t digits(std::string_view t, size_t i, size_t max) {
 
 // The token starting at `i` (t[i] is a digit at a token boundary): sets `end` and returns
 // its class ('X' hex, 'I' IPv4, 'N' number), or 0 when the digits there are literal.
-char token_at(std::string_view t, size_t i, size_t& end) {
+inline char token_at(std::string_view t, size_t i, size_t& end) {
   if (t[i] == '0' && i + 2 < t.size() && t[i + 1] == 'x' && hex(t[i + 2])) {
     end = i + 2;
     while (end < t.size() && hex(t[end])) ++end;
@@ -50,7 +50,7 @@ char token_at(std::string_view t, size_t i, size_t& end) {
 // tests eight bytes at a time for a byte in '0'..'9' (the "has a byte between m and n"
 // bit trick: exact for every byte value, and no carry crosses bytes, so the lowest set
 // bit on a little-endian load is the first digit) before looking at single characters.
-size_t next_digit(std::string_view t, size_t i) {
+inline size_t next_digit(std::string_view t, size_t i) {
   constexpr uint64_t kOnes = ~uint64_t{0} / 255, kLow7 = kOnes * 127, kHigh = kOnes * 128;
   if constexpr (std::endian::native == std::endian::little) {
     for (; i + 8 <= t.size(); i += 8) {
