@@ -133,6 +133,9 @@ class Fields {
     }
     emplace_back(key, value);
   }
+  // Replaces all fields by entries[0..n) in that order (keys distinct, as `set` keeps them):
+  // one pass and at most one allocation, for a field list built elsewhere.
+  void assign(const Entry* entries, size_t n);
   // Appends without looking for `key` (the caller knows it is new).
   void emplace_back(std::string_view key, std::string_view value) {
     if (aliases(value) || aliases(key)) return emplace_back(std::string(key), std::string(value));

@@ -1,5 +1,8 @@
 #include "tokenize/skeleton.h"
 
+#include <bit>
+#include <cstring>
+
 namespace ipsecdoc {
 namespace {
 
@@ -9,21 +12,22 @@ inline bool word(char c) { return digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A
 
 // Digits starting at i (at most `max`); returns the count.
 size_t digits(std::string_view t, size_t i, size_t max) {
-  size_t k = 0;
-  while (i + k < t.size() && k < max && digit(t[i + k])) ++k;
-  return k;
+  size_t stop = t.size() - i < max ? t.size() : i + max;
+  size_t k = i;
+  while (k < stop && digit(t[k])) ++k;
+  return k - i;
 }
 
 // The token starting at `i` (t[i] is a digit at a token boundary): sets `end` and returns
 // its class ('X' hex, 'I' IPv4, 'N' number), or 0 when the digits there are literal.
-char token_at(std::string_view t, size_t i, size_t& end) {
+inline char token_at(std::string_view t, size_t i, size_t& end) {
   if (t[i] == '0' && i + 2 < t.size() && t[i + 1] == 'x' && hex(t[i + 2])) {
     end = i + 2;
     while (end < t.size() && hex(t[end])) ++end;
     return 'X';
   }
   size_t run = digits(t, i, SIZE_MAX);
-  if (run >= 1 && run <= 3) {  // IPv4: four groups of 1-3 digits
+  if (run <= 3 && i + run + 1 < t.size() && t[i + run] == '.') {  // IPv4: four groups of 1-3 digits
     size_t p = i + run;
     int groups = 1;
     while (groups < 4 && p + 1 < t.size() && t[p] == '.') {
@@ -42,13 +46,32 @@ char token_at(std::string_view t, size_t i, size_t& end) {
   return run >= 4 ? 'N' : 0;
 }
 
+// The first digit at or after `i` (or t.size()). Most of a record head is letters, so it
+// tests eight bytes at a time for a byte in '0'..'9' (the "has a byte between m and n"
+// bit trick: exact for every byte value, and no carry crosses bytes, so the lowest set
+// bit on a little-endian load is the first digit) before looking at single characters.
+inline size_t next_digit(std::string_view t, size_t i) {
+  constexpr uint64_t kOnes = ~uint64_t{0} / 255, kLow7 = kOnes * 127, kHigh = kOnes * 128;
+  if constexpr (std::endian::native == std::endian::little) {
+    for (; i + 8 <= t.size(); i += 8) {
+      uint64_t x;
+      std::memcpy(&x, t.data() + i, 8);
+      // The high bit of a byte b is set when b < 128 and '0' - 1 < b < '9' + 1.
+      uint64_t between = (kOnes * (127 + '9' + 1) - (x & kLow7)) & ~x & ((x & kLow7) + kOnes * (127 - ('0' - 1))) & kHigh;
+      if (between) return i + static_cast<size_t>(std::countr_zero(between)) / 8;
+    }
+  }
+  while (i < t.size() && !digit(t[i])) ++i;
+  return i;
+}
+
 // Calls f(start, end, cls) for each token, g(start, end) for each literal stretch, in order.
 template <class Tok, class Lit>
 void scan(std::string_view t, Tok&& f, Lit&& g) {
   size_t lit = 0, i = 0;
-  while (i < t.size()) {
-    if (!digit(t[i]) || (i > 0 && (word(t[i - 1]) || t[i - 1] == '.'))) {
-      ++i;
+  while ((i = next_digit(t, i)) < t.size()) {
+    if (i > 0 && (word(t[i - 1]) || t[i - 1] == '.')) {  // inside a word or after a dot: literal,
+      while (i < t.size() && digit(t[i])) ++i;             // and so are the digits that follow
       continue;
     }
     size_t end = i;
@@ -94,8 +117,13 @@ bool Skeleton::to_original(uint32_t skel, size_t& out) const {
 }
 
 bool build_skeleton(std::string_view prefix, std::string_view text, Skeleton& s) {
-  s.key.assign(prefix.data(), prefix.size());
-  s.base = s.key.size();
+  // A token is never shorter than its two-byte marker (0x and a digit, four digits, an
+  // address), so the key fits in prefix + text: sized once and written through a pointer.
+  s.key.resize(prefix.size() + text.size());
+  char* const key = s.key.data();
+  std::memcpy(key, prefix.data(), prefix.size());
+  s.base = prefix.size();
+  char* w = key + s.base;
   s.n = 0;
   bool ok = true;
   scan(
@@ -105,14 +133,18 @@ bool build_skeleton(std::string_view prefix, std::string_view text, Skeleton& s)
           ok = false;
           return;
         }
-        s.skel_start[s.n] = static_cast<uint32_t>(s.key.size() - s.base);
+        s.skel_start[s.n] = static_cast<uint32_t>(w - key - s.base);
         s.orig_start[s.n] = static_cast<uint32_t>(a);
         s.orig_end[s.n] = static_cast<uint32_t>(b);
         ++s.n;
-        s.key.push_back('\x01');
-        s.key.push_back(cls);
+        *w++ = '\x01';
+        *w++ = cls;
       },
-      [&](size_t a, size_t b) { s.key.append(text.data() + a, b - a); });
+      [&](size_t a, size_t b) {
+        if (b > a) std::memcpy(w, text.data() + a, b - a);
+        w += b - a;
+      });
+  s.key.resize(static_cast<size_t>(w - key));
   return ok;
 }
 

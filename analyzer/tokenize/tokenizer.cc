@@ -1,5 +1,6 @@
 #include "tokenize/tokenizer.h"
 
+#include <array>
 #include <optional>
 #include <unordered_map>
 
@@ -11,13 +12,35 @@
 #include "ingest/prefix.h"
 #include "tokenize/normalize.h"
 #include "tokenize/skeleton.h"
+#include "tokenize/text_hash.h"
 
 namespace ipsecdoc {
 namespace {
 
-inline bool key_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '(' ||
-         c == ')' || c == '/';
+// Characters of a key-engine key ("sa_lifetime(k/sec)"), as a table: parse_key_values
+// tests every character before each '=' of a long key-engine message.
+constexpr std::array<bool, 256> kKeyChars = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c)
+    t[static_cast<size_t>(c)] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                                c == '_' || c == '(' || c == ')' || c == '/';
+  return t;
+}();
+inline bool key_char(char c) { return kKeyChars[static_cast<unsigned char>(c)]; }
+
+// a == b for the short names compared in bulk here (field and key-engine keys): most pairs
+// differ in size or first character, decided without a call to memcmp.
+inline bool same_name(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || (a[0] == b[0] && a == b));
+}
+
+// Whether `text` contains `needle`, which starts with a space (" INBOUND "): searched from
+// its second character, since a search led by the space stops at every word of the text.
+bool contains_spaced(std::string_view text, std::string_view needle) {
+  std::string_view rest = needle.substr(1);
+  for (size_t p = text.find(rest, 1); p != std::string_view::npos; p = text.find(rest, p + 1))
+    if (text[p - 1] == ' ') return true;
+  return false;
 }
 
 std::string_view trim_value(std::string_view v) {
@@ -26,94 +49,173 @@ std::string_view trim_value(std::string_view v) {
   return v;
 }
 
-// parse_transform(words)->str(), or nullptr when the words are not a transform. A capture
-// repeats a handful of transform strings thousands of times and parsing one costs a string
-// stream, so results are remembered (per thread, bounded; parse_transform is pure).
-const std::string* canonical_transform(const std::string& words) {
-  thread_local std::unordered_map<std::string, std::optional<std::string>> memo;
-  auto it = memo.find(words);
-  if (it == memo.end()) {
-    if (memo.size() >= 256) memo.clear();
-    auto t = parse_transform(words);
-    it = memo.emplace(words, t ? std::optional<std::string>(t->str()) : std::nullopt).first;
+using KeyValues = std::vector<std::pair<std::string_view, std::string_view>>;
+
+void parse_key_values_into(std::string_view t, KeyValues& out) {
+  out.clear();
+  // A value runs from its '=' to the start of the next key (or the end).
+  size_t key_start = std::string_view::npos, key_eq = 0;
+  auto close = [&](size_t value_end) {
+    if (key_start != std::string_view::npos)
+      out.emplace_back(t.substr(key_start, key_eq - key_start), trim_value(t.substr(key_eq + 1, value_end - key_eq - 1)));
+  };
+  for (size_t i = t.find('='); i != std::string_view::npos; i = t.find('=', i + 1)) {
+    size_t s = i;
+    while (s > 0 && key_char(t[s - 1])) --s;
+    if (s == i) continue;
+    if (s > 0 && t[s - 1] != ' ' && t[s - 1] != ',') continue;  // "(type=4)" is not a key
+    if (t[s] == '(') continue;
+    close(s);
+    key_start = s;
+    key_eq = i;
   }
-  return it->second ? &*it->second : nullptr;
+  close(t.size());
 }
 
-// A proxy as printed ("10.1.1.0/255.255.255.0/0/0 (type=4)") -> (IOS form with protocol 0
-// for "any", prefix form), or nullptr when it is not a proxy. Remembered like transforms:
-// the same few proxies recur in every negotiation of a pair.
-const std::pair<std::string, std::string>* canonical_proxy(std::string_view raw) {
-  thread_local std::unordered_map<std::string, std::optional<std::pair<std::string, std::string>>> memo;
-  thread_local std::string key;
-  key.assign(raw.data(), raw.size());
-  auto it = memo.find(key);
-  if (it == memo.end()) {
-    if (memo.size() >= 256) memo.clear();
-    std::optional<std::pair<std::string, std::string>> v;
-    if (auto px = parse_proxy(raw)) {
-      px->proto_raw = 0;  // canonical: IOS-XE's "any protocol" 256 is 0 like the other releases
-      v.emplace(px->ios(), px->str());
+// Canonical forms of the proxies and transforms of key-engine messages. A capture repeats
+// a handful of them thousands of times and parsing one costs a string stream, so results
+// are remembered (per thread; parse_proxy and parse_transform are pure). Bounded, but only
+// emptied by trim(), which normalise_kv calls before its lookups: an entry it looked up
+// stays valid until the record's fields are written (FieldList holds views of entries).
+struct KvMemo {
+  static constexpr size_t kMax = 256;
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return text_hash(s); }
+  };
+  template <class V>
+  using Map = std::unordered_map<std::string, std::optional<V>, Hash, std::equal_to<>>;
+  Map<std::pair<std::string, std::string>> proxies;  // raw -> (IOS form with protocol 0 for "any", prefix form)
+  Map<std::string> transforms;                       // words -> parse_transform(words)->str()
+
+  // Leaves room for the (at most) two proxies and one transform of one record.
+  void trim() {
+    if (proxies.size() + 2 > kMax) proxies.clear();
+    if (transforms.size() + 1 > kMax) transforms.clear();
+  }
+  const std::pair<std::string, std::string>* proxy(std::string_view raw) {
+    auto it = proxies.find(raw);
+    if (it == proxies.end()) {
+      std::optional<std::pair<std::string, std::string>> v;
+      if (auto px = parse_proxy(raw)) {
+        px->proto_raw = 0;  // canonical: IOS-XE's "any protocol" 256 is 0 like the other releases
+        v.emplace(px->ios(), px->str());
+      }
+      it = proxies.emplace(std::string(raw), std::move(v)).first;
     }
-    it = memo.emplace(key, std::move(v)).first;
+    return it->second ? &*it->second : nullptr;
   }
-  return it->second ? &*it->second : nullptr;
+  const std::string* transform(std::string_view words) {
+    auto it = transforms.find(words);
+    if (it == transforms.end()) {
+      auto t = parse_transform(words);
+      it = transforms.emplace(std::string(words), t ? std::optional<std::string>(t->str()) : std::nullopt).first;
+    }
+    return it->second ? &*it->second : nullptr;
+  }
+};
+
+KvMemo& kv_memo() {
+  thread_local KvMemo m;
+  return m;
 }
 
-// Maps the key-engine vocabulary of all releases onto one set of field names.
-void normalise_kv(Event& e, std::string_view text, const std::vector<std::pair<std::string_view, std::string_view>>& kv) {
-  if (text.find(" INBOUND ") != std::string_view::npos) e.set("direction", "INBOUND");
-  else if (text.find(" OUTBOUND ") != std::string_view::npos) e.set("direction", "OUTBOUND");
-  bool initiator_view = e.kind == EventKind::SaRequest;
+// The fields of the event being built, as views, set like Fields::set (a key set again
+// keeps its place and takes the last value), written into the event's Fields once at the
+// end. Setting into the encoded buffer directly scans it per set and moves its tail per
+// replaced value: the key-engine messages set about twenty fields and rewrite several.
+// The views point into the normalised head, the patterns, literals and KvMemo entries,
+// all of which outlive the record.
+class FieldList {
+ public:
+  void clear() { v_.clear(); }
+  std::string_view get(std::string_view key) const {
+    for (const auto& e : v_)
+      if (same_name(e.first, key)) return e.second;
+    return {};
+  }
+  void set(std::string_view key, std::string_view value) {
+    for (auto& e : v_)
+      if (same_name(e.first, key)) {
+        e.second = value;
+        return;
+      }
+    v_.push_back({key, value});
+  }
+  void write_to(Fields& out) const { out.assign(v_.data(), v_.size()); }
+
+ private:
+  std::vector<Fields::Entry> v_;
+};
+
+// Key-engine keys of all releases -> field names (src/dest depend on the side, below);
+// other keys are not kept.
+struct KvField {
+  std::string_view key, field;
+};
+constexpr KvField kKvFields[] = {
+    {"local", "local"},     {"remote", "remote"},       {"local_proxy", "local_proxy"},
+    {"remote_proxy", "remote_proxy"},                   {"protocol", "protocol"},
+    {"lifedur", "lifedur"}, {"spi", "spi"},             {"conn_id", "conn_id"},
+    {"keysize", "keysize"}, {"flags", "flags"},         {"transform", "transform"},
+    {"sa_dest", "sa_dest"}, {"sa_proto", "sa_proto"},   {"sa_prot", "sa_proto"},
+    {"sa_spi", "spi"},      {"sa_trans", "transform"},  {"sa_conn_id", "conn_id"},
+    {"sa_lifetime(k/sec)", "lifetime"},
+};
+
+// Maps the key-engine vocabulary of all releases onto one set of field names. `F` is the
+// event's Fields (the reference path, tokenize_uncached) or a FieldList (the fast path):
+// both set and get alike, so the two give the same fields in the same order.
+template <class F>
+void normalise_kv(F& e, EventKind kind, std::string_view text, const KeyValues& kv) {
+  if (contains_spaced(text, " INBOUND ")) e.set("direction", "INBOUND");
+  else if (contains_spaced(text, " OUTBOUND ")) e.set("direction", "OUTBOUND");
+  bool initiator_view = kind == EventKind::SaRequest;
   for (const auto& [k, v] : kv) {
-    if (k == "local" || k == "remote" || k == "local_proxy" || k == "remote_proxy" || k == "protocol" ||
-        k == "lifedur" || k == "spi" || k == "conn_id" || k == "keysize" || k == "flags") {
-      e.set(k, v);
-    } else if (k == "transform") {
-      e.set("transform", v);
-    } else if (k == "src" || k == "dest" || k == "src_proxy" || k == "dest_proxy") {
+    if (k == "src" || k == "dest" || k == "src_proxy" || k == "dest_proxy") {
       // Old 12.x wording: for an offer being validated (inbound) dest is this router;
       // for an sa_request (outbound) src is this router.
       bool is_src = k[0] == 's';
       bool local = initiator_view ? is_src : !is_src;
-      bool proxy = k.find("proxy") != std::string::npos;
-      e.set(std::string(local ? "local" : "remote") + (proxy ? "_proxy" : ""), v);
-    } else if (k == "sa_dest") {
-      e.set("sa_dest", v);
-    } else if (k == "sa_proto" || k == "sa_prot") {
-      e.set("sa_proto", v);
-    } else if (k == "sa_spi") {
-      e.set("spi", v);
-    } else if (k == "sa_trans") {
-      e.set("transform", v);
-    } else if (k == "sa_conn_id") {
-      e.set("conn_id", v);
-    } else if (k == "sa_lifetime(k/sec)") {
-      e.set("lifetime", v);
+      bool proxy = k.find("proxy") != std::string_view::npos;
+      e.set(local ? (proxy ? "local_proxy" : "local") : (proxy ? "remote_proxy" : "remote"), v);
+      continue;
     }
+    for (const auto& [key, field] : kKvFields)
+      if (same_name(key, k)) {
+        e.set(field, v);
+        break;
+      }
   }
   // Addresses may carry ":port" on IOS-XE ("203.0.113.200:0").
   for (const char* a : {"local", "remote"}) {
-    std::string v(e.get(a));
+    std::string_view v = e.get(a);
     size_t colon = v.find(':');
-    if (colon != std::string::npos) e.set(a, v.substr(0, colon));
+    if (colon != std::string_view::npos) e.set(a, v.substr(0, colon));
   }
   // Canonical forms for proxies and transforms.
+  KvMemo& memo = kv_memo();
+  memo.trim();
   for (const char* p : {"local_proxy", "remote_proxy"}) {
-    if (const auto* px = canonical_proxy(e.get(p))) {
+    if (const auto* px = memo.proxy(e.get(p))) {
       e.set(p, px->first);
       e.set(p[0] == 'l' ? "local_net" : "remote_net", px->second);
     }
   }
-  std::string tr(e.get("transform"));
+  std::string_view tr = e.get("transform");
   if (!tr.empty()) {
-    if (tr.find("(Transport") != std::string::npos) e.set("mode", "transport");
-    else if (tr.find("(Tunnel") != std::string::npos) e.set("mode", "tunnel");
-    if (const std::string* canon = canonical_transform(tr)) e.set("transform", *canon);
+    const char* mode = tr.find("(Transport") != std::string_view::npos ? "transport"
+                       : tr.find("(Tunnel") != std::string_view::npos  ? "tunnel"
+                                                                        : nullptr;
+    // Looked up before any set: `tr` may be a view of e's own buffer. "transform" is
+    // already a field, so setting "mode" first or last gives the same order.
+    const std::string* canon = memo.transform(tr);
+    if (mode) e.set("mode", mode);
+    if (canon) e.set("transform", *canon);
   }
-  std::string spi(e.get("spi"));
+  std::string_view spi = e.get("spi");
   size_t paren = spi.find('(');
-  if (paren != std::string::npos) e.set("spi", spi.substr(0, paren));
+  if (paren != std::string_view::npos) e.set("spi", spi.substr(0, paren));
 }
 
 // Field touch-ups that depend on the event kind.
@@ -148,25 +250,9 @@ void enrich(Event& e) {
 }  // namespace
 
 std::vector<std::pair<std::string_view, std::string_view>> parse_key_values(std::string_view t) {
-  std::vector<std::pair<std::string_view, std::string_view>> out;
+  KeyValues out;
   out.reserve(16);
-  // A value runs from its '=' to the start of the next key (or the end).
-  size_t key_start = std::string_view::npos, key_eq = 0;
-  auto close = [&](size_t value_end) {
-    if (key_start != std::string_view::npos)
-      out.emplace_back(t.substr(key_start, key_eq - key_start), trim_value(t.substr(key_eq + 1, value_end - key_eq - 1)));
-  };
-  for (size_t i = t.find('='); i != std::string_view::npos; i = t.find('=', i + 1)) {
-    size_t s = i;
-    while (s > 0 && key_char(t[s - 1])) --s;
-    if (s == i) continue;
-    if (s > 0 && t[s - 1] != ' ' && t[s - 1] != ',') continue;  // "(type=4)" is not a key
-    if (t[s] == '(') continue;
-    close(s);
-    key_start = s;
-    key_eq = i;
-  }
-  close(t.size());
+  parse_key_values_into(t, out);
   return out;
 }
 
@@ -200,45 +286,80 @@ std::unique_ptr<Tokenizer> Tokenizer::build(const std::vector<std::pair<std::str
 
 namespace {
 
+// A cache of kSets sets of two slots with least-recently-used replacement. Direct-mapped,
+// two frequent keys whose hashes share a slot evicted each other on every use, and a flood
+// of one-off keys (every head with a new SPI) evicted the frequent ones; with two ways a
+// key used again soon survives both. `Slot` has `hash` and `used`; the caller compares
+// the keys.
+template <class Slot, size_t kSets>
+class TwoWayCache {
+ public:
+  void reset() {
+    slots_.assign(2 * kSets, Slot{});
+    recent_.assign(kSets, 0);
+  }
+  // The slot holding hash `h` for which same(slot) holds, marked used; or nullptr.
+  template <class Same>
+  Slot* find(uint64_t h, Same&& same) {
+    size_t set = h & (kSets - 1);
+    for (uint8_t way = 0; way < 2; ++way) {
+      Slot& s = slots_[2 * set + way];
+      if (s.used && s.hash == h && same(s)) {
+        recent_[set] = way;
+        return &s;
+      }
+    }
+    return nullptr;
+  }
+  // The slot to overwrite with a new entry of hash `h`: the set's least recently used one.
+  Slot& replace(uint64_t h) {
+    size_t set = h & (kSets - 1);
+    uint8_t way = recent_[set] ^ 1;
+    recent_[set] = way;
+    Slot& s = slots_[2 * set + way];
+    s.used = true;
+    s.hash = h;
+    return s;
+  }
+
+ private:
+  std::vector<Slot> slots_;
+  std::vector<uint8_t> recent_;  // per set, the way used last
+};
+
 // What tokenize() derives from a normalised head is a pure function of its text and level
 // (pattern, captures, key-engine fields, enrichment), and debug captures repeat the same
 // heads over and over ("ISAKMP: atts are acceptable.", one peer's proposal every hour...).
-// A direct-mapped cache of recent heads skips the RE2 set and capture passes for a repeat.
-// Bounded (kSlots entries, each a copy of one head and its fields) and per thread.
-struct HeadCache {
-  static constexpr size_t kSlots = 2048;
-  struct Slot {
-    uint64_t hash = 0;
-    bool used = false;
-    std::string key;  // level + '\0' + head text
-    int pattern = -1;
-    Fields fields;
-  };
-  std::vector<Slot> slots;
-  std::string key;              // scratch: the key being looked up
+// A cache of recent heads skips the RE2 set and capture passes for a repeat. Bounded (2048
+// entries, each a copy of one head and its fields) and per thread.
+struct HeadSlot {
+  uint64_t hash = 0;
+  bool used = false;
+  std::string level, text;  // the head
+  int pattern = -1;
+  Fields fields;
 };
+using HeadCache = TwoWayCache<HeadSlot, 1024>;
 
 // Heads that differ only in their variable tokens (skeleton.h) share the pattern and where
 // the captures are: a template cache keyed by the skeleton skips the RE2 passes for the
 // first sight of a head whose kind was seen with other addresses/SPIs (a hub's hundred
 // peers). The fields are then cut from the head at the remembered skeleton positions and
-// go through the same key-engine and enrichment steps as a computed head.
-struct TemplateCache {
-  static constexpr size_t kSlots = 1024;
-  struct Slot {
-    uint64_t hash = 0;
-    bool used = false;
-    std::string key;  // level + '\0' + skeleton
-    Tokenizer::Template tpl;
-  };
-  std::vector<Slot> slots;
-  Skeleton skeleton;  // scratch: the skeleton of the head being tokenized
+// go through the same key-engine and enrichment steps as a computed head. 1024 entries.
+struct TemplateSlot {
+  uint64_t hash = 0;
+  bool used = false;
+  std::string key;  // level + '\0' + skeleton
+  Tokenizer::Template tpl;
 };
+using TemplateCache = TwoWayCache<TemplateSlot, 512>;
 
 struct Caches {
   const void* owner = nullptr;  // the Tokenizer the entries came from
   HeadCache head;
   TemplateCache templates;
+  std::string prefix;  // scratch: level + '\0' of the head being tokenized
+  Skeleton skeleton;   // scratch: the skeleton of the head being tokenized
   Tokenizer::CacheStats stats;
 };
 
@@ -246,10 +367,16 @@ Caches& caches(const void* owner, bool claim = true) {
   thread_local Caches c;
   if (claim && c.owner != owner) {  // another tokenizer (tests load several): start empty
     c.owner = owner;
-    c.head.slots.assign(HeadCache::kSlots, {});
-    c.templates.slots.assign(TemplateCache::kSlots, {});
+    c.head.reset();
+    c.templates.reset();
   }
   return c;
+}
+
+// The head cache's key is the level and the text; hashed in place rather than joined
+// into one string first (that was a copy of every record).
+uint64_t head_hash(const NormalizedHead& head) {
+  return text_hash(head.text, head.level.empty() ? 0 : text_hash(head.level));
 }
 
 }  // namespace
@@ -264,68 +391,107 @@ bool Tokenizer::tokenize(const Record& r, Event& out) const {
 namespace {
 
 void start_event(const Pattern& p, int idx, Record&& r, const NormalizedHead& head, Event& out) {
-  out = Event{};
-  out.kind = p.event;
-  out.pattern = idx;
-  out.where = r.where;
-  out.device = std::move(r.device);
-  out.stamp = r.stamp;
-  out.text = std::move(r.body);
-  out.conn_id = head.conn_id;
+  // Every member set anew, in place (`out = Event{}` cost a construction and a move of
+  // each member per record); the fields are cleared, keeping their buffer for a reused
+  // `out`. The binding lists all members: a new member of Event does not compile here
+  // until it is reset too.
+  auto& [kind, where, device, stamp, text, conn_id, pattern, fields] = out;
+  kind = p.event;
+  where = r.where;
+  device = std::move(r.device);
+  stamp = r.stamp;
+  text = std::move(r.body);
+  conn_id = head.conn_id;
+  pattern = idx;
+  fields.clear();
+}
+
+// Pattern p's captures of `head` into `f` (plus the level). With a skeleton and a template,
+// also records the capture positions; returns false when they cannot be.
+template <class F>
+bool captured_fields(const Pattern& p, int idx, const NormalizedHead& head, F& f, const Skeleton* sk,
+                     Tokenizer::Template* tpl) {
+  if (!head.level.empty()) f.set("level", head.level);
+  if (tpl) {
+    tpl->pattern = idx;
+    tpl->spans.clear();
+  }
+  bool templ_ok = tpl != nullptr;
+  if (p.groups.empty()) return templ_ok;
+  int n = p.re->NumberOfCapturingGroups();
+  re2::StringPiece small[16];
+  std::vector<re2::StringPiece> big;
+  re2::StringPiece* sub = small;
+  if (n + 1 > 16) {
+    big.resize(static_cast<size_t>(n) + 1);
+    sub = big.data();
+  }
+  if (!p.re->Match(head.text, 0, head.text.size(), RE2::UNANCHORED, sub, n + 1))
+    return false;  // classified but no capture match: nothing to remember
+  for (size_t g = 0; g < p.groups.size(); ++g) {
+    const auto& sp = sub[static_cast<size_t>(p.groups[g].second)];
+    if (sp.data() == nullptr) continue;
+    f.set(p.groups[g].first, std::string_view(sp.data(), sp.size()));
+    if (templ_ok) {
+      size_t a = static_cast<size_t>(sp.data() - head.text.data());
+      Tokenizer::Template::Span s{static_cast<uint32_t>(g), 0, 0};
+      templ_ok = sk->to_skeleton(a, s.start) && sk->to_skeleton(a + sp.size(), s.end);
+      tpl->spans.push_back(s);
+    }
+  }
+  return templ_ok;
+}
+
+// The same cut from `head` at the positions of a template of an equal skeleton.
+template <class F>
+bool templated_fields(const Pattern& p, const Tokenizer::Template& t, const NormalizedHead& head, const Skeleton& sk,
+                      F& f) {
+  if (!head.level.empty()) f.set("level", head.level);
+  for (const auto& s : t.spans) {
+    size_t a = 0, b = 0;
+    if (!sk.to_original(s.start, a) || !sk.to_original(s.end, b) || b < a || b > head.text.size()) return false;
+    f.set(p.groups[s.group].first, std::string_view(head.text).substr(a, b - a));
+  }
+  return true;
+}
+
+// Scratch of the fast path, per thread (kept between records for their capacity).
+struct DeriveScratch {
+  FieldList fields;
+  KeyValues kv;
+};
+DeriveScratch& derive_scratch() {
+  thread_local DeriveScratch s;
+  return s;
+}
+
+// The key-engine fields after the captures in `f`, then `f` into the event, then enrich.
+void finish_fields(const Pattern& p, const NormalizedHead& head, DeriveScratch& s, Event& out) {
+  if (p.kv) {
+    parse_key_values_into(head.text, s.kv);
+    normalise_kv(s.fields, out.kind, head.text, s.kv);
+  }
+  s.fields.write_to(out.fields);
+  enrich(out);
 }
 
 }  // namespace
 
 bool Tokenizer::derive(const NormalizedHead& head, int idx, Event& out, const Skeleton* sk, Template* tpl) const {
   const Pattern& p = set_.at(idx);
-  out.fields.reserve(8);
-  if (!head.level.empty()) out.set("level", head.level);
-  if (tpl) {
-    tpl->pattern = idx;
-    tpl->spans.clear();
-  }
-  bool templ_ok = tpl != nullptr;
-  if (!p.groups.empty()) {
-    int n = p.re->NumberOfCapturingGroups();
-    re2::StringPiece small[16];
-    std::vector<re2::StringPiece> big;
-    re2::StringPiece* sub = small;
-    if (n + 1 > 16) {
-      big.resize(static_cast<size_t>(n) + 1);
-      sub = big.data();
-    }
-    if (p.re->Match(head.text, 0, head.text.size(), RE2::UNANCHORED, sub, n + 1)) {
-      for (size_t g = 0; g < p.groups.size(); ++g) {
-        const auto& sp = sub[static_cast<size_t>(p.groups[g].second)];
-        if (sp.data() == nullptr) continue;
-        out.set(p.groups[g].first, std::string_view(sp.data(), sp.size()));
-        if (templ_ok) {
-          size_t a = static_cast<size_t>(sp.data() - head.text.data());
-          Template::Span s{static_cast<uint32_t>(g), 0, 0};
-          templ_ok = sk->to_skeleton(a, s.start) && sk->to_skeleton(a + sp.size(), s.end);
-          tpl->spans.push_back(s);
-        }
-      }
-    } else {
-      templ_ok = false;  // classified but no capture match: nothing to remember
-    }
-  }
-  if (p.kv) normalise_kv(out, head.text, parse_key_values(head.text));
-  enrich(out);
+  DeriveScratch& s = derive_scratch();
+  s.fields.clear();
+  bool templ_ok = captured_fields(p, idx, head, s.fields, sk, tpl);
+  finish_fields(p, head, s, out);
   return templ_ok;
 }
 
 bool Tokenizer::derive_from(const NormalizedHead& head, const Template& t, const Skeleton& sk, Event& out) const {
   const Pattern& p = set_.at(t.pattern);
-  out.fields.reserve(8);
-  if (!head.level.empty()) out.set("level", head.level);
-  for (const auto& s : t.spans) {
-    size_t a = 0, b = 0;
-    if (!sk.to_original(s.start, a) || !sk.to_original(s.end, b) || b < a || b > head.text.size()) return false;
-    out.set(p.groups[s.group].first, std::string_view(head.text).substr(a, b - a));
-  }
-  if (p.kv) normalise_kv(out, head.text, parse_key_values(head.text));
-  enrich(out);
+  DeriveScratch& s = derive_scratch();
+  s.fields.clear();
+  if (!templated_fields(p, t, head, sk, s.fields)) return false;
+  finish_fields(p, head, s, out);
   return true;
 }
 
@@ -334,8 +500,14 @@ bool Tokenizer::tokenize_uncached(Record&& r, Event& out) const {
   if (!normalize_head(r.body, head)) return false;
   int idx = set_.classify(head.text);
   if (idx < 0) return false;
-  start_event(set_.at(idx), idx, std::move(r), head, out);
-  derive(head, idx, out, nullptr, nullptr);
+  const Pattern& p = set_.at(idx);
+  start_event(p, idx, std::move(r), head, out);
+  // Straight into the event's Fields, one set at a time (no FieldList, no scratch): the
+  // reference the fast path is compared with.
+  out.fields.reserve(8);
+  captured_fields(p, idx, head, out.fields, nullptr, nullptr);
+  if (p.kv) normalise_kv(out.fields, out.kind, head.text, parse_key_values(head.text));
+  enrich(out);
   return true;
 }
 
@@ -343,36 +515,40 @@ bool Tokenizer::tokenize(Record&& r, Event& out) const {
   thread_local NormalizedHead head;  // reused: its buffer keeps its capacity between records
   if (!normalize_head(r.body, head)) return false;
   Caches& c = caches(this);
-  HeadCache& cache = c.head;
-  cache.key.assign(head.level);
-  cache.key.push_back('\0');
-  cache.key.append(head.text);
-  uint64_t h = std::hash<std::string_view>{}(cache.key);
-  HeadCache::Slot& slot = cache.slots[h & (HeadCache::kSlots - 1)];
-  if (slot.used && slot.hash == h && slot.key == cache.key) {
+  uint64_t h = head_hash(head);
+  if (const HeadSlot* hit =
+          c.head.find(h, [&](const HeadSlot& s) { return s.text == head.text && s.level == head.level; })) {
     ++c.stats.hits;
-    start_event(set_.at(slot.pattern), slot.pattern, std::move(r), head, out);
-    out.fields = slot.fields;
+    start_event(set_.at(hit->pattern), hit->pattern, std::move(r), head, out);
+    out.fields = hit->fields;
     return true;
   }
+  auto remember = [&](int pattern) {
+    HeadSlot& slot = c.head.replace(h);
+    slot.level = head.level;
+    slot.text = head.text;
+    slot.pattern = pattern;
+    slot.fields = out.fields;
+  };
   // Not seen as such: maybe seen with other addresses/numbers (same skeleton).
-  Skeleton& sk = c.templates.skeleton;
-  TemplateCache::Slot* tslot = nullptr;
+  Skeleton& sk = c.skeleton;
+  bool templatable = false;
   uint64_t th = 0;
-  if (templates_ok_ && build_skeleton(std::string_view(cache.key.data(), head.level.size() + 1), head.text, sk) &&
-      sk.n > 0) {
-    th = std::hash<std::string_view>{}(sk.key);
-    tslot = &c.templates.slots[th & (TemplateCache::kSlots - 1)];
-    if (tslot->used && tslot->hash == th && tslot->key == sk.key) {
-      const Template& t = tslot->tpl;
+  if (templates_ok_) {
+    c.prefix.assign(head.level);
+    c.prefix.push_back('\0');
+    // Also a head without tokens (its skeleton is itself): when the flood of one-off heads
+    // has evicted it from the head cache, its template still saves the RE2 passes.
+    templatable = build_skeleton(c.prefix, head.text, sk);
+  }
+  if (templatable) {
+    th = text_hash(sk.key);
+    if (const TemplateSlot* hit = c.templates.find(th, [&](const TemplateSlot& s) { return s.key == sk.key; })) {
+      const Template& t = hit->tpl;
       start_event(set_.at(t.pattern), t.pattern, std::move(r), head, out);
       if (derive_from(head, t, sk, out)) {
         ++c.stats.template_hits;
-        slot.used = true;
-        slot.hash = h;
-        slot.key = cache.key;
-        slot.pattern = t.pattern;
-        slot.fields = out.fields;
+        remember(t.pattern);
         return true;
       }
       // Cannot happen for a skeleton equal to the template's; computed below to be safe.
@@ -385,18 +561,13 @@ bool Tokenizer::tokenize(Record&& r, Event& out) const {
   ++c.stats.misses;
   start_event(set_.at(idx), idx, std::move(r), head, out);
   Template tpl;
-  bool keep_template = derive(head, idx, out, tslot ? &sk : nullptr, tslot ? &tpl : nullptr);
-  if (tslot && keep_template) {
-    tslot->used = true;
-    tslot->hash = th;
-    tslot->key = sk.key;
-    tslot->tpl = std::move(tpl);
+  bool keep_template = derive(head, idx, out, templatable ? &sk : nullptr, templatable ? &tpl : nullptr);
+  if (templatable && keep_template) {
+    TemplateSlot& slot = c.templates.replace(th);
+    slot.key = sk.key;
+    slot.tpl = std::move(tpl);
   }
-  slot.used = true;
-  slot.hash = h;
-  slot.key = cache.key;
-  slot.pattern = idx;
-  slot.fields = out.fields;
+  remember(idx);
   return true;
 }
 
