@@ -38,35 +38,38 @@ std::string path_of(uint32_t input, const std::vector<std::string>& paths) {
 }  // namespace
 
 nlohmann::json event_json(const Event& e, const std::vector<std::string>& paths, const std::string& explain) {
-  nlohmann::json j{{"path", path_of(e.where.input, paths)},
-                   {"line", e.where.line},
-                   {"kind", event_kind_name(e.kind)},
-                   {"text", e.text}};
+  // Members assigned one by one: an initializer list copies every element once more, and
+  // reports hold tens of thousands of events.
+  nlohmann::json j(nlohmann::json::value_t::object);
+  j["path"] = path_of(e.where.input, paths);
+  j["line"] = e.where.line;
+  j["kind"] = event_kind_name(e.kind);
+  j["text"] = e.text;
   if (e.where.last_line > e.where.line) j["last_line"] = e.where.last_line;
   if (!explain.empty()) j["explain"] = explain;
   if (!e.device.empty()) j["device"] = e.device;
   if (e.stamp.kind != Stamp::Kind::None) j["time"] = e.stamp.text.str();
   if (e.conn_id >= 0) j["conn_id"] = e.conn_id;
   if (!e.fields.empty()) {
-    nlohmann::json f = nlohmann::json::object();
-    for (const auto& [k, v] : e.fields) f[k] = v;
-    j["fields"] = f;
+    nlohmann::json& f = j["fields"] = nlohmann::json::object();
+    for (const auto& [k, v] : e.fields) f[std::string(k)] = v;
   }
   return j;
 }
 
 nlohmann::json negotiation_json(const Negotiation& n, const std::vector<std::string>& paths, const Tokenizer* tok) {
-  nlohmann::json j{{"id", n.id},
-                   {"phase", n.phase},
-                   {"device", n.device},
-                   {"role", n.role},
-                   {"local", n.local},
-                   {"peer", n.peer},
-                   {"local_proxy", n.local_proxy.empty() ? "" : proxy_text(n.local_proxy)},
-                   {"remote_proxy", n.remote_proxy.empty() ? "" : proxy_text(n.remote_proxy)},
-                   {"transforms", n.transforms},
-                   {"outcome", n.outcome},
-                   {"failure", n.failure.empty() ? nlohmann::json(nullptr) : nlohmann::json(n.failure)}};
+  nlohmann::json j(nlohmann::json::value_t::object);
+  j["id"] = n.id;
+  j["phase"] = n.phase;
+  j["device"] = n.device;
+  j["role"] = n.role;
+  j["local"] = n.local;
+  j["peer"] = n.peer;
+  j["local_proxy"] = n.local_proxy.empty() ? "" : proxy_text(n.local_proxy);
+  j["remote_proxy"] = n.remote_proxy.empty() ? "" : proxy_text(n.remote_proxy);
+  j["transforms"] = n.transforms;
+  j["outcome"] = n.outcome;
+  j["failure"] = n.failure.empty() ? nlohmann::json(nullptr) : nlohmann::json(n.failure);
   if (n.conn_id >= 0) j["conn_id"] = n.conn_id;
   if (n.ike) j["ike_negotiation"] = n.ike;
   if (!n.inbound_spi.empty()) j["inbound_spi"] = n.inbound_spi;
@@ -77,9 +80,10 @@ nlohmann::json negotiation_json(const Negotiation& n, const std::vector<std::str
   if (n.first.kind != Stamp::Kind::None) j["start"] = n.first.text.str();
   double d = n.duration();
   if (d >= 0) j["duration_s"] = std::round(d * 1000) / 1000;
-  j["events"] = nlohmann::json::array();
+  nlohmann::json& events = j["events"] = nlohmann::json::array();
+  events.get_ref<nlohmann::json::array_t&>().reserve(n.steps.size());
   for (const auto& s : n.steps)
-    j["events"].push_back(event_json(s.event, paths, !s.explain.empty() || !tok ? s.explain : tok->explain(s.event)));
+    events.push_back(event_json(s.event, paths, !s.explain.empty() || !tok ? s.explain : tok->explain(s.event)));
   if (n.steps_omitted) j["events_omitted"] = n.steps_omitted;
   return j;
 }
