@@ -108,8 +108,9 @@ class Ingestor {
 
   void line(uint32_t no, std::string_view text) { line(no, text, parse_prefix(text)); }
 
-  // `pre`: parse_prefix(text) (line blocks compute it on another thread).
-  void line(uint32_t no, std::string_view text, const LinePrefix& pre) {
+  // `pre`: parse_prefix(text); `other`: is_other_syslog(text, pre), -1 when not computed
+  // (line blocks compute both on another thread).
+  void line(uint32_t no, std::string_view text, const LinePrefix& pre, int other = -1) {
     bool blank = trim(text).empty();
     if (mode_ == Mode::Log && blank) {
       flush_record();
@@ -185,11 +186,7 @@ class Ingestor {
     std::string_view body = text.substr(pre.body);
     bool crypto_known = false;  // mentions_crypto(body) is known to be true
     if (pre.present) {
-      // is_crypto_head: XE's "(ipsec_process_proposal)Map Accepted" names no facility in capitals
-      // A %FACILITY-N-MNEMONIC message of another facility is other syslog even when its text
-      // mentions crypto (%SSH-5-SSH2_SESSION: ... using crypto cipher ...).
-      bool other_facility = !body.empty() && body[0] == '%' && !is_crypto_head(body);
-      if (other_facility || (!mentions_crypto(body) && !is_crypto_head(body))) {
+      if (other == 1 || (other < 0 && is_other_syslog(text, pre))) {
         // Well-formed syslog about something else (most of an archive). Same outcome as the
         // general path below: strip_note only shortens the body, so it cannot add a keyword.
         flush_record();
@@ -469,6 +466,16 @@ bool mentions_crypto(std::string_view b) {
   return false;
 }
 
+bool is_other_syslog(std::string_view line, const LinePrefix& pre) {
+  if (!pre.present) return false;
+  std::string_view body = line.substr(pre.body);
+  // is_crypto_head: XE's "(ipsec_process_proposal)Map Accepted" names no facility in capitals.
+  // A %FACILITY-N-MNEMONIC message of another facility is other syslog even when its text
+  // mentions crypto (%SSH-5-SSH2_SESSION: ... using crypto cipher ...).
+  bool other_facility = !body.empty() && body[0] == '%' && !is_crypto_head(body);
+  return other_facility || (!mentions_crypto(body) && !is_crypto_head(body));
+}
+
 bool parse_prompt(std::string_view line, Prompt& out) {
   if (line.empty() || !host_char(line[0]) || line[0] == '-' || line[0] == '.') return false;
   size_t i = 0;
@@ -513,7 +520,7 @@ InputSummary ingest_input(const std::string& path, uint32_t input_index, IngestS
     // Lines go through the ring of blocks, where another thread may clean and parse them.
     LineBlocks& lb = *opt.blocks;
     auto consume_one = [&] {
-      for (const LineBlocks::Line& l : lb.consume(sum.clean)) ing.line(l.no, l.text, l.prefix);
+      for (const LineBlocks::Line& l : lb.consume(sum.clean)) ing.line(l.no, l.text, l.prefix, l.other_syslog);
       lb.release();
     };
     while (reader.next(raw)) {

@@ -12,6 +12,7 @@
 #include "core/event.h"
 #include "core/source_line.h"
 #include "ingest/line_clean.h"
+#include "ingest/prefix.h"
 
 namespace ipsecdoc {
 
@@ -76,6 +77,10 @@ InputSummary ingest_input(const std::string& path, uint32_t input_index, IngestS
 bool is_crypto_head(std::string_view body);
 // Cheap test: could this body be crypto-related at all? (used to skip unrelated syslog)
 bool mentions_crypto(std::string_view body);
+// A line with a prefix whose body is syslog about something else (most of an archive): a
+// %FACILITY message of another facility, or one that names no crypto keyword. Pure, so line
+// blocks compute it on the helper thread; the ingest thread then skips the keyword scans.
+bool is_other_syslog(std::string_view line, const LinePrefix& pre);
 
 // Prompt "R1#show crypto ipsec sa" / "RTRA(config-crypto-m)# match address 101".
 struct Prompt {

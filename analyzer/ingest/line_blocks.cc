@@ -1,5 +1,7 @@
 #include "ingest/line_blocks.h"
 
+#include "ingest/ingest.h"
+
 namespace ipsecdoc {
 
 LineBlocks::LineBlocks() : blocks_(kBlocks) {}
@@ -50,6 +52,7 @@ void LineBlocks::process(Block& b) {
     l.no = no;
     l.text = text;
     l.prefix = parse_prefix(text);
+    l.other_syslog = is_other_syslog(text, l.prefix);
   }
   b.spans.clear();  // the slot is "not filling" again; lines stay until release
 }

@@ -32,6 +32,7 @@ class LineBlocks {
     uint32_t no;
     std::string_view text;  // cleaned (valid until the block is released)
     LinePrefix prefix;      // parse_prefix(text)
+    bool other_syslog;      // is_other_syslog(text, prefix)
   };
 
   LineBlocks();
