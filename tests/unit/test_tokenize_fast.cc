@@ -356,3 +356,26 @@ TEST_CASE("Fields::assign encodes what emplace_back does, also from views of its
   got.assign(nullptr, 0);
   CHECK(got.empty());
 }
+
+TEST_CASE("Fields::set and emplace_back with a value that is a view of the fields themselves") {
+  // normalise_kv and enrich set a field from another one's value ("local" from "remote"...):
+  // the value points into the buffer that set() is about to change. A grown buffer would
+  // leave it dangling; the guard copies it first.
+  Fields f;
+  f.emplace_back("local", "203.0.113.200:0");
+  f.emplace_back("remote", "198.51.100.7");
+  f.set("local", f.get("local").substr(0, 13));          // shorter, from itself
+  CHECK(f.get("local") == "203.0.113.200");
+  f.set("peer", f.get("remote"));                         // appended, from another field
+  CHECK(f.get("peer") == "198.51.100.7");
+  std::string big(500, 'z');
+  f.set("remote", big);                                   // grows the buffer
+  f.set("local", f.get("remote"));                        // longer, from a field after it
+  CHECK(f.get("local") == big);
+  CHECK(f.get("remote") == big);
+  f.emplace_back(f.get("peer"), f.get("peer"));           // key and value both views of itself
+  CHECK(f.get("198.51.100.7") == "198.51.100.7");
+  std::vector<std::string> keys;
+  for (const auto& e : f) keys.emplace_back(e.first);
+  CHECK(keys == std::vector<std::string>{"local", "remote", "peer", "198.51.100.7"});
+}
