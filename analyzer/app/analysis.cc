@@ -275,11 +275,12 @@ class Collector : public IngestSink {
 
 // The ingest thread's side of the pipeline: reads and tokenizes, and hands everything the
 // sink would have seen, in order, to the analysis thread in batches. Tokenizing is a pure
-// function of the record, so it is shared: the ingest thread leaves a third of the records
-// to the analysis thread, which also builds the timelines (which third is decided by the
+// function of the record, so it is shared by who is behind: the ingest thread leaves every
+// record to the analysis thread while nothing is queued (it is waiting for work), none while
+// the queue is nearly full (it is behind), else a third (which third is decided by the
 // record's text without its digits, so repeats of one message, what the per-thread head
-// cache serves, go to the same thread), and all of them while nothing is queued, i.e. while
-// the analysis thread is waiting for work. Which thread tokenizes changes nothing else.
+// cache serves, go to the same thread). Which thread tokenizes changes nothing else. While
+// the queue is full, the ingest thread runs the analysis thread's replay jobs instead.
 // The queue is bounded: memory stays flat.
 // A batch carries its strings in one buffer and batches are recycled: records and events do
 // not cross threads as individual allocations (with glibc malloc, frees of another thread's
@@ -494,13 +495,11 @@ class Pipeline : public IngestSink {
     std::unique_lock<std::mutex> lk(m_);
     // No room: the analysis thread is behind. Its replays (app/jobs.h) run here meanwhile.
     while (queue_.size() >= kMaxBatches && !abandoned_) {
-      if (jobs_.has_waiting()) {
-        lk.unlock();
-        jobs_.run_one();
-        lk.lock();
-        continue;
-      }
-      can_put_.wait(lk);
+      lk.unlock();
+      bool ran = jobs_.run_one();
+      lk.lock();
+      // nothing to run: wait for room (take, give_back) or a new job (Jobs::on_add)
+      if (!ran && queue_.size() >= kMaxBatches && !abandoned_) can_put_.wait(lk);
     }
     if (!abandoned_) queue_.push_back(std::move(batch_));
     queued_.store(queue_.size(), std::memory_order_relaxed);

@@ -72,9 +72,4 @@ void Jobs::stop() {
   changed_.notify_all();
 }
 
-bool Jobs::has_waiting() {
-  std::lock_guard<std::mutex> lk(m_);
-  return !waiting_.empty();
-}
-
 }  // namespace ipsecdoc

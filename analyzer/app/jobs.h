@@ -31,7 +31,6 @@ class Jobs {
   void finish();
   // Stops the helpers without running what waits (the analysis thread gave up).
   void stop();
-  bool has_waiting();
   // Called (on the adding thread) after a job was queued: a thread that runs jobs while it
   // waits for something else is woken by its own condition.
   void on_add(std::function<void()> f) { on_add_ = std::move(f); }

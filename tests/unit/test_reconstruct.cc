@@ -4,11 +4,6 @@
 // filled from the reconstructed names - must bring the tunnel up.
 #include <doctest/doctest.h>
 
-#include <filesystem>
-#include <fstream>
-
-#include <unistd.h>
-
 #include "app/reconstruct.h"
 #include "model/render.h"
 #include "model/scenario_gen.h"
@@ -17,8 +12,6 @@
 using namespace ipsecdoc;
 
 namespace {
-
-const Finding* finding(const Analysis& a, const std::string& rule) { return log_finding(a, rule); }
 
 struct Case {
   const char* log;
@@ -51,7 +44,7 @@ TEST_CASE("reconstruct: every seed/case log is confirmed in its reconstructed sc
   for (const auto& c : kCases) {
     CAPTURE(c.log);
     auto a = run({corpus(c.log)});
-    const Finding* f = finding(a, c.rule);
+    const Finding* f = log_finding(a, c.rule);
     REQUIRE(f != nullptr);
     REQUIRE(f->extra.contains("replay"));
     const auto& r = f->extra["replay"];
@@ -87,7 +80,7 @@ TEST_CASE("reconstruct: the rendered log read back through the tokenizer agrees 
 
 TEST_CASE("reconstruct: the scenario keeps what the capture shows and names what it assumed") {
   auto a = run({corpus("logs/seed/example-19-16.log")});
-  const Finding* f = finding(a, "crypto-map-overlap");
+  const Finding* f = log_finding(a, "crypto-map-overlap");
   REQUIRE(f != nullptr);
   Reconstruction rc = reconstruct_from_log(*f, negotiation_of(a, *f));
   REQUIRE(rc.ok);
@@ -128,7 +121,7 @@ TEST_CASE("reconstruct: the scenario keeps what the capture shows and names what
 
 TEST_CASE("reconstruct: with several proposals, this router's set is the one not refused for its transform") {
   auto a = run({corpus("logs/cases/xe-pfs-after-transform.log")});
-  const Finding* f = finding(a, "pfs-mismatch");
+  const Finding* f = log_finding(a, "pfs-mismatch");
   REQUIRE(f != nullptr);
   Reconstruction rc = reconstruct_from_log(*f, negotiation_of(a, *f));
   REQUIRE(rc.ok);
@@ -147,7 +140,7 @@ TEST_CASE("reconstruct: with several proposals, this router's set is the one not
 
 TEST_CASE("reconstruct: without addresses or proxies in the capture, every filled-in value is an assumption") {
   auto a = run({corpus("logs/seed/example-19-12.log")});
-  const Finding* f = finding(a, "proxy-id-mismatch");
+  const Finding* f = log_finding(a, "proxy-id-mismatch");
   REQUIRE(f != nullptr);
   Reconstruction rc = reconstruct_from_log(*f, negotiation_of(a, *f));
   REQUIRE(rc.ok);
@@ -173,7 +166,7 @@ TEST_CASE("reconstruct: a capture the model cannot print is refuted, with the re
                              "IPSEC(validate_proposal): invalid local address 200.1.1.1\n"
                              "IPSEC(validate_transform_proposal): peer address 192.1.1.1 not found\n");
   auto a = run({p});
-  const Finding* f = finding(a, "crypto-map-overlap");
+  const Finding* f = log_finding(a, "crypto-map-overlap");
   REQUIRE(f != nullptr);
   const auto& r = f->extra["replay"];
   INFO(r.dump(1));
@@ -186,7 +179,7 @@ TEST_CASE("reconstruct: a capture the model cannot print is refuted, with the re
 TEST_CASE("reconstruct: a log the model cannot print stays not-replayable, and says why") {
   // The peer answers Main Mode, then never Quick Mode: the model's responder always answers.
   auto a = run({corpus("logs/cases/qm-no-response.log")});
-  const Finding* f = finding(a, "phase2-no-response");
+  const Finding* f = log_finding(a, "phase2-no-response");
   REQUIRE(f != nullptr);
   const auto& r = f->extra["replay"];
   CHECK(r["status"] == "not-replayable");
@@ -211,7 +204,7 @@ TEST_CASE("reconstruct: property - the model's own responder logs are confirmed 
         std::string p = write_temp("reconstruct", sc.responder + ".log", text);
         auto a = run({p});
         remove_temp(p);
-        const Finding* f = finding(a, fault);
+        const Finding* f = log_finding(a, fault);
         if (!f) continue;  // the log rules are the e2e test's business
         ++checked;
         const auto& r = f->extra["replay"];

@@ -7,11 +7,6 @@
 // establish. A capture the model cannot print is refuted or not-replayable, never confirmed.
 #include <doctest/doctest.h>
 
-#include <filesystem>
-#include <fstream>
-
-#include <unistd.h>
-
 #include "app/reconstruct.h"
 #include "model/render.h"
 #include "model/scenario_gen.h"
@@ -20,8 +15,6 @@
 using namespace ipsecdoc;
 
 namespace {
-
-const Finding* finding(const Analysis& a, const std::string& rule) { return log_finding(a, rule); }
 
 std::string all_assumptions(const nlohmann::json& r) {
   std::string s;
@@ -60,7 +53,7 @@ TEST_CASE("reconstruct phase 1: every Phase-1 case log is confirmed and the fix 
   for (const auto& c : kCases) {
     CAPTURE(c.log);
     auto a = run({corpus(c.log)});
-    const Finding* f = finding(a, c.rule);
+    const Finding* f = log_finding(a, c.rule);
     REQUIRE(f != nullptr);
     const auto& r = f->extra["replay"];
     INFO(r.dump(1));
@@ -98,7 +91,7 @@ TEST_CASE("reconstruct phase 1: the rendered log read back through the tokenizer
 
 TEST_CASE("reconstruct phase 1: the policies are the ones the capture checks, with what each check implies") {
   auto a = run({corpus("logs/cases/ios15-p1-policy.log")});
-  const Finding* f = finding(a, "phase1-policy-mismatch");
+  const Finding* f = log_finding(a, "phase1-policy-mismatch");
   REQUIRE(f != nullptr);
   Reconstruction rc = reconstruct_from_log(*f, negotiation_of(a, *f));
   REQUIRE(rc.ok);
@@ -131,7 +124,7 @@ TEST_CASE("reconstruct phase 1: the policies are the ones the capture checks, wi
 
 TEST_CASE("reconstruct phase 1: key placeholders are filled with the assumed keys, in the model only") {
   auto a = run({corpus("logs/cases/psk-mismatch-initiator.log")});
-  const Finding* f = finding(a, "phase1-psk-mismatch");
+  const Finding* f = log_finding(a, "phase1-psk-mismatch");
   REQUIRE(f != nullptr);
   Reconstruction rc = reconstruct_from_log(*f, negotiation_of(a, *f));
   REQUIRE(rc.ok);
@@ -153,7 +146,7 @@ TEST_CASE("reconstruct phase 1: key placeholders are filled with the assumed key
 
 TEST_CASE("reconstruct phase 1: no response is replayed with no device at the peer address") {
   auto a = run({corpus("logs/cases/p1-no-response.log")});
-  const Finding* f = finding(a, "phase1-no-response");
+  const Finding* f = log_finding(a, "phase1-no-response");
   REQUIRE(f != nullptr);
   Reconstruction rc = reconstruct_from_log(*f, negotiation_of(a, *f));
   REQUIRE(rc.ok);
@@ -167,7 +160,7 @@ TEST_CASE("reconstruct phase 1: no response is replayed with no device at the pe
 
 TEST_CASE("reconstruct: the initiator's side of a rejection is confirmed with each candidate that reproduces it") {
   auto a = run({corpus("logs/cases/initiator-pnc.log")});
-  const Finding* f = finding(a, "peer-rejected-proposal");
+  const Finding* f = log_finding(a, "peer-rejected-proposal");
   REQUIRE(f != nullptr);
   const auto& r = f->extra["replay"];
   INFO(r.dump(1));
@@ -217,7 +210,7 @@ TEST_CASE("reconstruct phase 1: contradictory policy checks are not replayable, 
                              "ISAKMP:(0): phase 1 SA policy not acceptable! (local 10.1.1.1 remote 10.2.2.2)\n");
   auto a = run({p});
   remove_temp(p);
-  const Finding* f = finding(a, "phase1-policy-mismatch");
+  const Finding* f = log_finding(a, "phase1-policy-mismatch");
   REQUIRE(f != nullptr);
   const auto& r = f->extra["replay"];
   INFO(r.dump(1));
@@ -238,7 +231,7 @@ TEST_CASE("reconstruct phase 1: a capture the model cannot print is refuted, wit
                              "(peer 192.1.20.9)\n");
   auto a = run({p});
   remove_temp(p);
-  const Finding* f = finding(a, "phase1-psk-mismatch");
+  const Finding* f = log_finding(a, "phase1-psk-mismatch");
   REQUIRE(f != nullptr);
   const auto& r = f->extra["replay"];
   INFO(r.dump(1));
@@ -268,7 +261,7 @@ TEST_CASE("reconstruct phase 1: concurrent Main Modes at id 0 are told apart, an
   CHECK(a.negotiations[1].role == "initiator");
   CHECK(a.negotiations[1].peer == "10.9.9.9");
   CHECK(a.negotiations[1].has(EventKind::MmBegin));
-  const Finding* f = finding(a, "phase1-policy-mismatch");
+  const Finding* f = log_finding(a, "phase1-policy-mismatch");
   REQUIRE(f != nullptr);
   CHECK(f->peer == "10.2.2.2");
   INFO(f->extra["replay"].dump(1));
@@ -322,7 +315,7 @@ TEST_CASE("reconstruct phase 1: a responder refusing pre-shared keys at the poli
                              "ISAKMP:(0):phase 1 SA policy not acceptable! (local 10.1.1.1 remote 10.2.2.2)\n");
   auto a = run({p});
   remove_temp(p);
-  const Finding* f = finding(a, "phase1-no-key");
+  const Finding* f = log_finding(a, "phase1-no-key");
   REQUIRE(f != nullptr);
   const auto& r = f->extra["replay"];
   INFO(r.dump(1));
@@ -356,7 +349,7 @@ TEST_CASE("reconstruct phase 1: property - the model's own Phase-1 logs are conf
           std::string p = write_temp("reconstruct-p1", dev + ".log", text);
           auto a = run({p});
           remove_temp(p);
-          const Finding* f = finding(a, fault);
+          const Finding* f = log_finding(a, fault);
           if (!f) continue;  // the log rules are the e2e test's business
           ++checked[fs];
           const auto& r = f->extra["replay"];
@@ -388,7 +381,7 @@ TEST_CASE("reconstruct: property - the initiator's log of a rejection is confirm
       std::string p = write_temp("reconstruct-p1", sc.initiator + ".log", text);
       auto a = run({p});
       remove_temp(p);
-      const Finding* f = finding(a, "peer-rejected-proposal");
+      const Finding* f = log_finding(a, "peer-rejected-proposal");
       if (!f) continue;
       ++checked;
       const auto& r = f->extra["replay"];
