@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "core/text_hash.h"
 #include "ingest/line_blocks.h"
 #include "ingest/line_reader.h"
 #include "ingest/prefix.h"
@@ -363,32 +364,11 @@ class Ingestor {
   Mode mode_ = Mode::Log;
   bool transcript_ = false;
   std::string device_;
-  // Looked up by string_view (no std::string made per line). Every line of an archive looks up
-  // its sender, a host name or address of 10-40 bytes: hashed 8 bytes at a time, which costs
-  // a third of std::hash's general-purpose byte hash. Only lookups use it, never an order.
+  // Looked up by string_view (no std::string made per line): every line of an archive looks up
+  // its sender. Only lookups use the hash, never an order.
   struct NameHash {
     using is_transparent = void;
-    size_t operator()(std::string_view s) const {
-      constexpr uint64_t kMul = 0xff51afd7ed558ccdull;
-      uint64_t h = s.size() * 0x9e3779b97f4a7c15ull;
-      const char* p = s.data();
-      size_t n = s.size();
-      auto mix = [&](uint64_t w) {
-        h = (h ^ w) * kMul;
-        h ^= h >> 32;
-      };
-      for (; n >= 8; p += 8, n -= 8) {
-        uint64_t w;
-        std::memcpy(&w, p, 8);
-        mix(w);
-      }
-      if (n != 0) {
-        uint64_t w = 0;
-        std::memcpy(&w, p, n);
-        mix(w);
-      }
-      return static_cast<size_t>(h);
-    }
+    size_t operator()(std::string_view s) const { return static_cast<size_t>(text_hash(s)); }
   };
   std::unordered_map<std::string, std::string, NameHash, std::equal_to<>> sender_names_;  // sender -> origin-id
   const std::pair<const std::string, std::string>* last_pair_ = nullptr;  // note_origin's last entry

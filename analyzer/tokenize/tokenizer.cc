@@ -12,7 +12,7 @@
 #include "ingest/prefix.h"
 #include "tokenize/normalize.h"
 #include "tokenize/skeleton.h"
-#include "tokenize/text_hash.h"
+#include "core/text_hash.h"
 
 namespace ipsecdoc {
 namespace {

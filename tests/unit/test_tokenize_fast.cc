@@ -20,7 +20,7 @@
 
 #include "tokenize/normalize.h"
 #include "tokenize/skeleton.h"
-#include "tokenize/text_hash.h"
+#include "core/text_hash.h"
 #include "tokenize/tokenizer.h"
 #include "test_analysis_helpers.h"
 

@@ -1,5 +1,5 @@
-// A fast non-cryptographic hash of short texts for the tokenizer's caches (record heads,
-// skeletons, proxies and transforms). Every cache compares the full key after the hash, so
+// A fast non-cryptographic hash of short texts: the tokenizer's caches (record heads,
+// skeletons, proxies and transforms) and ingest's per-line sender lookups. Every cache compares the full key after the hash, so
 // a collision only costs a miss; what matters is speed (16 bytes per multiply and no loop
 // or call for the last bytes, the structure of wyhash; std::hash<std::string_view> costs
 // about three times as many instructions on a log line) and that the low bits, which pick
