@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -152,8 +153,9 @@ class Collector : public IngestSink {
 
  private:
   void note_device(const std::string& d) {
-    if (!d.empty() && std::find(out_.devices.begin(), out_.devices.end(), d) == out_.devices.end())
-      out_.devices.push_back(d);
+    // Once per record: a hash lookup (the devices of a capture interleave, so a linear
+    // search compared a dozen names of the same length per record).
+    if (!d.empty() && devices_seen_.insert(d).second) out_.devices.push_back(d);
   }
 
   void add_unrecognized(uint32_t input, uint32_t line, const std::string& section, std::string_view text) {
@@ -266,6 +268,7 @@ class Collector : public IngestSink {
   std::unordered_map<std::string, size_t> index_;
   std::unordered_map<std::string, size_t> coarse_;
   std::unordered_map<std::string, size_t> coarse_peer_;  // device|peer -> a log finding about it
+  std::unordered_set<std::string> devices_seen_;  // out_.devices, for note_device
   size_t detailed_ = 0;
   size_t finding_negotiations_ = 0;
   std::map<std::string, size_t> finding_negotiations_by_rule_;

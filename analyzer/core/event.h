@@ -110,8 +110,18 @@ class Fields {
 
   // Empty view when absent.
   std::string_view get(std::string_view key) const {
-    for (const auto& [k, v] : *this)
-      if (k == key) return v;
+    // The hottest lookup of the timeline and the rules: the length and first byte rule out
+    // most keys before a compare.
+    const char* p = buf_.data();
+    const char* end = p + buf_.size();
+    const size_t n = key.size();
+    while (p < end) {
+      size_t kl = static_cast<unsigned char>(p[0]);
+      uint32_t vl;
+      std::memcpy(&vl, p + 1 + kl, 4);
+      if (kl == n && (n == 0 || (p[1] == key[0] && std::memcmp(p + 1, key.data(), n) == 0))) return {p + 5 + kl, vl};
+      p += 5 + kl + vl;
+    }
     return {};
   }
   bool has(std::string_view key) const {

@@ -264,6 +264,33 @@ std::optional<Finding> RuleBook::diagnose(Negotiation& n, const std::vector<std:
       f.severity = sig.severity.value_or(r.severity);
       f.device = n.device;
       f.peer = n.peer;
+      // The offer: one transform per logged proposal when the attribute lines name them all
+      // (exact key length, and proposals refused on PFS print no transform line), else the
+      // transforms the records print.
+      std::vector<std::string> offered = n.transforms;
+      auto props = logged_proposals(n);
+      if (!props.empty() && std::all_of(props.begin(), props.end(), [](auto& p) { return p.transform.has_value(); })) {
+        offered.clear();
+        for (const auto& p : props) offered.push_back(p.transform->str());
+      }
+      // Evidence: every decisive/failure event, plus the proposal it was about.
+      std::vector<const Event*> evidence;
+      for (const auto& s : n.steps) {
+        const Event& e = s.event;
+        bool wanted = event_kind_is_failure(e.kind) || e.kind == EventKind::ProposalRequest ||
+                      e.kind == EventKind::SaRequest;
+        for (auto k : sig.all) wanted |= e.kind == k;
+        for (auto k : sig.any) wanted |= e.kind == k;
+        if (!wanted) continue;
+        if (f.evidence.size() >= 12) break;
+        std::string path = e.where.input < paths.size() ? paths[e.where.input] : "";
+        f.evidence.push_back({path, e.where.line, e.text});
+        evidence.push_back(&e);
+      }
+      f.key = fmt::format("{}|{}|{}|{}|{}|{}", r.id, n.device, n.peer, n.local_proxy, n.remote_proxy,
+                          offered.empty() ? "" : offered.front());
+      // A repeat (not wanted) is only counted: its key and evidence are all it needs.
+      if (wanted && !wanted(f)) return f;
       // Template context.
       std::map<std::string, std::string> ctx;
       ctx["device"] = n.device.empty() ? "this router (the one that logged it)" : n.device;
@@ -279,36 +306,15 @@ std::optional<Finding> RuleBook::diagnose(Negotiation& n, const std::vector<std:
       ctx["remote_proxy"] = n.remote_proxy.empty() ? "" : proxy_text(n.remote_proxy);
       ctx["local_acl"] = acl_operand(n.local_proxy);
       ctx["remote_acl"] = acl_operand(n.remote_proxy);
-      // The offer: one transform per logged proposal when the attribute lines name them all
-      // (exact key length, and proposals refused on PFS print no transform line), else the
-      // transforms the records print.
-      std::vector<std::string> offered = n.transforms;
-      auto props = logged_proposals(n);
-      if (!props.empty() && std::all_of(props.begin(), props.end(), [](auto& p) { return p.transform.has_value(); })) {
-        offered.clear();
-        for (const auto& p : props) offered.push_back(p.transform->str());
-      }
       ctx["transform"] = offered.empty() ? "" : offered.front();
       std::string all_t;
       for (const auto& t : offered) all_t += (all_t.empty() ? "" : ", ") + t;
       ctx["transforms"] = all_t;
       ctx["pfs_group"] = n.pfs_group;
-      // Evidence: every decisive/failure event, plus the proposal it was about.
-      for (const auto& s : n.steps) {
-        const Event& e = s.event;
-        bool wanted = event_kind_is_failure(e.kind) || e.kind == EventKind::ProposalRequest ||
-                      e.kind == EventKind::SaRequest;
-        for (auto k : sig.all) wanted |= e.kind == k;
-        for (auto k : sig.any) wanted |= e.kind == k;
-        if (!wanted) continue;
-        if (f.evidence.size() >= 12) break;
-        std::string path = e.where.input < paths.size() ? paths[e.where.input] : "";
-        f.evidence.push_back({path, e.where.line, e.text});
+      // Values the evidence lines name (the first one naming each wins).
+      for (const Event* e : evidence)
         for (const char* k : {"address", "error", "state", "group", "attr", "mode"})
-          if (!e.get(k).empty() && !ctx.count(k)) ctx[k] = std::string(e.get(k));
-      }
-      f.key = fmt::format("{}|{}|{}|{}|{}|{}", r.id, n.device, n.peer, n.local_proxy, n.remote_proxy, ctx["transform"]);
-      if (wanted && !wanted(f)) return f;
+          if (!e->get(k).empty() && !ctx.count(k)) ctx[k] = std::string(e->get(k));
       // The PFS group the peer asked for, also when its `group is N` line is not evidence.
       if (!ctx.count("group") && !n.pfs_group.empty()) ctx["group"] = n.pfs_group;
       if (ctx["peer_tag"].empty()) {
