@@ -347,16 +347,25 @@ class Pipeline : public IngestSink {
   // while it has nothing else to do (syslog archives: most of the time).
   LineBlocks& blocks() { return blocks_; }
 
-  // FNV-1a over the first 64 non-digit bytes ("ISAKMP:(1001): x" and "ISAKMP:(1002): x" agree).
+  // A third of the records, decided by their first 32 bytes with every digit read as '0'
+  // ("ISAKMP:(1001): x" and "ISAKMP:(1002): x" agree), eight bytes at a time: this runs for
+  // every record of the reading thread (a byte loop over the first 64 non-digits cost
+  // ~450 instructions a record, a tenth of that thread's work on a debug capture).
   static bool analysis_share(std::string_view body) {
-    uint32_t h = 2166136261u;
-    size_t n = 0;
-    for (char c : body) {
-      if (c >= '0' && c <= '9') continue;
-      h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-      if (++n == 64) break;
+    constexpr uint64_t kOnes = ~uint64_t{0} / 255, kLow7 = kOnes * 127, kHigh = kOnes * 128;
+    uint64_t h = body.size() < 32 ? body.size() : 32;
+    size_t n = static_cast<size_t>(h);
+    for (size_t i = 0; i < n; i += 8) {
+      uint64_t x = 0;
+      std::memcpy(&x, body.data() + i, std::min<size_t>(8, n - i));
+      // The high bit of each byte that is a digit ('0' - 1 < b < '9' + 1, b < 128) ...
+      uint64_t digit = (kOnes * (127 + '9' + 1) - (x & kLow7)) & ~x & ((x & kLow7) + kOnes * (127 - ('0' - 1))) & kHigh;
+      uint64_t mask = (digit >> 7) * 255;                  // ... spread over the byte
+      x = (x & ~mask) | (mask & (kOnes * '0'));             // digits read as '0'
+      h = (h ^ x) * 0x9E3779B97F4A7C15ull;
+      h ^= h >> 29;
     }
-    return (h >> 8) % 3 == 0;  // a third: the analysis thread also builds the timelines
+    return (h >> 32) % 3 == 0;  // a third: the analysis thread also builds the timelines
   }
 
   // Ingest thread.
