@@ -62,12 +62,14 @@ class Collector : public IngestSink {
                   [this](Event&& e) { on_standalone(std::move(e)); }) {}
 
   void on_record(Record&& r) override {
-    Event e;
-    if (!rules_.tokenizer->tokenize(std::move(r), e)) {  // on failure r is untouched
+    // One Event, reused: the timeline hands it buffers of closed negotiations' events back
+    // (TimelineBuilder::add), and the tokenizer writes into them (and passes the record's
+    // body buffer back to the ingest side the same way).
+    if (!rules_.tokenizer->tokenize(std::move(r), scratch_)) {  // on failure r is untouched
       on_not_understood(r.where.input, r.where.line, r.body);
       return;
     }
-    on_event(std::move(e));
+    on_event(std::move(scratch_));
   }
 
   // The two outcomes of tokenizing a record (also fed by the ingest thread, see Pipeline).
@@ -269,6 +271,7 @@ class Collector : public IngestSink {
   std::unordered_map<std::string, size_t> coarse_;
   std::unordered_map<std::string, size_t> coarse_peer_;  // device|peer -> a log finding about it
   std::unordered_set<std::string> devices_seen_;  // out_.devices, for note_device
+  Event scratch_;                                 // on_record's
   size_t detailed_ = 0;
   size_t finding_negotiations_ = 0;
   std::map<std::string, size_t> finding_negotiations_by_rule_;
@@ -452,32 +455,39 @@ class Pipeline : public IngestSink {
   template <class Col>
   static void deliver(Batch& b, const Batch::Item& it, Col& col, Event& e, Record& r) {
     switch (it.kind) {
-      case Batch::Kind::Event:
-        e = Event{};
-        e.kind = it.event_kind;
-        e.where = it.where;
-        e.device.assign(b.str(it, 1));
-        e.stamp = it.stamp;
-        e.text.assign(b.str(it, 0));
-        e.conn_id = it.conn_id;
-        e.pattern = it.pattern;
-        e.fields.assign_raw(b.str(it, 2));
+      case Batch::Kind::Event: {
+        // Every member written anew, into the buffers e holds (the timeline hands back old
+        // events' buffers): no allocation per event once they are large enough. The
+        // binding lists all members: a new member of Event does not compile here until it
+        // is written too.
+        auto& [kind, where, device, stamp, text, conn_id, pattern, fields] = e;
+        kind = it.event_kind;
+        where = it.where;
+        device.assign(b.str(it, 1));
+        stamp = it.stamp;
+        text.assign(b.str(it, 0));
+        conn_id = it.conn_id;
+        pattern = it.pattern;
+        fields.assign_raw(b.str(it, 2));
         col.on_event(std::move(e));
         break;
+      }
       case Batch::Kind::Record: {
-        r = Record{};
-        r.where = it.where;
-        r.device.assign(b.str(it, 1));
-        r.stamp = it.stamp;
-        r.seq = it.seq;
-        r.body.assign(b.str(it, 0));
-        r.physical_lines = it.physical_lines;
-        std::string_view notes = b.str(it, 3);
-        while (notes.size() >= 4) {
+        // Likewise written anew into r's buffers (the tokenizer hands the body's back).
+        auto& [where, device, stamp, seq, body, notes, physical_lines] = r;
+        where = it.where;
+        device.assign(b.str(it, 1));
+        stamp = it.stamp;
+        seq = it.seq;
+        body.assign(b.str(it, 0));
+        physical_lines = it.physical_lines;
+        notes.clear();
+        std::string_view packed = b.str(it, 3);
+        while (packed.size() >= 4) {
           uint32_t len;
-          std::memcpy(&len, notes.data(), 4);
-          r.notes.emplace_back(notes.substr(4, len));
-          notes.remove_prefix(4 + len);
+          std::memcpy(&len, packed.data(), 4);
+          notes.emplace_back(packed.substr(4, len));
+          packed.remove_prefix(4 + len);
         }
         col.on_record(std::move(r));
         break;

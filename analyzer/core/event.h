@@ -107,6 +107,7 @@ class Fields {
   // The encoded buffer, to move fields between threads in bulk (app/analysis.cc).
   std::string_view raw() const { return buf_; }
   void assign_raw(std::string_view raw) { buf_.assign(raw.data(), raw.size()); }
+  void swap(Fields& o) noexcept { buf_.swap(o.buf_); }
 
   // Empty view when absent.
   std::string_view get(std::string_view key) const {

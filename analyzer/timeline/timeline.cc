@@ -231,7 +231,11 @@ void TimelineBuilder::close(DeviceState& d, uint32_t id) {
   --open_total_;
   if (d.focus == id) d.focus = 0;
   sink_(std::move(*n));
-  constexpr size_t kSpare = 16;
+  constexpr size_t kSpare = 16, kSpareEvents = 2048;  // (~1-2 MB of buffers at most)
+  for (auto& st : n->steps) {
+    if (spare_events_.size() >= kSpareEvents) break;
+    spare_events_.push_back(std::move(st.event));
+  }
   if (n->steps.capacity() >= kStepsReserve && spare_steps_.size() < kSpare) {
     n->steps.clear();
     spare_steps_.push_back(std::move(n->steps));
@@ -373,6 +377,12 @@ void TimelineBuilder::attach(DeviceState& d, Negotiation& n, Event&& e) {
   }
   if (n.steps.size() < max_steps_) {
     n.steps.emplace_back(std::move(e));  // explanations are rendered by the report, when shown
+    if (!spare_events_.empty()) {        // e gets an old event's buffers back (see add)
+      Event& spare = spare_events_.back();
+      e.text.swap(spare.text);
+      e.fields.swap(spare.fields);
+      spare_events_.pop_back();
+    }
   } else {
     ++n.steps_omitted;
   }

@@ -78,6 +78,8 @@ class TimelineBuilder {
   TimelineBuilder(const Tokenizer& tok, Sink on_close, StandaloneSink on_standalone, size_t max_steps = 200);
   ~TimelineBuilder();
 
+  // Takes e's content; e is left valid, possibly holding buffers of an older event (whose
+  // capacity a caller that reuses e writes the next one into).
   void add(Event&& e);
   void finish();  // closes everything still open, in order of creation
 
@@ -106,6 +108,10 @@ class TimelineBuilder {
   // Step vectors of closed negotiations the sink left behind (cleared, capacity kept): a
   // new negotiation takes one instead of allocating ~7 KB, which glibc serves slowly.
   std::vector<std::vector<Step>> spare_steps_;
+  // Their events, as buffers: add() hands one back in the event it was given (see attach),
+  // so a producer that reuses its Event (the tokenizer's caller, the pipeline) writes the
+  // next record into memory it already has instead of two new allocations per record.
+  std::vector<Event> spare_events_;
 };
 
 }  // namespace ipsecdoc

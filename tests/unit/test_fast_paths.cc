@@ -6,7 +6,9 @@
 //  - the ingest thread (AnalysisOptions::pipeline): the whole report is the same as with
 //    everything on one thread, also across many batch hand-overs and several inputs, and
 //    when the analysis thread cleans and parses every line (line blocks); replays run as
-//    jobs on either thread (app/jobs.h); the report's arrays rendered on two threads.
+//    jobs on either thread (app/jobs.h); the report's arrays rendered on two threads;
+//  - the timeline's recycled step vectors and event buffers (TimelineBuilder::add, close):
+//    the same timelines as without recycling.
 #include <doctest/doctest.h>
 
 #include <unistd.h>
@@ -17,7 +19,9 @@
 
 #include <fmt/format.h>
 
+#include "ingest/ingest.h"
 #include "report/report.h"
+#include "timeline/timeline.h"
 #include "tokenize/skeleton.h"
 #include "test_analysis_helpers.h"
 
@@ -185,4 +189,75 @@ TEST_CASE("pipeline: the ingest thread changes nothing in the report") {
     CHECK(report(paths, true, true) == alone);  // > 8 line blocks of 256: the ring wraps
     fs::remove_all(dir);
   }
+}
+
+namespace {
+
+struct RecordList : IngestSink {
+  std::vector<Record> records;
+  void on_record(Record&& r) override { records.push_back(r); }
+  void on_section(SectionKind, TextSection&&) override {}
+  void on_unrecognized(uint32_t, uint32_t, std::string_view) override {}
+};
+
+// Everything a closed negotiation holds, as text (the sink leaves its steps in place, so the
+// builder recycles their vectors and event buffers).
+std::string describe(const Negotiation& n) {
+  std::string s = fmt::format("{} {} {} {} {} {} {} {} {}|", n.id, n.phase, n.device, n.role, n.peer, n.outcome,
+                              n.local_proxy, n.remote_proxy, n.steps_omitted);
+  for (const auto& st : n.steps)
+    s += fmt::format("{} {} {} {} {}\n", st.event.where.line, event_kind_name(st.event.kind), st.event.text,
+                     st.event.conn_id, st.event.fields.raw());
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("timeline: recycled step vectors and event buffers change no timeline") {
+  // A negotiation the sink leaves its steps to gives the builder their vector and event
+  // buffers back; add() hands those buffers on in the event it was given, and a producer that
+  // reuses its Event (Collector, the pipeline) writes the next record into them, over their
+  // old text and fields. The reference: a fresh Event per record and a sink that takes the
+  // steps away (nothing to recycle). Enough negotiations that the 2,048 spares run out and refill.
+  fs::path dir = fs::temp_directory_path() / fmt::format("ipsecdoc_reuse_{}", ::getpid());
+  fs::create_directories(dir);
+  {
+    std::ofstream big(dir / "big.log", std::ios::binary);
+    for (int round = 0; round < 60; ++round)
+      for (const auto& p : corpus_logs()) {
+        std::ifstream in(p, std::ios::binary);
+        big << in.rdbuf() << "\n";
+      }
+  }
+  RecordList list;
+  ingest_input((dir / "big.log").string(), 0, list, IngestOptions{});
+  fs::remove_all(dir);
+  REQUIRE(list.records.size() > 20000);
+  const Tokenizer& tok = *test_rules().tokenizer;
+  auto build = [&](bool recycle) {
+    std::vector<std::string> closed;
+    TimelineBuilder tb(
+        tok,
+        [&](Negotiation&& n) {
+          closed.push_back(describe(n));
+          if (!recycle) std::vector<Step>().swap(n.steps);  // taken: nothing to recycle
+        },
+        [&](Event&& e) { closed.push_back(e.text); });
+    Event scratch;
+    for (const auto& r : list.records) {
+      Record copy = r;
+      if (recycle) {
+        if (tok.tokenize(std::move(copy), scratch)) tb.add(std::move(scratch));
+      } else {
+        Event fresh;
+        if (tok.tokenize(std::move(copy), fresh)) tb.add(std::move(fresh));
+      }
+    }
+    tb.finish();
+    return closed;
+  };
+  auto reference = build(false);
+  auto recycled = build(true);
+  REQUIRE(reference.size() > 2000);
+  CHECK(recycled == reference);
 }
