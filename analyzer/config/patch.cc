@@ -1,7 +1,7 @@
 #include "config/patch.h"
+#include "config/words.h"
 
 #include <algorithm>
-#include <sstream>
 
 namespace ipsecdoc {
 namespace {
@@ -13,12 +13,12 @@ std::string trim(std::string s) {
   return s.substr(b, e - b + 1);
 }
 
+// The words `istream >> std::string` reads, without a stream (block_key runs once per block
+// for every command applied).
 std::vector<std::string> words(const std::string& s) {
-  std::istringstream in(s);
-  std::vector<std::string> w;
-  std::string x;
-  while (in >> x) w.push_back(x);
-  return w;
+  std::vector<std::string_view> v;
+  split_words(s, v);
+  return {v.begin(), v.end()};
 }
 
 bool starts(const std::string& s, const std::string& p) { return s.rfind(p, 0) == 0; }
