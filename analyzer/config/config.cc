@@ -217,16 +217,16 @@ std::string redact_line(std::string_view line) {
   // Tokenise keeping the leading indentation; replace the token after a secret keyword.
   size_t indent = 0;
   while (indent < line.size() && (line[indent] == ' ' || line[indent] == '\t')) ++indent;
-  // Whitespace-separated words, as `istream >> std::string` splits them in the "C" locale.
-  std::vector<std::string_view> views;
-  split_words(line.substr(indent), views);
-  std::vector<std::string> w(views.begin(), views.end());
+  // Whitespace-separated words (as `istream >> std::string` reads them in the "C" locale), as
+  // views into `line`; a replaced one views the literal "<redacted>".
+  std::vector<std::string_view> w;
+  split_words(line.substr(indent), w);
   if (w.empty()) return std::string(line);
-  auto is_type = [](const std::string& t) { return t == "0" || t == "5" || t == "6" || t == "7" || t == "8" || t == "9"; };
-  auto stop = [](const std::string& t) { return t == "address" || t == "hostname"; };
+  auto is_type = [](std::string_view t) { return t == "0" || t == "5" || t == "6" || t == "7" || t == "8" || t == "9"; };
+  auto stop = [](std::string_view t) { return t == "address" || t == "hostname"; };
   bool changed = false;
   for (size_t i = 0; i < w.size(); ++i) {
-    const std::string& k = w[i];
+    std::string_view k = w[i];
     bool secret_kw = k == "key" || k == "password" || k == "secret" || k == "key-string" || k == "community" ||
                      k == "pre-shared-key" || k == "md5";
     if (!secret_kw || i + 1 >= w.size()) continue;

@@ -46,7 +46,10 @@ struct Cmd {
   size_t nphys = 1;          // physical lines it consumed
   std::string text;          // without prompt, trimmed, continuations joined
   bool sub = false;          // sub-command of the current section
-  std::vector<const SourceLine*> phys;  // into the section being parsed (outlives the parse)
+  // Its physical lines, into the section being parsed (outlives the parse): the first, and the
+  // continuations of a wrapped command (rare: no allocation for the usual one-line command).
+  const SourceLine* first = nullptr;
+  std::vector<const SourceLine*> more;
   // redact_line(text), computed on first use: a command is referenced up to three times.
   mutable std::optional<std::string> redacted;
 };
@@ -141,7 +144,7 @@ class Parser {
         c.text += " " + trim(raw);
         c.last_line = sl.line;
         c.nphys++;
-        c.phys.push_back(&sl);
+        c.more.push_back(&sl);
         continue;
       } else if (std::string eh, er; maybe_prompt && RE2::FullMatch(raw, kExec, &eh, &er) && raw.find(' ') != 0) {
         // Exec prompt ("RTRA#show run", "r1#"): not configuration.
@@ -155,9 +158,14 @@ class Parser {
       }
       last_prompted = prompted;
       if (text.empty() || text[0] == '!' || text[0] == '#') { skip_lines(1); continue; }
-      if (text.rfind("Building configuration", 0) == 0 || text.rfind("Current configuration", 0) == 0 ||
-          text.rfind("Enter configuration commands", 0) == 0 || text[0] == '%' || text[0] == '^' ||
-          text.rfind("Last configuration change", 0) == 0 || text.rfind("NVRAM config last", 0) == 0) {
+      // (Each banner line of `show run` starts with one of these letters: the others skip the tests.)
+      const char t0 = text[0];
+      const bool maybe_banner = t0 == 'B' || t0 == 'C' || t0 == 'E' || t0 == 'L' || t0 == 'N';
+      if ((maybe_banner &&
+           (text.rfind("Building configuration", 0) == 0 || text.rfind("Current configuration", 0) == 0 ||
+            text.rfind("Enter configuration commands", 0) == 0 || text.rfind("Last configuration change", 0) == 0 ||
+            text.rfind("NVRAM config last", 0) == 0)) ||
+          t0 == '%' || t0 == '^') {
         skip_lines(1);
         continue;
       }
@@ -178,7 +186,7 @@ class Parser {
       c.line = c.last_line = sl.line;
       c.text = std::move(text);
       c.sub = sub;
-      c.phys.push_back(&sl);
+      c.first = &sl;
       cmds_.push_back(std::move(c));
     }
   }
@@ -191,7 +199,8 @@ class Parser {
   void modelled(const Cmd& c) { d_.stats.lines_modelled += c.nphys; }
   void skipped(const Cmd& c) { d_.stats.lines_skipped += c.nphys; }
   void broken(const Cmd& c) {
-    for (const SourceLine* p : c.phys) d_.stats.unrecognized.push_back({p->line, redact_line(p->text)});
+    d_.stats.unrecognized.push_back({c.first->line, redact_line(c.first->text)});
+    for (const SourceLine* p : c.more) d_.stats.unrecognized.push_back({p->line, redact_line(p->text)});
   }
 
   std::optional<uint32_t> ip(std::string_view s) const { return parse_ipv4(s); }

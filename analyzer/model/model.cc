@@ -310,7 +310,7 @@ class Replay {
   Replay(const std::vector<const DeviceConfig*>& devs, const Trigger& t, const ModelOptions& o)
       : devs_(devs), opt_(o), out_{res_} {
     res_.trigger = t;
-    res_.trace.reserve(32);  // a two-router negotiation logs a few dozen records: no regrowth
+    res_.trace.reserve(64);  // a two-router negotiation logs about 40 records: no regrowth
   }
 
   ReplayResult run(const std::string& from) {
