@@ -29,11 +29,16 @@ struct Block {
 };
 
 // Words that identify a block: "crypto map M 10", "interface Gi0/0", "ip access-list extended X".
+// (Words as views: find_block computes the key of every block for each command applied.)
 std::string block_key(const std::string& header) {
-  auto w = words(header);
+  std::vector<std::string_view> w;
+  split_words(header, w);
   auto join = [&](size_t n) {
     std::string k;
-    for (size_t i = 0; i < std::min(n, w.size()); ++i) k += (i ? " " : "") + w[i];
+    for (size_t i = 0; i < std::min(n, w.size()); ++i) {
+      if (i) k += ' ';
+      k += w[i];
+    }
     return k;
   };
   if (w.empty()) return "";
