@@ -18,24 +18,13 @@
 #include <re2/re2.h>
 
 #include "config/config.h"
+#include "config/words.h"
 
 namespace ipsecdoc {
 namespace {
 
-using Words = std::vector<std::string>;
-
-Words split_words(std::string_view s) {
-  Words w;
-  size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-    size_t j = i;
-    while (j < s.size() && !std::isspace(static_cast<unsigned char>(s[j]))) ++j;
-    if (j > i) w.emplace_back(s.substr(i, j - i));
-    i = j;
-  }
-  return w;
-}
+// Words of a command, as views into its text (which outlives them).
+using Words = std::vector<std::string_view>;
 
 std::string trim(std::string_view s) {
   size_t a = 0, b = s.size();
@@ -57,7 +46,12 @@ struct Cmd {
   size_t nphys = 1;          // physical lines it consumed
   std::string text;          // without prompt, trimmed, continuations joined
   bool sub = false;          // sub-command of the current section
-  std::vector<const SourceLine*> phys;  // into the section being parsed (outlives the parse)
+  // Its physical lines, into the section being parsed (outlives the parse): the first, and the
+  // continuations of a wrapped command (rare: no allocation for the usual one-line command).
+  const SourceLine* first = nullptr;
+  std::vector<const SourceLine*> more;
+  // redact_line(text), computed on first use: a command is referenced up to three times.
+  mutable std::optional<std::string> redacted;
 };
 
 // Top-level commands that are valid IOS but not modelled (skipped, sub-lines too).
@@ -111,6 +105,7 @@ class Parser {
   size_t ctx_index_ = 0;
   uint32_t ctx_seq_ = 0;
   std::string prompt_host_;
+  Words words_;  // the words of the command being dispatched (storage reused)
 
   // ---------------------------------------------------------------- pass 1
   void skip_lines(size_t n) { d_.stats.lines_skipped += n; }
@@ -134,7 +129,8 @@ class Parser {
       bool sub = false;
       // Both prompt forms need a '#' or '>': most configuration lines have neither and skip
       // the two capture matches.
-      bool maybe_prompt = raw.find_first_of("#>") != std::string_view::npos;
+      // (A plain loop: string_view::find_first_of calls memchr on "#>" for every character.)
+      bool maybe_prompt = std::any_of(raw.begin(), raw.end(), [](char ch) { return ch == '#' || ch == '>'; });
       if (maybe_prompt && RE2::FullMatch(raw, kPrompt, &host, &mode, &rest)) {
         prompted = true;
         d_.transcript = true;
@@ -148,7 +144,7 @@ class Parser {
         c.text += " " + trim(raw);
         c.last_line = sl.line;
         c.nphys++;
-        c.phys.push_back(&sl);
+        c.more.push_back(&sl);
         continue;
       } else if (std::string eh, er; maybe_prompt && RE2::FullMatch(raw, kExec, &eh, &er) && raw.find(' ') != 0) {
         // Exec prompt ("RTRA#show run", "r1#"): not configuration.
@@ -162,15 +158,21 @@ class Parser {
       }
       last_prompted = prompted;
       if (text.empty() || text[0] == '!' || text[0] == '#') { skip_lines(1); continue; }
-      if (text.rfind("Building configuration", 0) == 0 || text.rfind("Current configuration", 0) == 0 ||
-          text.rfind("Enter configuration commands", 0) == 0 || text[0] == '%' || text[0] == '^' ||
-          text.rfind("Last configuration change", 0) == 0 || text.rfind("NVRAM config last", 0) == 0) {
+      // (Each banner line of `show run` starts with one of these letters: the others skip the tests.)
+      const char t0 = text[0];
+      const bool maybe_banner = t0 == 'B' || t0 == 'C' || t0 == 'E' || t0 == 'L' || t0 == 'N';
+      if ((maybe_banner &&
+           (text.rfind("Building configuration", 0) == 0 || text.rfind("Current configuration", 0) == 0 ||
+            text.rfind("Enter configuration commands", 0) == 0 || text.rfind("Last configuration change", 0) == 0 ||
+            text.rfind("NVRAM config last", 0) == 0)) ||
+          t0 == '%' || t0 == '^') {
         skip_lines(1);
         continue;
       }
       if (!sub && text.rfind("banner ", 0) == 0) {
         // banner TYPE <delim>text...<delim>; the delimiter is shown as ^C in show run.
-        Words w = split_words(text);
+        Words w;
+        split_words(text, w);
         skip_lines(1);
         if (w.size() >= 3) {
           size_t pos = text.find(w[2]);
@@ -184,20 +186,24 @@ class Parser {
       c.line = c.last_line = sl.line;
       c.text = std::move(text);
       c.sub = sub;
-      c.phys.push_back(&sl);
+      c.first = &sl;
       cmds_.push_back(std::move(c));
     }
   }
 
   // ---------------------------------------------------------------- helpers
-  ConfigRef ref(const Cmd& c) const { return ConfigRef{c.line, c.last_line, redact_line(c.text)}; }
+  ConfigRef ref(const Cmd& c) const {
+    if (!c.redacted) c.redacted = redact_line(c.text);
+    return ConfigRef{c.line, c.last_line, *c.redacted};
+  }
   void modelled(const Cmd& c) { d_.stats.lines_modelled += c.nphys; }
   void skipped(const Cmd& c) { d_.stats.lines_skipped += c.nphys; }
   void broken(const Cmd& c) {
-    for (const SourceLine* p : c.phys) d_.stats.unrecognized.push_back({p->line, redact_line(p->text)});
+    d_.stats.unrecognized.push_back({c.first->line, redact_line(c.first->text)});
+    for (const SourceLine* p : c.more) d_.stats.unrecognized.push_back({p->line, redact_line(p->text)});
   }
 
-  std::optional<uint32_t> ip(const std::string& s) const { return parse_ipv4(s); }
+  std::optional<uint32_t> ip(std::string_view s) const { return parse_ipv4(s); }
 
   // Address operand of an ACE: any | host A | A W | object-group N (expanded) | addrgroup.
   // Standard lists accept a bare address (= host).
@@ -238,7 +244,7 @@ class Parser {
   // eq/neq/lt/gt/range port operand; returns false on syntax error, leaves `set` untouched when absent.
   bool parse_ports(const Words& w, size_t& i, int proto, IntervalSet& set) {
     if (i >= w.size()) return true;
-    const std::string& op = w[i];
+    std::string_view op = w[i];
     auto num = [&](size_t k) { return k < w.size() ? port_number(w[k], proto) : -1; };
     if (op == "eq" || op == "neq") {
       IntervalSet s;
@@ -346,32 +352,32 @@ class Parser {
       }
     }
     while (i < w.size()) {
-      const std::string& q = w[i];
+      std::string_view q = w[i];
       if (q == "log" || q == "log-input") {
         ++i;
         if (i < w.size() && w[i] != "established" && w[i] != "fragments") ++i;  // optional log tag
         continue;
       }
-      if (q == "established" || q == "fragments") { quals.push_back(q); ++i; continue; }
+      if (q == "established" || q == "fragments") { quals.emplace_back(q); ++i; continue; }
       if ((q == "dscp" || q == "precedence" || q == "tos" || q == "ttl" || q == "option") && i + 1 < w.size()) {
-        std::string v = q + " " + w[i + 1];
+        std::string v = std::string(q) + " " + std::string(w[i + 1]);
         i += 2;
         if (q == "ttl" && i < w.size() && (w[i - 1] == "eq" || w[i - 1] == "gt" || w[i - 1] == "lt" || w[i - 1] == "neq")) {
-          v += " " + w[i];
+          v += " " + std::string(w[i]);
           ++i;
         }
         quals.push_back(v);
         continue;
       }
       if (q == "time-range" && i + 1 < w.size()) {
-        quals.push_back(q + " " + w[i + 1]);
+        quals.push_back(std::string(q) + " " + std::string(w[i + 1]));
         a.inactive = false;
         i += 2;
         continue;
       }
       if (q == "match-any" || q == "match-all" || q == "ack" || q == "syn" || q == "fin" || q == "psh" ||
           q == "rst" || q == "urg" || q[0] == '+' || q[0] == '-') {
-        quals.push_back(q);
+        quals.emplace_back(q);
         ++i;
         continue;
       }
@@ -396,8 +402,8 @@ class Parser {
     return a;
   }
 
-  Acl& acl_slot(const std::string& name, bool named, bool standard, const Cmd& c) {
-    auto [it, inserted] = d_.acls.try_emplace(name);
+  Acl& acl_slot(std::string_view name, bool named, bool standard, const Cmd& c) {
+    auto [it, inserted] = d_.acls.try_emplace(std::string(name));
     Acl& a = it->second;
     if (inserted) {
       a.name = name;
@@ -413,18 +419,19 @@ class Parser {
     acl.aces.push_back(std::move(ace));
   }
 
-  static bool numbered_standard(const std::string& n) {
+  static bool numbered_standard(std::string_view n) {
     auto v = to_u64(n);
     return v && ((*v >= 1 && *v <= 99) || (*v >= 1300 && *v <= 1999));
   }
-  static bool numbered_extended(const std::string& n) {
+  static bool numbered_extended(std::string_view n) {
     auto v = to_u64(n);
     return v && ((*v >= 100 && *v <= 199) || (*v >= 2000 && *v <= 2699));
   }
 
   // ---------------------------------------------------------------- pass 2
   void dispatch(const Cmd& c) {
-    Words w = split_words(c.text);
+    Words& w = words_;
+    split_words(c.text, w);
     if (w.empty()) { skipped(c); return; }
     if (c.sub && ctx_ != Ctx::None) {
       if (w[0] == "exit" || w[0] == "end") { skipped(c); if (d_.transcript) ctx_ = Ctx::None; return; }
@@ -444,7 +451,7 @@ class Parser {
   }
 
   void top_command(const Cmd& c, const Words& w) {
-    const std::string& k = w[0];
+    std::string_view k = w[0];
     if (k == "hostname" && w.size() == 2) {
       d_.hostname = w[1];
       d_.hostname_src = ref(c);
@@ -494,8 +501,8 @@ class Parser {
     }
     if (k == "object-group" && w.size() >= 3 && (w[1] == "network" || w[1] == "service")) {
       ctx_name_ = w[2];
-      if (w[1] == "network") { d_.network_groups[w[2]]; ctx_ = Ctx::NetGroup; }
-      else { d_.service_groups[w[2]]; ctx_ = Ctx::SvcGroup; }
+      if (w[1] == "network") { d_.network_groups[std::string(w[2])]; ctx_ = Ctx::NetGroup; }
+      else { d_.service_groups[std::string(w[2])]; ctx_ = Ctx::SvcGroup; }
       modelled(c);
       return;
     }
@@ -511,7 +518,7 @@ class Parser {
 
   void top_access_list(const Cmd& c, const Words& w) {
     if (w.size() < 3) { broken(c); return; }
-    const std::string& n = w[1];
+    std::string_view n = w[1];
     bool std_ = numbered_standard(n), ext = numbered_extended(n);
     if (!std_ && !ext) { skipped(c); return; }  // other list types (MAC, etc.)
     Acl& acl = acl_slot(n, false, std_, c);
@@ -650,7 +657,7 @@ class Parser {
       p.name = w[3];
       p.src = ref(c);
       ctx_name_ = w[3];
-      d_.isakmp_profiles[w[3]] = std::move(p);
+      d_.isakmp_profiles[std::string(w[3])] = std::move(p);
       ctx_ = Ctx::IsakmpProfile;
       modelled(c);
       return;
@@ -661,7 +668,7 @@ class Parser {
       k.src = ref(c);
       if (sz >= 5 && w[3] == "vrf") k.vrf = w[4];
       ctx_name_ = w[2];
-      d_.keyrings[w[2]] = std::move(k);
+      d_.keyrings[std::string(w[2])] = std::move(k);
       ctx_ = Ctx::Keyring;
       modelled(c);
       return;
@@ -671,11 +678,11 @@ class Parser {
       t.name = w[3];
       t.src = ref(c);
       std::string words;
-      for (size_t i = 4; i < sz; ++i) words += w[i] + " ";
+      for (size_t i = 4; i < sz; ++i) { words += w[i]; words += ' '; }
       if (auto tr = parse_transform(words)) { t.transform = *tr; t.valid = true; }
       ctx_name_ = w[3];
       bool ok = t.valid;
-      d_.transform_sets[w[3]] = std::move(t);
+      d_.transform_sets[std::string(w[3])] = std::move(t);
       ctx_ = Ctx::TransformSet;
       if (ok) modelled(c); else broken(c);
       return;
@@ -685,7 +692,7 @@ class Parser {
       p.name = w[3];
       p.src = ref(c);
       ctx_name_ = w[3];
-      d_.ipsec_profiles[w[3]] = std::move(p);
+      d_.ipsec_profiles[std::string(w[3])] = std::move(p);
       ctx_ = Ctx::IpsecProfile;
       modelled(c);
       return;
@@ -700,7 +707,7 @@ class Parser {
     }
     if (sz >= 4 && w[1] == "map" && w[3] == "local-address") {
       if (sz < 5) { broken(c); return; }
-      CryptoMap& m = d_.crypto_maps[w[2]];
+      CryptoMap& m = d_.crypto_maps[std::string(w[2])];
       m.name = w[2];
       m.local_address = w[4];
       for (size_t i = 5; i < sz; ++i) m.local_address += w[i];
@@ -728,7 +735,7 @@ class Parser {
         if (sz >= 7 && w[5] == "dynamic") e.dynamic_ref = w[6];
       }
       auto& maps = dyn ? d_.dynamic_maps : d_.crypto_maps;
-      CryptoMap& m = maps[w[2]];
+      CryptoMap& m = maps[std::string(w[2])];
       m.name = w[2];
       auto it = std::find_if(m.entries.begin(), m.entries.end(), [&](auto& x) { return x.seq == e.seq; });
       if (it == m.entries.end()) {
@@ -838,7 +845,7 @@ class Parser {
       }
       if (w[1] == "mode") {
         i.tunnel_mode.clear();
-        for (size_t k = 2; k < sz; ++k) i.tunnel_mode += (k > 2 ? " " : "") + w[k];
+        for (size_t k = 2; k < sz; ++k) { if (k > 2) i.tunnel_mode += ' '; i.tunnel_mode += w[k]; }
         modelled(c);
         return;
       }
@@ -950,7 +957,7 @@ class Parser {
     IsakmpProfile& p = d_.isakmp_profiles[ctx_name_];
     p.lines.push_back(ref(c));
     auto sz = w.size();
-    if (w[0] == "keyring" && sz >= 2) { p.keyrings.push_back(w[1]); modelled(c); return; }
+    if (w[0] == "keyring" && sz >= 2) { p.keyrings.emplace_back(w[1]); modelled(c); return; }
     if (w[0] == "match" && sz >= 4 && w[1] == "identity" && w[2] == "address") {
       IsakmpProfile::Identity id;
       auto a = ip(w[3]);
@@ -995,7 +1002,7 @@ class Parser {
 
   static int pfs_group(const Words& w, size_t i) {
     if (i >= w.size()) return 1;  // `set pfs` alone = group1 (reference §1.3.5)
-    const std::string& g = w[i];
+    std::string_view g = w[i];
     if (g.rfind("group", 0) == 0) {
       auto v = to_u64(std::string_view(g).substr(5));
       return v ? static_cast<int>(*v) : -1;
@@ -1028,7 +1035,7 @@ class Parser {
     if (w[0] == "set" && sz >= 3 && w[1] == "transform-set") {
       for (size_t i = 2; i < sz; ++i)
         if (std::find(e->transform_sets.begin(), e->transform_sets.end(), w[i]) == e->transform_sets.end())
-          e->transform_sets.push_back(w[i]);
+          e->transform_sets.emplace_back(w[i]);
       e->transform_srcs.push_back(ref(c));
       modelled(c);
       return;
@@ -1068,7 +1075,7 @@ class Parser {
     p.lines.push_back(ref(c));
     auto sz = w.size();
     if (w[0] == "set" && sz >= 3 && w[1] == "transform-set") {
-      for (size_t i = 2; i < sz; ++i) p.transform_sets.push_back(w[i]);
+      for (size_t i = 2; i < sz; ++i) p.transform_sets.emplace_back(w[i]);
       modelled(c);
       return;
     }
@@ -1091,7 +1098,7 @@ class Parser {
   void sub_route_map(const Cmd& c, const Words& w) {
     RouteMapEntry& e = d_.route_maps[ctx_index_];
     if (w[0] == "match" && w.size() >= 4 && w[1] == "ip" && w[2] == "address" && w[3] != "prefix-list") {
-      for (size_t i = 3; i < w.size(); ++i) e.match_acls.push_back(w[i]);
+      for (size_t i = 3; i < w.size(); ++i) e.match_acls.emplace_back(w[i]);
       e.match_src = ref(c);
       modelled(c);
       return;

@@ -1,7 +1,7 @@
 #include "config/patch.h"
+#include "config/words.h"
 
 #include <algorithm>
-#include <sstream>
 
 namespace ipsecdoc {
 namespace {
@@ -13,12 +13,12 @@ std::string trim(std::string s) {
   return s.substr(b, e - b + 1);
 }
 
+// The words `istream >> std::string` reads, without a stream (block_key runs once per block
+// for every command applied).
 std::vector<std::string> words(const std::string& s) {
-  std::istringstream in(s);
-  std::vector<std::string> w;
-  std::string x;
-  while (in >> x) w.push_back(x);
-  return w;
+  std::vector<std::string_view> v;
+  split_words(s, v);
+  return {v.begin(), v.end()};
 }
 
 bool starts(const std::string& s, const std::string& p) { return s.rfind(p, 0) == 0; }
@@ -29,11 +29,16 @@ struct Block {
 };
 
 // Words that identify a block: "crypto map M 10", "interface Gi0/0", "ip access-list extended X".
+// (Words as views: find_block computes the key of every block for each command applied.)
 std::string block_key(const std::string& header) {
-  auto w = words(header);
+  std::vector<std::string_view> w;
+  split_words(header, w);
   auto join = [&](size_t n) {
     std::string k;
-    for (size_t i = 0; i < std::min(n, w.size()); ++i) k += (i ? " " : "") + w[i];
+    for (size_t i = 0; i < std::min(n, w.size()); ++i) {
+      if (i) k += ' ';
+      k += w[i];
+    }
     return k;
   };
   if (w.empty()) return "";

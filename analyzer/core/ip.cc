@@ -2,8 +2,6 @@
 
 #include <charconv>
 
-#include <fmt/format.h>
-
 namespace ipsecdoc {
 
 std::optional<uint32_t> parse_ipv4(std::string_view s) {
@@ -25,8 +23,41 @@ std::optional<uint32_t> parse_ipv4(std::string_view s) {
   return out;
 }
 
+namespace {
+
+// Appends the decimal digits of v (0..65535) to `out`.
+void append_uint(std::string& out, unsigned v) {
+  char b[8];
+  char* e = b + sizeof b;
+  char* p = e;
+  do {
+    *--p = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v);
+  out.append(p, static_cast<size_t>(e - p));
+}
+
+}  // namespace
+
+// Written by hand, not through fmt: it is called for every address printed (replays render
+// whole configs and debug logs), and fmt's argument machinery cost ~1k instructions a call.
+void append_ipv4(std::string& out, uint32_t a) {
+  char b[16];
+  char* p = b;
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    unsigned v = (a >> shift) & 255u;
+    if (v >= 100) { *p++ = static_cast<char>('0' + v / 100); v %= 100; *p++ = static_cast<char>('0' + v / 10); }
+    else if (v >= 10) *p++ = static_cast<char>('0' + v / 10);
+    *p++ = static_cast<char>('0' + v % 10);
+    if (shift) *p++ = '.';
+  }
+  out.append(b, static_cast<size_t>(p - b));
+}
+
 std::string format_ipv4(uint32_t a) {
-  return fmt::format("{}.{}.{}.{}", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
+  std::string s;
+  append_ipv4(s, a);
+  return s;
 }
 
 int mask_prefix_len(uint32_t mask) {
@@ -49,20 +80,44 @@ bool Proxy::same_traffic(const Proxy& o) const {
 
 std::string Proxy::str() const {
   int len = mask_prefix_len(mask);
-  std::string s = len >= 0 ? fmt::format("{}/{}", format_ipv4(addr), len)
-                           : fmt::format("{}/{}", format_ipv4(addr), format_ipv4(mask));
-  if (proto != 0 || port != 0) s += fmt::format(" prot {} port {}", proto, port);
+  std::string s;
+  append_ipv4(s, addr);
+  s += '/';
+  if (len >= 0) append_uint(s, static_cast<unsigned>(len));
+  else append_ipv4(s, mask);
+  if (proto != 0 || port != 0) {
+    s += " prot ";
+    append_uint(s, proto);
+    s += " port ";
+    append_uint(s, port);
+  }
   return s;
 }
 
 std::string Proxy::ios() const {
-  return fmt::format("{}/{}/{}/{}", format_ipv4(addr), format_ipv4(mask), proto_raw ? proto_raw : proto, port);
+  std::string s;
+  append_ipv4(s, addr);
+  s += '/';
+  append_ipv4(s, mask);
+  s += '/';
+  append_uint(s, proto_raw ? proto_raw : proto);
+  s += '/';
+  append_uint(s, port);
+  return s;
 }
 
 std::string Proxy::acl_operand() const {
   if (mask == 0) return "any";
-  if (is_host()) return "host " + format_ipv4(addr);
-  return format_ipv4(addr) + " " + format_ipv4(~mask);
+  std::string s;
+  if (is_host()) {
+    s = "host ";
+    append_ipv4(s, addr);
+    return s;
+  }
+  append_ipv4(s, addr);
+  s += ' ';
+  append_ipv4(s, ~mask);
+  return s;
 }
 
 std::optional<Proxy> parse_proxy(std::string_view s) {

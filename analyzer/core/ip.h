@@ -10,6 +10,8 @@ namespace ipsecdoc {
 // Parses dotted-quad IPv4 ("192.1.1.40"); nullopt when it is not one.
 std::optional<uint32_t> parse_ipv4(std::string_view s);
 std::string format_ipv4(uint32_t a);
+// Appends the dotted quad to `out` (no temporary string).
+void append_ipv4(std::string& out, uint32_t a);
 
 // Number of leading one bits when `mask` is contiguous, else -1.
 int mask_prefix_len(uint32_t mask);

@@ -4,7 +4,6 @@
 #include <cctype>
 
 #include <array>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -94,18 +93,22 @@ std::vector<std::string> Transform::weak_parts() const {
 
 std::optional<Transform> parse_transform(std::string_view words) {
   Transform t;
-  std::string buf(words);
-  for (char& c : buf) if (c == '{' || c == '}' || c == ',') c = ' ';
-  std::istringstream in(buf);
-  std::string w;
+  // Words separated by whitespace ("C" isspace) and the braces and commas of the debug form,
+  // as views (no stream: every transform set of every replayed config comes through here).
+  auto sep = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r') || c == '{' || c == '}' || c == ','; };
   bool any = false;
-  while (in >> w) {
+  for (size_t i = 0, j = 0; i < words.size(); i = j) {
+    while (i < words.size() && sep(words[i])) ++i;
+    j = i;
+    while (j < words.size() && !sep(words[j])) ++j;
+    if (j == i) break;
+    std::string_view w = words.substr(i, j - i);
     if (is_enc(w)) {
       if (!t.esp_enc.empty()) return std::nullopt;
       t.esp_enc = w;
     } else if (w == "128" || w == "192" || w == "256") {
       if (t.esp_enc.empty()) return std::nullopt;
-      t.key_bits = std::stoi(w);
+      t.key_bits = w == "128" ? 128 : w == "192" ? 192 : 256;
     } else if (w.rfind("esp-", 0) == 0 && auth_keyword_attr(w) > 0) {
       t.esp_auth = w;
     } else if (w.rfind("ah-", 0) == 0 && auth_keyword_attr(w) > 0) {

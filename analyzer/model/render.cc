@@ -2,6 +2,9 @@
 // §2.2 (failure lines per step), seed chapter Examples 19-10..19-16 (12.x).
 #include "model/render.h"
 
+#include <charconv>
+#include <iterator>
+
 #include <fmt/format.h>
 
 namespace ipsecdoc::model {
@@ -13,33 +16,58 @@ int ike_id(Dialect d, int conn) { return d == Dialect::Ios12 || conn <= 0 ? conn
 
 // ISAKMP head per release: 12.x "ISAKMP (0:N): ", 15.x "ISAKMP:(N):", XE "ISAKMP: (N):" with
 // -ERROR / -PAK levels. `sp` adds the space some messages have after the header.
+void append_int(std::string& s, int v) {
+  char b[16];
+  auto [end, ec] = std::to_chars(b, b + sizeof b, v);
+  s.append(b, static_cast<size_t>(end - b));
+}
+
+// (Appends, no fmt: every ISAKMP record of a replay's log goes through here.)
 std::string isakmp(Dialect d, int conn, std::string_view body, std::string_view level = "", bool sp = false) {
-  std::string s = "ISAKMP";
+  std::string s;
+  s.reserve(24 + body.size());
+  s += "ISAKMP";
   if (d == Dialect::IosXe && !level.empty()) { s += '-'; s += level; }
   if (conn < 0) {
     s += ": ";
   } else if (d == Dialect::Ios12) {
-    s += fmt::format(" (0:{}): ", conn);
+    s += " (0:";
+    append_int(s, conn);
+    s += "): ";
   } else if (d == Dialect::Ios15) {
-    s += fmt::format(":({}):", ike_id(d, conn));
+    s += ":(";
+    append_int(s, ike_id(d, conn));
+    s += "):";
     if (sp) s += ' ';
   } else {
-    s += fmt::format(": ({}):", ike_id(d, conn));  // XE: no space after the header (S23, S24)
+    s += ": (";
+    append_int(s, ike_id(d, conn));
+    s += "):";  // XE: no space after the header (S23, S24)
   }
   s += body;
   return s;
 }
 
-std::string attr(std::string_view body) { return fmt::format("ISAKMP:      {}", body); }
+std::string attr(std::string_view body) {
+  std::string s = "ISAKMP:      ";
+  s += body;
+  return s;
+}
 
 // "192.168.2.0/255.255.255.0/0/0 (type=4)"; XE prints protocol 256 for "any" and no type.
 std::string proxy_text(Dialect d, std::string_view ios) {
   auto p = parse_proxy(ios);
   if (!p) return std::string(ios);
-  if (d == Dialect::IosXe)
-    return fmt::format("{}/{}/{}/{}", format_ipv4(p->addr), format_ipv4(p->mask), p->proto ? p->proto : 256, p->port);
-  return fmt::format("{}/{}/{}/{} (type={})", format_ipv4(p->addr), format_ipv4(p->mask), p->proto, p->port,
-                     p->is_host() ? 1 : 4);
+  std::string s;
+  append_ipv4(s, p->addr);
+  s += '/';
+  append_ipv4(s, p->mask);
+  if (d == Dialect::IosXe) {
+    fmt::format_to(std::back_inserter(s), "/{}/{}", p->proto ? p->proto : 256, p->port);
+    return s;
+  }
+  fmt::format_to(std::back_inserter(s), "/{}/{} (type={})", p->proto, p->port, p->is_host() ? 1 : 4);
+  return s;
 }
 
 std::string addr_text(Dialect d, std::string_view a) {
