@@ -109,7 +109,7 @@ class Ingestor {
 
   void line(uint32_t no, std::string_view text) {
     bool other;
-    ingest_prefix(text, pre_, other, lazy_);
+    ingest_prefix(text, pre_, other, scan_state_);
     line(no, text, pre_, other);
   }
 
@@ -381,7 +381,7 @@ class Ingestor {
   Record rec_;
   bool have_record_ = false;
   size_t prev_len_ = 0;
-  bool lazy_ = true;  // ingest_prefix's guess
+  PrefixScanState scan_state_;  // ingest_prefix's
   LinePrefix pre_;    // line(no, text)'s, kept to be written in place
   TextSection section_;
 };

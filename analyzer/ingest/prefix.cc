@@ -171,14 +171,71 @@ struct StampParts {
   char marker = 0;
 };
 
+using StampMemo = decltype(PrefixScanState::memo);
+
+// A datetime stamp's optional time zone after its clock, which ends at j: " UTC", " KST",
+// " CET", " EDT", " CHADT" (2-5 letters, then ':'); returns where the stamp ends.
+inline size_t stamp_zone(const char* s, size_t n, size_t j) {
+  if (j + 1 < n && s[j] == ' ' && alpha(s[j + 1])) {
+    size_t k = j + 1;
+    while (k < n && k - j - 1 < 6 && alpha(s[k])) ++k;  // up to 6 to see a 6th letter
+    size_t letters = k - j - 1;
+    if (k < n && s[k] == ':' && letters >= 2 && letters <= 5) j = k;  // "ISAKMP:" is a message, not a zone
+  }
+  return j;
+}
+
+// The memo (see PrefixScanState) applies to lines of kMemoLine characters or more, to cores that
+// end, with the two characters after them, within the key: the scan of a datetime stamp up to
+// the end of its clock reads only the core and the character after it (whole-word reads
+// included), and the second one after it only when the first is '.' ("00:00:00.5" goes on,
+// "00:00:00.x" ends); every bounds test it makes passes on such lines, so its result is a
+// function of those characters.
+constexpr size_t kMemoLine = 40;
+
+// Characters of the key the scan read: the core, the one after, and the next after a '.'.
+inline size_t memo_read(const StampMemo& memo) { return memo.core + (memo.key[memo.core] == '.' ? 2u : 1u); }
+
+// Do the characters of s the memo's scan read equal its key? (s has kMemoLine or more.)
+inline bool memo_hit(const StampMemo& memo, const char* s) {
+#if defined(__SSE2__)
+  const __m128i a0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+  const __m128i a1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 16));
+  const __m128i k0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(memo.key));
+  const __m128i k1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(memo.key + 16));
+  uint32_t eq = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(a0, k0))) |
+                (static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(a1, k1))) << 16);
+  const uint32_t want = static_cast<uint32_t>((uint64_t{1} << memo_read(memo)) - 1);
+  return (eq & want) == want;
+#else
+  return std::memcmp(s, memo.key, memo_read(memo)) == 0;
+#endif
+}
+
 // One timestamp at s (see parse_stamp); returns its length without the trailing ':', or 0.
 // Without kValues only the length (`out` is not touched): what the lazy prefix scan needs.
 // Both instantiations are the same code but for the values, so they agree on the length.
-template <bool kValues>
-size_t scan_stamp(const char* s, const char* e, StampParts& out) {
+// With kMemo (a line's leading stamp only), a datetime stamp's core (up to the end of the
+// clock) is taken from `memo` when the line starts like the memo's, and stored in it otherwise.
+template <bool kValues, bool kMemo = false>
+size_t scan_stamp(const char* s, const char* e, StampParts& out, StampMemo* memo = nullptr) {
   size_t i = 0;
   char marker = 0;
   const size_t n = static_cast<size_t>(e - s);
+  if constexpr (!kMemo) {
+    memo = nullptr;
+  } else if (n >= kMemoLine) {
+    if (memo->core != 0 && (!kValues || memo->values) && memo_hit(*memo, s)) {
+      if constexpr (kValues) {
+        out.kind = memo->kind;
+        out.seconds = memo->seconds;
+        out.marker = memo->marker;
+      }
+      return stamp_zone(s, n, memo->core);
+    }
+  } else {
+    memo = nullptr;
+  }
   if (n != 0 && (s[0] == '*' || s[0] == '.')) {
     marker = s[0];
     i = 1;
@@ -198,19 +255,22 @@ size_t scan_stamp(const char* s, const char* e, StampParts& out) {
     size_t c = read_clock<kValues>(s + j, e, secs);
     if (c == 0) return 0;
     j += c;
-    // optional time zone: " UTC", " KST", " CET", " EDT", " CHADT" (2-5 letters, then ':')
-    if (j + 1 < n && s[j] == ' ' && alpha(s[j + 1])) {
-      size_t k = j + 1;
-      while (k < n && k - j - 1 < 6 && alpha(s[k])) ++k;  // up to 6 to see a 6th letter
-      size_t letters = k - j - 1;
-      if (k < n && s[k] == ':' && letters >= 2 && letters <= 5) j = k;  // "ISAKMP:" is a message, not a zone
-    }
     if constexpr (kValues) {
       out.kind = Stamp::Kind::Datetime;
       out.seconds = (kDaysBefore[static_cast<size_t>(mon)] + day - 1) * 86400.0 + secs;
       out.marker = marker;
     }
-    return j;
+    if (memo != nullptr && j + 2 <= sizeof memo->key) {
+      std::memcpy(memo->key, s, sizeof memo->key);  // (n >= kMemoLine > 32)
+      memo->core = static_cast<uint8_t>(j);
+      memo->values = kValues;
+      if constexpr (kValues) {
+        memo->kind = out.kind;
+        memo->seconds = out.seconds;
+        memo->marker = out.marker;
+      }
+    }
+    return stamp_zone(s, n, j);
   }
   if (i >= n || !digit(s[i])) return 0;
   // uptime: HH:MM:SS[.fff]  or  1d00h / 2w3d / 1y2w
@@ -354,8 +414,9 @@ inline void take_stamp(LinePrefix& p, const StampParts& parts, const char* b, si
 
 // parse_prefix, or with kLazy everything but the stamp's values (see scan_prefix): the stamps
 // are scanned for their length only, and the one the prefix keeps is noted for finish_prefix.
-template <bool kLazy>
-void scan_prefix_t(std::string_view line, LinePrefix& p) {
+// kMemo: `memo` is ingest_prefix's (see PrefixScanState).
+template <bool kLazy, bool kMemo = false>
+void scan_prefix_t(std::string_view line, LinePrefix& p, StampMemo* memo = nullptr) {
   constexpr bool kValues = !kLazy;
   // p = LinePrefix{}, field by field (a temporary would be zeroed and copied, on every line)
   p.present = false;
@@ -409,7 +470,10 @@ void scan_prefix_t(std::string_view line, LinePrefix& p) {
     }
   }
   if (n == 0) {
-    n = scan_stamp<kValues>(b + i, e, st);
+    if (kMemo && i == 0)
+      n = scan_stamp<kValues, true>(b, e, st, memo);
+    else
+      n = scan_stamp<kValues>(b + i, e, st);
     if (n == 0) return;
   }
   size_t j = i + n;
@@ -490,14 +554,14 @@ void scan_prefix(std::string_view line, bool lazy, LinePrefix& out) {
 
 // Declared in ingest.h (what is other syslog is ingest's business); defined here so that the
 // scans are inlined into it: it runs for every line.
-void ingest_prefix(std::string_view line, LinePrefix& out, bool& other, bool& lazy) {
-  if (lazy)
-    scan_prefix_t<true>(line, out);
+void ingest_prefix(std::string_view line, LinePrefix& out, bool& other, PrefixScanState& state) {
+  if (state.lazy)
+    scan_prefix_t<true, true>(line, out, &state.memo);
   else
-    scan_prefix_t<false>(line, out);
+    scan_prefix_t<false, true>(line, out, &state.memo);
   other = is_other_syslog(line, out);
   if (!other && out.stamp_pending) finish_prefix(line, out);
-  if (out.present) lazy = other;
+  if (out.present) state.lazy = other;
 }
 
 void finish_prefix(std::string_view line, LinePrefix& p) {

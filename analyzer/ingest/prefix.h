@@ -37,6 +37,22 @@ LinePrefix parse_prefix(std::string_view line);
 // finish_prefix, out is parse_prefix(line) field for field (test_ingest_reference.cc). (Written
 // in place: LinePrefix is not small and this runs for every line.)
 void scan_prefix(std::string_view line, bool lazy, LinePrefix& out);
+
+// What ingest_prefix (ingest.h) carries from line to line; only its cost depends on it.
+struct PrefixScanState {
+  bool lazy = true;  // scan the next line lazily (the last line with a prefix was other syslog)
+  // A datetime stamp at the start of a line (a syslog server's, the same on most lines of an
+  // archive) up to the end of its clock: any line of 40+ characters whose first core+2
+  // characters are these scans to the same place with the same values (prefix.cc).
+  struct {
+    char key[32];
+    uint8_t core = 0;     // 0: none yet
+    bool values = false;  // kind/seconds/marker are set
+    Stamp::Kind kind = Stamp::Kind::None;
+    double seconds = 0;
+    char marker = 0;
+  } memo;
+};
 void finish_prefix(std::string_view line, LinePrefix& p);
 
 // Parses one timestamp at the start of s ("*Mar  1 00:42:09.431 UTC" or "00:27:07" or
