@@ -107,10 +107,15 @@ class Ingestor {
       : input_(input), path_(path), sink_(sink), opt_(opt), sum_(sum),
         seen_devices_(sum.devices.begin(), sum.devices.end()) {}
 
-  void line(uint32_t no, std::string_view text) { line(no, text, parse_prefix(text)); }
+  void line(uint32_t no, std::string_view text) {
+    bool other;
+    ingest_prefix(text, pre_, other, scan_state_);
+    line(no, text, pre_, other);
+  }
 
-  // `pre`: parse_prefix(text); `other`: is_other_syslog(text, pre), -1 when not computed
-  // (line blocks compute both on another thread).
+  // `pre`: parse_prefix(text), but for the stamp of other syslog, which is never read;
+  // `other`: is_other_syslog(text, pre), -1 when not computed (ingest_prefix computes both,
+  // on another thread with line blocks).
   void line(uint32_t no, std::string_view text, const LinePrefix& pre, int other = -1) {
     bool blank = trim(text).empty();
     if (mode_ == Mode::Log && blank) {
@@ -376,6 +381,8 @@ class Ingestor {
   Record rec_;
   bool have_record_ = false;
   size_t prev_len_ = 0;
+  PrefixScanState scan_state_;  // ingest_prefix's
+  LinePrefix pre_;    // line(no, text)'s, kept to be written in place
   TextSection section_;
 };
 

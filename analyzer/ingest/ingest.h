@@ -82,6 +82,15 @@ bool mentions_crypto(std::string_view body);
 // blocks compute it on the helper thread; the ingest thread then skips the keyword scans.
 bool is_other_syslog(std::string_view line, const LinePrefix& pre);
 
+// parse_prefix(line) and is_other_syslog(line, ·) as ingest needs them: ingest never reads the
+// stamp of other syslog, so it is left unset there. `state` carries a guess from line to line:
+// while the last line with a prefix was other syslog, the next is scanned without the stamp's
+// values (scan_prefix) and they are read only if it is not other syslog; else the prefix is
+// parsed at once (debug captures). It also remembers the last line's leading stamp, which on a
+// syslog server's archive most lines repeat. Only the cost depends on `state`, not the result.
+// Sets `out` and `other`.
+void ingest_prefix(std::string_view line, LinePrefix& out, bool& other, PrefixScanState& state);
+
 // Prompt "R1#show crypto ipsec sa" / "RTRA(config-crypto-m)# match address 101".
 struct Prompt {
   std::string_view host;

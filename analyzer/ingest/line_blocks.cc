@@ -37,6 +37,7 @@ void LineBlocks::process(Block& b) {
   b.cleaned.reserve(b.raw.size());
   b.lines.resize(b.spans.size());
   std::string scratch;
+  PrefixScanState state;  // ingest_prefix's
   uint32_t begin = 0;
   for (size_t i = 0; i < b.spans.size(); ++i) {
     auto [no, end] = b.spans[i];
@@ -51,8 +52,7 @@ void LineBlocks::process(Block& b) {
     Line& l = b.lines[i];
     l.no = no;
     l.text = text;
-    l.prefix = parse_prefix(text);
-    l.other_syslog = is_other_syslog(text, l.prefix);
+    ingest_prefix(text, l.prefix, l.other_syslog, state);
   }
   b.spans.clear();  // the slot is "not filling" again; lines stay until release
 }

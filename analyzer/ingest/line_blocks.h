@@ -31,7 +31,7 @@ class LineBlocks {
   struct Line {
     uint32_t no;
     std::string_view text;  // cleaned (valid until the block is released)
-    LinePrefix prefix;      // parse_prefix(text)
+    LinePrefix prefix;      // parse_prefix(text), but no stamp on other syslog (ingest_prefix)
     bool other_syslog;      // is_other_syslog(text, prefix)
   };
 

@@ -18,11 +18,42 @@ struct LinePrefix {
   std::string_view sender;      // syslog server's sender field (IP or host)
   std::string_view origin;      // `logging origin-id` host
   size_t body = 0;              // offset of the message body in the line
+  // Set by scan_prefix(line, true, ·), which leaves `stamp` unset: where the stamp is, for
+  // finish_prefix (0: `stamp` is set, or there is none; 1: a stamp at stamp_at; 2: an ISO 8601
+  // server stamp there).
+  uint8_t stamp_pending = 0;
+  uint32_t stamp_at = 0, stamp_len = 0;
 };
 
 // Parses the prefix of `line`. Never fails: when nothing is recognised, present=false and
 // body=0. The string_views point into `line`.
 LinePrefix parse_prefix(std::string_view line);
+
+// parse_prefix in two steps, for a caller that may not need the stamp: ingest never reads the
+// stamp of a line that turns out to be other syslog (most of an archive). scan_prefix(line,
+// true, out) sets every field of `out` but `stamp` (it only finds where the stamp ends, which
+// is what the other fields depend on); finish_prefix then sets `stamp`. With lazy=false,
+// scan_prefix sets out = parse_prefix(line) and finish_prefix does nothing. Either way, after
+// finish_prefix, out is parse_prefix(line) field for field (test_ingest_reference.cc). (Written
+// in place: LinePrefix is not small and this runs for every line.)
+void scan_prefix(std::string_view line, bool lazy, LinePrefix& out);
+
+// What ingest_prefix (ingest.h) carries from line to line; only its cost depends on it.
+struct PrefixScanState {
+  bool lazy = true;  // scan the next line lazily (the last line with a prefix was other syslog)
+  // A datetime stamp at the start of a line (a syslog server's, the same on most lines of an
+  // archive) up to the end of its clock: any line of 40+ characters whose first core+2
+  // characters are these scans to the same place with the same values (prefix.cc).
+  struct {
+    char key[32];
+    uint8_t core = 0;     // 0: none yet
+    bool values = false;  // kind/seconds/marker are set
+    Stamp::Kind kind = Stamp::Kind::None;
+    double seconds = 0;
+    char marker = 0;
+  } memo;
+};
+void finish_prefix(std::string_view line, LinePrefix& p);
 
 // Parses one timestamp at the start of s ("*Mar  1 00:42:09.431 UTC" or "00:27:07" or
 // "1d00h"), returning the number of characters used (0 if none), without the trailing ':'.

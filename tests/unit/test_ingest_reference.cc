@@ -2,6 +2,10 @@
 // strip_note are compared, on many generated lines, with the straightforward versions they
 // replaced (copied below verbatim from before the change, in namespace `ref`). Output must be
 // identical: every field, the stamp's seconds to the bit, the body offset, the clean counts.
+// The two-step prefix scan ingest uses (scan_prefix lazy or not, finish_prefix, ingest_prefix
+// with its state carried from line to line: its guess and its memo of the leading stamp) is
+// compared with the reference too: the lazy scan finds a stamp's extent without its values, and
+// must find the same extent; a stamp taken from the memo must be the one the line has.
 #include <doctest/doctest.h>
 
 #include <array>
@@ -448,18 +452,89 @@ std::string random_line(std::mt19937& rng) {
 
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
-void check_prefix(const std::string& line) {
-  INFO("line: [" << line << "]");
-  LinePrefix a = parse_prefix(line), b = ref::old_parse_prefix(line);
+// Every field of a LinePrefix but the stamp.
+void require_same_but_stamp(const LinePrefix& a, const LinePrefix& b) {
   REQUIRE(a.present == b.present);
-  REQUIRE(a.stamp.kind == b.stamp.kind);
-  REQUIRE(same_bits(a.stamp.seconds, b.stamp.seconds));
-  REQUIRE(a.stamp.clock_marker == b.stamp.clock_marker);
-  REQUIRE(a.stamp.text.view() == b.stamp.text.view());
   REQUIRE(a.seq == b.seq);
   REQUIRE(a.sender == b.sender);
   REQUIRE(a.origin == b.origin);
   REQUIRE(a.body == b.body);
+}
+
+void require_same_stamp(const LinePrefix& a, const LinePrefix& b) {
+  REQUIRE(a.stamp.kind == b.stamp.kind);
+  REQUIRE(same_bits(a.stamp.seconds, b.stamp.seconds));
+  REQUIRE(a.stamp.clock_marker == b.stamp.clock_marker);
+  REQUIRE(a.stamp.text.view() == b.stamp.text.view());
+}
+
+// A LinePrefix with every field set to something scan_prefix must overwrite.
+LinePrefix used_prefix() {
+  LinePrefix p;
+  p.present = true;
+  p.stamp.kind = Stamp::Kind::Uptime;
+  p.stamp.seconds = 7;
+  p.stamp.clock_marker = '*';
+  p.stamp.text = "stale stamp";
+  p.seq = 99;
+  p.sender = "stale-sender";
+  p.origin = "stale-origin";
+  p.body = 3;
+  p.stamp_pending = 1;
+  p.stamp_at = 5;
+  p.stamp_len = 6;
+  return p;
+}
+
+// The two steps of the prefix scan (prefix.h) against the reference `b` (old_parse_prefix).
+// `state` is ingest_prefix's, carried from the line before (updated here): its guess, and its
+// memo of the leading stamp (the generators repeat stamps, so lines hit it, or nearly).
+void check_two_steps(const std::string& line, const LinePrefix& b, PrefixScanState& state) {
+  for (bool lz : {true, false}) {
+    LinePrefix c = used_prefix();
+    scan_prefix(line, lz, c);
+    require_same_but_stamp(c, b);
+    if (lz) {
+      // Only where the stamp is: its extent, found without reading its values.
+      REQUIRE((c.stamp_pending != 0) == (b.stamp.kind != Stamp::Kind::None));
+      REQUIRE(c.stamp.kind == Stamp::Kind::None);
+      if (c.stamp_pending != 0) {
+        REQUIRE(c.stamp_at + c.stamp_len <= line.size());
+        std::string_view text = std::string_view(line).substr(c.stamp_at, c.stamp_len);
+        if (text.size() < InlineText::kMax)
+          REQUIRE(text == b.stamp.text.view());
+        else
+          REQUIRE(text.substr(0, InlineText::kMax) == b.stamp.text.view());
+      }
+    } else {
+      REQUIRE(c.stamp_pending == 0);
+      require_same_stamp(c, b);
+    }
+    finish_prefix(line, c);
+    REQUIRE(c.stamp_pending == 0);
+    require_same_but_stamp(c, b);
+    require_same_stamp(c, b);
+  }
+  // What ingest gets: the same, but for the stamp of other syslog, which it never reads.
+  bool other_ref = is_other_syslog(line, b);
+  bool lazy_before = state.lazy, other = !other_ref;
+  LinePrefix d = used_prefix();
+  ingest_prefix(line, d, other, state);
+  REQUIRE(other == other_ref);
+  require_same_but_stamp(d, b);
+  if (!other) require_same_stamp(d, b);
+  REQUIRE(state.lazy == (b.present ? other_ref : lazy_before));
+}
+
+void check_prefix(const std::string& line, PrefixScanState& state) {
+  static std::string prev;
+  INFO("line: [" << line << "]");
+  INFO("after: [" << prev << "]");
+  struct Keep { const std::string& l; ~Keep() { prev = l; } } keep{line};
+  LinePrefix a = parse_prefix(line), b = ref::old_parse_prefix(line);
+  require_same_but_stamp(a, b);
+  require_same_stamp(a, b);
+  check_two_steps(line, b, state);
   Stamp sa, sb;
   REQUIRE(parse_stamp(line, sa) == ref::old_parse_stamp(line, sb));
   REQUIRE(sa.kind == sb.kind);
@@ -490,13 +565,68 @@ void check_clean(const std::string& line) {
 
 TEST_CASE("ingest fast paths: parse_prefix and parse_stamp agree with the reference on generated lines") {
   std::mt19937 rng(20261126);
+  PrefixScanState state;
   for (int n = 0; n < 200000; ++n) {
     std::string line = random_line(rng);
-    check_prefix(line);
+    check_prefix(line, state);
     // every cut of the line too: the fast paths read whole words where the bytes are there
     if (n % 16 == 0)
-      for (size_t k = 0; k < line.size(); ++k) check_prefix(line.substr(0, k));
+      for (size_t k = 0; k < line.size(); ++k) check_prefix(line.substr(0, k), state);
   }
+}
+
+namespace {
+
+// A syslog server's line, slot by slot (server stamp, sender, sequence number, origin-id, device
+// stamp, body), each slot drawn from real forms and near misses, then a point mutation: most
+// lines take the paths of an archive (lazy scans of two stamps), many are one byte off.
+std::string server_line(std::mt19937& rng) {
+  static const char* const kServer[] = {"Nov 26 00:00:00", "Nov  6 23:59:59", "Jan  1 00:00:00.5",
+                                        "2026-11-26T10:00:00.250Z", "2026-11-26 10:00:00", "Dec 31 2026 12:00:00",
+                                        "00:27:07", "1d00h", "Mar 1 1:02:03", "Nov 26 00:00:00 UTC"};
+  static const char* const kSender[] = {"10.0.59.38", "edge-nyc-rtr22.corp.example.net", "r1:", "ISAKMP", "%LINK",
+                                        "hq-1", "IPSEC(validate):", "a"};
+  static const char* const kSeq[] = {"", "", "084810: ", "1: ", "1234567890: ", "12345678901: ", "00000000: ", "123:"};
+  static const char* const kOrigin[] = {"", "", "wan-lon-rtr17: ", "R1: ", "IPSEC(f): ", "Nov: ", "ISAKMP: ", "x(y: "};
+  static const char* const kDevice[] = {"", ".Nov 26 00:59:58.716 EDT: ", "*Mar  1 00:42:09.431: ",
+                                        "Nov 26 2026 00:00:02.241 UTC: ", "00:27:07: ", "2w3d: ", "Nov 26 10:00:00 ISAKMP: ",
+                                        "Nov 26 10:00:00.1234567 CHADT: ", "1y2w: ", "9:07:07.: "};
+  static const char* const kBody[] = {"%LINK-3-UPDOWN: Interface Gi0/1, changed state to down",
+                                      "%SSH-5-SSH2_SESSION: using crypto cipher 'aes256-ctr'",
+                                      "%CRYPTO-4-IKMP_NO_SA: IKE message from 10.1.1.1 has no SA",
+                                      "ISAKMP:(1001): received packet from 10.1.1.1",
+                                      "IPSEC(validate_proposal_request): proposal part #1",
+                                      "(ipsec_process_proposal)Map Accepted", "BGP neighbor down", "", "x"};
+  auto pick = [&](const auto& arr) { return std::string(arr[rng() % (sizeof(arr) / sizeof(arr[0]))]); };
+  std::string s = pick(kServer) + " " + pick(kSender) + " " + pick(kSeq) + pick(kOrigin) + pick(kDevice) + pick(kBody);
+  if (rng() % 2 == 0 && !s.empty()) {
+    const char alphabet[] = "0123456789: .*-MUTCaxyz#()<>%";
+    s[rng() % s.size()] = alphabet[rng() % (sizeof(alphabet) - 1)];
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("ingest fast paths: the lazy prefix scan and ingest_prefix agree with the reference on syslog-server lines") {
+  std::mt19937 rng(42);
+  PrefixScanState state;
+  for (int n = 0; n < 100000; ++n) {
+    std::string line = server_line(rng);
+    check_prefix(line, state);
+    if (n % 64 == 0)
+      for (size_t k = 0; k < line.size(); ++k) check_prefix(line.substr(0, k), state);
+  }
+  // Sequence numbers of every length up to 11 digits (values read 8 digits at a time), with
+  // and without room for a whole 8-byte word after them.
+  for (int len = 1; len <= 11; ++len)
+    for (int k = 0; k < 200; ++k) {
+      std::string digits;
+      for (int d = 0; d < len; ++d) digits += static_cast<char>('0' + rng() % 10);
+      check_prefix(digits + ": x", state);
+      check_prefix(digits + ": Nov 26 00:00:00.123 UTC: %SYS-5-CONFIG_I: Configured", state);
+      check_prefix("Nov 26 00:00:00 10.0.0.1 " + digits + ": R1: *Mar  1 00:42:09.431: ISAKMP: x", state);
+    }
 }
 
 TEST_CASE("ingest fast paths: clean_line and strip_note agree with the reference on generated lines") {
