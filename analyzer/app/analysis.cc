@@ -243,6 +243,7 @@ class Collector : public IngestSink {
     }
     if (detailed) {
       if (!evidence) ++detailed_;
+      n.steps.shrink_to_fit();  // kept to the end: no room for 32 steps when it has 9
     } else {
       n.steps_omitted += static_cast<uint32_t>(n.steps.size());
       n.steps.clear();

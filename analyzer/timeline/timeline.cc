@@ -231,7 +231,7 @@ void TimelineBuilder::close(DeviceState& d, uint32_t id) {
   --open_total_;
   if (d.focus == id) d.focus = 0;
   sink_(std::move(*n));
-  constexpr size_t kSpare = 16, kSpareEvents = 2048;  // (~1-2 MB of buffers at most)
+  constexpr size_t kSpare = 16, kSpareEvents = 512;  // (more gave no fewer instructions)
   for (auto& st : n->steps) {
     if (spare_events_.size() >= kSpareEvents) break;
     spare_events_.push_back(std::move(st.event));
