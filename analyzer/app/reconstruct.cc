@@ -65,24 +65,8 @@ std::string tag(uint32_t a) {
   return t;
 }
 
-std::string proto_word(int p) {
-  if (p == 0) return "ip";
-  if (p == 6) return "tcp";
-  if (p == 17) return "udp";
-  if (p == 1) return "icmp";
-  return std::to_string(p);
-}
-
 // One ACE "permit <proto> SRC [eq p] DST [eq p]" for a proxy pair (src = the router's own side).
-std::string ace(const Proxy& src, const Proxy& dst) {
-  int proto = src.proto ? src.proto : dst.proto;
-  auto side = [&](const Proxy& p) {
-    std::string s = p.acl_operand();
-    if (p.port && (proto == 6 || proto == 17)) s += fmt::format(" eq {}", p.port);
-    return s;
-  };
-  return fmt::format(" permit {} {} {}", proto_word(proto), side(src), side(dst));
-}
+std::string ace(const Proxy& src, const Proxy& dst) { return " permit " + acl_entry(src, dst); }
 
 // The next block of the same size (a network the proposal does not fall in).
 Proxy neighbour(const Proxy& p) {

@@ -306,6 +306,15 @@ std::optional<Finding> RuleBook::diagnose(Negotiation& n, const std::vector<std:
       ctx["remote_proxy"] = n.remote_proxy.empty() ? "" : proxy_text(n.remote_proxy);
       ctx["local_acl"] = acl_operand(n.local_proxy);
       ctx["remote_acl"] = acl_operand(n.remote_proxy);
+      // A whole crypto ACL entry for the two proxies, with their protocol and ports (a crypto
+      // ACL of `permit tcp ... eq 23` yields proxies .../6/23: its mirror must name them too).
+      // Without both proxies: `ip` and the operands, an unknown one as its placeholder (which a
+      // replay's reconstruction fills in, app/reconstruct).
+      auto lp = parse_proxy(n.local_proxy), rp = parse_proxy(n.remote_proxy);
+      auto operand = [&](const std::string& k) { return ctx[k].empty() ? "<" + k + ">" : ctx[k]; };
+      ctx["acl_entry"] = lp && rp ? acl_entry(*lp, *rp) : "ip " + operand("local_acl") + " " + operand("remote_acl");
+      ctx["acl_entry_mirror"] =
+          lp && rp ? acl_entry(*rp, *lp) : "ip " + operand("remote_acl") + " " + operand("local_acl");
       ctx["transform"] = offered.empty() ? "" : offered.front();
       std::string all_t;
       for (const auto& t : offered) all_t += (all_t.empty() ? "" : ", ") + t;

@@ -27,6 +27,8 @@ const Case kCases[] = {
     {"logs/seed/example-19-16.log", "crypto-map-overlap", "12.x"},
     {"logs/cases/ios15-transform-256.log", "transform-mismatch", "15.x"},
     {"logs/cases/xe-proxy-error32.log", "proxy-id-mismatch", "IOS-XE"},
+    // the proxies name TCP and port 23 (a `permit tcp ... eq 23` crypto ACL): so does the fix
+    {"logs/cases/xe-proxy-error32-tcp.log", "proxy-id-mismatch", "IOS-XE"},
     {"logs/cases/peer-not-found.log", "peer-not-found", "15.x"},
     {"logs/cases/pfs-refused.log", "pfs-mismatch", "12.x"},
     // 12.x prints the refused transform as numbers, without the key length of the attributes
@@ -216,4 +218,21 @@ TEST_CASE("reconstruct: property - the model's own responder logs are confirmed 
       }
     }
   CHECK(checked > 200);
+}
+
+TEST_CASE("proxy-id-mismatch: the fix's crypto ACL entries carry the proxies' protocol and ports") {
+  // local_proxy= 192.168.0.0/255.255.0.0/6/23, remote_proxy= 192.168.30.0/255.255.255.0/6/0: the
+  // peer's ACL is `permit tcp 192.168.30.0 0.0.0.255 192.168.0.0 0.0.255.255 eq 23`; `permit ip`
+  // would protect all traffic between the networks, not what the peer protects.
+  auto a = run({corpus("logs/cases/xe-proxy-error32-tcp.log")});
+  const Finding* f = log_finding(a, "proxy-id-mismatch");
+  REQUIRE(f != nullptr);
+  REQUIRE(f->fix.size() == 2);
+  CHECK(f->fix[0].commands.back() == " permit tcp 192.168.0.0 0.0.255.255 eq 23 192.168.30.0 0.0.0.255");
+  CHECK(f->fix[1].commands.back() == " permit tcp 192.168.30.0 0.0.0.255 192.168.0.0 0.0.255.255 eq 23");
+  // without protocol and ports (the same log with 256/0 proxies): `permit ip`
+  auto b = run({corpus("logs/cases/xe-proxy-error32.log")});
+  const Finding* g = log_finding(b, "proxy-id-mismatch");
+  REQUIRE(g != nullptr);
+  CHECK(g->fix[0].commands.back() == " permit ip 192.168.0.0 0.0.255.255 192.168.30.0 0.0.0.255");
 }
