@@ -408,8 +408,11 @@ bool is_crypto_head(std::string_view b) {
 
 namespace {
 
-// The exact test at one position (p + 5 <= e): does a keyword start at p?
+// The exact test at one position: does a keyword start at p? Every keyword has 5 or more
+// characters, so with fewer left none does (the vector scan's last candidates can be that
+// close to the end: its 16-byte steps only guarantee p[1] for each).
 inline bool keyword_at(const char* p, const char* e) {
+  if (e - p < 5) return false;
   switch (*p) {
     case 'I':
       if (p[1] == 'S' && p[2] == 'A' && p + 6 <= e && std::memcmp(p, "ISAKMP", 6) == 0) return true;
@@ -438,7 +441,7 @@ bool mentions_crypto(std::string_view b) {
 #if defined(__SSE2__)
   const __m128i kI = _mm_set1_epi8('I'), kS = _mm_set1_epi8('S'), kP = _mm_set1_epi8('P'),
                 k20 = _mm_set1_epi8(0x20), kc = _mm_set1_epi8('c'), kr = _mm_set1_epi8('r');
-  for (; e - p >= 17; p += 16) {  // p[0..15] and p[1..16]; every candidate k has p + k + 5 <= e
+  for (; e - p >= 17; p += 16) {  // p[0..15] and p[1..16]; keyword_at checks what lies beyond
     __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     __m128i n = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1));
     __m128i i_sp = _mm_and_si128(_mm_cmpeq_epi8(a, kI), _mm_or_si128(_mm_cmpeq_epi8(n, kS), _mm_cmpeq_epi8(n, kP)));

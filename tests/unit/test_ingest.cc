@@ -24,3 +24,18 @@ TEST_CASE("ingest: a syslog server's line belongs to its sender, never to the de
   CHECK(rs.records[2].device == "hub1");      // the sender's name from its earlier line
   CHECK(rs.records[3].device == "hub1");      // a console line without a sender: the last device named
 }
+
+TEST_CASE("mentions_crypto: a keyword, or part of one, at the very end of the text") {
+  // The 16-byte scan finds candidates ('I' then 'S'/'P', 'C' then 'R') up to the last byte; a
+  // candidate there has fewer than 5 bytes left and must not be read past the end (exact-size
+  // buffers: AddressSanitizer stops a read beyond them).
+  for (size_t pad = 0; pad < 40; ++pad) {
+    for (std::string_view tail : {"IPSEC", "IPSE", "IPS", "IP", "I", "ISAKMP", "ISAKM", "ISA", "CRYPTO", "CRYP", "Cr", "crypt"}) {
+      std::string text = std::string(pad, 'x') + std::string(tail);
+      std::vector<char> exact(text.begin(), text.end());
+      bool whole = tail == "IPSEC" || tail == "ISAKMP" || tail == "CRYPTO";
+      CAPTURE(text);
+      CHECK(mentions_crypto(std::string_view(exact.data(), exact.size())) == whole);
+    }
+  }
+}
