@@ -31,13 +31,17 @@ if [[ "${BUILD_TYPE:-}" != "Release" && "${BUILD_TYPE:-}" != "RelWithDebInfo" ]]
 fi
 mkdir -p "$DATA"
 
-# Generation is deterministic: the file name carries mode, size and seed, so a cached file is
-# the same bytes as a fresh one (delete the directory after changing bench/gen_logs.cc).
+# Generation is deterministic: the file name carries mode, size and seed, and FILE.gen the
+# checksum of the generator that wrote it, so a cached file is the same bytes as a fresh one.
+# A rebuilt generator writes the files again (a few seconds): a cache that outlived a change of
+# bench/gen_logs.cc had the benchmark measure data the generator no longer writes.
+GEN_ID=$(cksum < "$GEN" | cut -d' ' -f1)
 gen() {  # mode mb seed -> path
   local f="$DATA/$1-$2mb-seed$3.log"
-  if [[ ! -s "$f" ]]; then
+  if [[ ! -s "$f" || "$(cat "$f.gen" 2>/dev/null)" != "$GEN_ID" ]]; then
     "$GEN" --mode "$1" --mb "$2" --seed "$3" -o "$f.tmp" >&2
     mv "$f.tmp" "$f"
+    echo "$GEN_ID" > "$f.gen"
   fi
   echo "$f"
 }
@@ -83,13 +87,24 @@ for f in "$MIXED" "$DEBUG" "$SMALL"; do
 done
 
 # ---- config lint (issue #3): a hub with 2,000 entries / 20,000 crypto ACL lines, and a fleet ----
-HUB="$DATA/hub-2000x10.cfg"
-[[ -s "$HUB" ]] || bash "$(dirname "$0")/gen_configs.sh" hub "$HUB" 2000 10
-FLEET="$DATA/fleet-500"
-[[ -s "$FLEET/hub.cfg" ]] || bash "$(dirname "$0")/gen_configs.sh" fleet "$FLEET" 499
+# Cached like the logs: written again when gen_configs.sh changed (PATH.gen holds its checksum).
+CFG_GEN="$(dirname "$0")/gen_configs.sh"
+CFG_ID=$(cksum < "$CFG_GEN" | cut -d' ' -f1)
+cfg() {  # kind path args... (a fleet is a directory, its hub.cfg says it is there)
+  local kind=$1 f=$2; shift 2
+  local probe=$f
+  [[ $kind == fleet ]] && probe=$f/hub.cfg
+  if [[ ! -s "$probe" || "$(cat "$f.gen" 2>/dev/null)" != "$CFG_ID" ]]; then
+    rm -rf "$f"
+    bash "$CFG_GEN" "$kind" "$f" "$@"
+    echo "$CFG_ID" > "$f.gen"
+  fi
+}
+HUB="$DATA/hub-2000x10.cfg"; cfg hub "$HUB" 2000 10
+FLEET="$DATA/fleet-500"; cfg fleet "$FLEET" 499
 # Cost must grow near-linearly with the number of entries: the same hub at 500 and 1,000 entries.
-HUB500="$DATA/hub-500x10.cfg"; [[ -s "$HUB500" ]] || bash "$(dirname "$0")/gen_configs.sh" hub "$HUB500" 500 10
-HUB1000="$DATA/hub-1000x10.cfg"; [[ -s "$HUB1000" ]] || bash "$(dirname "$0")/gen_configs.sh" hub "$HUB1000" 1000 10
+HUB500="$DATA/hub-500x10.cfg"; cfg hub "$HUB500" 500 10
+HUB1000="$DATA/hub-1000x10.cfg"; cfg hub "$HUB1000" 1000 10
 if [[ $HAVE_ANALYZE == 1 ]]; then
   measure "lint (hub 500)" "$HUB500" "$RUNS" "$BIN" lint --format json -o /dev/null --fail-on none "$HUB500"
   measure "lint (hub 1000)" "$HUB1000" "$RUNS" "$BIN" lint --format json -o /dev/null --fail-on none "$HUB1000"
