@@ -819,9 +819,15 @@ void gen_mixed(const Args& a, Out& out, Truth& truth) {
     }
     if (put_device_stamp(o, d, now)) o += ": ";
   };
+  // --crypto is the share of the archive's lines that are crypto debug. A crypto turn writes a
+  // whole run (one message's lines and the records glued to it, see write_records), so turns
+  // are drawn with that chance only while the crypto lines are below their share: otherwise a
+  // 4% chance per turn gave ~21% crypto lines.
+  uint64_t crypto_lines = 0;
   while (out.size() < target) {
     now += r.range(0, 60);
-    if (r.chance(a.crypto) && !vpn.empty()) {
+    if (r.chance(a.crypto) && !vpn.empty() && static_cast<double>(crypto_lines) < a.crypto * static_cast<double>(out.lines + 1)) {
+      uint64_t before = out.lines;
       if (active.size() < 3 || (active.size() < 8 && r.chance(0.02))) {
         Device& d = devs[r.pick(vpn)];
         std::string peer = ip(r.range(80, 220), r.range(0, 255), r.range(0, 255), r.range(1, 254));
@@ -836,6 +842,7 @@ void gen_mixed(const Args& a, Out& out, Truth& truth) {
       size_t k = r.below(static_cast<uint32_t>(active.size()));
       Device& d = const_cast<Device&>(*active[k].dev);
       write_records(active, k, out, truth, [&](std::string& o) { prefix(d, o); });
+      crypto_lines += out.lines - before;
       continue;
     }
     Device& d = devs[r.below(static_cast<uint32_t>(devs.size()))];
