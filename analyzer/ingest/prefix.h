@@ -42,8 +42,9 @@ void scan_prefix(std::string_view line, bool lazy, LinePrefix& out);
 struct PrefixScanState {
   bool lazy = true;  // scan the next line lazily (the last line with a prefix was other syslog)
   // A datetime stamp at the start of a line (a syslog server's, the same on most lines of an
-  // archive) up to the end of its clock: any line of 40+ characters whose first core+2
-  // characters are these scans to the same place with the same values (prefix.cc).
+  // archive) up to the end of its clock: any line of 40+ characters that starts with the same
+  // characters the scan read (the core, the one after it, and one more when that one is a '.':
+  // memo_read in prefix.cc) scans to the same place with the same values.
   struct {
     char key[32];
     uint8_t core = 0;     // 0: none yet
