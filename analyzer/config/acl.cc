@@ -579,6 +579,17 @@ std::string protocol_name(int number) {
   return std::to_string(number);
 }
 
+std::string acl_entry(const Proxy& src, const Proxy& dst) {
+  int proto = src.proto ? src.proto : dst.proto;
+  std::string s = protocol_name(proto);
+  for (const Proxy* p : {&src, &dst}) {
+    s += ' ';
+    s += p->acl_operand();
+    if (p->port && (proto == 6 || proto == 17)) s += " eq " + std::to_string(p->port);
+  }
+  return s;
+}
+
 int port_number(std::string_view name, int proto) {
   if (auto v = to_int(name); v && *v >= 0 && *v <= 65535) return *v;
   bool tcp = proto == 6 || proto == 132 || proto < 0;

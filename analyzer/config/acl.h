@@ -209,4 +209,10 @@ std::string protocol_name(int number);                // 6 -> "tcp", 0 -> "ip"
 int port_number(std::string_view name, int proto);    // "www" -> 80, "isakmp" (udp) -> 500; -1 unknown
 std::string port_name(int port, int proto);           // IOS display name or the number
 
+// The crypto ACL entry, without its "permit ", whose proxies are `src` (this router's side)
+// and `dst`: "ip 10.1.1.0 0.0.0.255 host 10.2.2.2", or with the proxies' protocol and, for TCP
+// and UDP, their ports: "tcp 10.1.1.0 0.0.0.255 eq 23 host 10.2.2.2" (for fixes and
+// reconstructed configs).
+std::string acl_entry(const Proxy& src, const Proxy& dst);
+
 }  // namespace ipsecdoc

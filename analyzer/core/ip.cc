@@ -120,27 +120,6 @@ std::string Proxy::acl_operand() const {
   return s;
 }
 
-std::string acl_entry(const Proxy& src, const Proxy& dst) {
-  unsigned proto = src.proto ? src.proto : dst.proto;
-  std::string s;
-  switch (proto) {
-    case 0: s = "ip"; break;
-    case 1: s = "icmp"; break;
-    case 6: s = "tcp"; break;
-    case 17: s = "udp"; break;
-    default: append_uint(s, proto);
-  }
-  for (const Proxy* p : {&src, &dst}) {
-    s += ' ';
-    s += p->acl_operand();
-    if (p->port && (proto == 6 || proto == 17)) {
-      s += " eq ";
-      append_uint(s, p->port);
-    }
-  }
-  return s;
-}
-
 std::optional<Proxy> parse_proxy(std::string_view s) {
   // a.b.c.d/m.m.m.m/prot/port[ (type=N)]   (IOS-XE may print a.b.c.d/m/256/0)
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);

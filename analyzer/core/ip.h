@@ -44,9 +44,4 @@ struct Proxy {
 // Parses "a.b.c.d/m.m.m.m/prot/port" with an optional " (type=N)".
 std::optional<Proxy> parse_proxy(std::string_view s);
 
-// The crypto ACL entry, without its "permit ", whose proxies are `src` (this router's side)
-// and `dst`: "ip 10.1.1.0 0.0.0.255 host 10.2.2.2", or with the proxies' protocol and, for TCP
-// and UDP, their ports: "tcp 10.1.1.0 0.0.0.255 eq 23 host 10.2.2.2".
-std::string acl_entry(const Proxy& src, const Proxy& dst);
-
 }  // namespace ipsecdoc

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "config/acl.h"
 #include "core/ip.h"
 #include "rules/proposals.h"
 
@@ -16,16 +17,6 @@ std::vector<std::string> strings(const nlohmann::json& j, const char* key) {
     for (const auto& v : j[key])
       if (v.is_string()) out.push_back(v.get<std::string>());
   return out;
-}
-
-std::string acl_operand(std::string_view ios_proxy) {
-  auto p = parse_proxy(ios_proxy);
-  return p ? p->acl_operand() : std::string();
-}
-
-std::string proxy_text(std::string_view ios_proxy) {
-  auto p = parse_proxy(ios_proxy);
-  return p ? p->str() : std::string(ios_proxy);
 }
 
 std::string attr(const Negotiation& n, std::string_view name) {
@@ -302,19 +293,22 @@ std::optional<Finding> RuleBook::diagnose(Negotiation& n, const std::vector<std:
       ctx["role"] = n.role;
       ctx["map"] = n.map;
       ctx["seq"] = n.map_seq;
-      ctx["local_proxy"] = n.local_proxy.empty() ? "" : proxy_text(n.local_proxy);
-      ctx["remote_proxy"] = n.remote_proxy.empty() ? "" : proxy_text(n.remote_proxy);
-      ctx["local_acl"] = acl_operand(n.local_proxy);
-      ctx["remote_acl"] = acl_operand(n.remote_proxy);
+      auto lp = parse_proxy(n.local_proxy), rp = parse_proxy(n.remote_proxy);
+      ctx["local_proxy"] = lp ? lp->str() : n.local_proxy;
+      ctx["remote_proxy"] = rp ? rp->str() : n.remote_proxy;
+      ctx["local_acl"] = lp ? lp->acl_operand() : "";
+      ctx["remote_acl"] = rp ? rp->acl_operand() : "";
       // A whole crypto ACL entry for the two proxies, with their protocol and ports (a crypto
       // ACL of `permit tcp ... eq 23` yields proxies .../6/23: its mirror must name them too).
       // Without both proxies: `ip` and the operands, an unknown one as its placeholder (which a
       // replay's reconstruction fills in, app/reconstruct).
-      auto lp = parse_proxy(n.local_proxy), rp = parse_proxy(n.remote_proxy);
-      auto operand = [&](const std::string& k) { return ctx[k].empty() ? "<" + k + ">" : ctx[k]; };
-      ctx["acl_entry"] = lp && rp ? acl_entry(*lp, *rp) : "ip " + operand("local_acl") + " " + operand("remote_acl");
-      ctx["acl_entry_mirror"] =
-          lp && rp ? acl_entry(*rp, *lp) : "ip " + operand("remote_acl") + " " + operand("local_acl");
+      auto operand = [](const std::optional<Proxy>& p, const char* name) {
+        return p ? p->acl_operand() : fmt::format("<{}>", name);
+      };
+      ctx["acl_entry"] = lp && rp ? acl_entry(*lp, *rp)
+                                  : fmt::format("ip {} {}", operand(lp, "local_acl"), operand(rp, "remote_acl"));
+      ctx["acl_entry_mirror"] = lp && rp ? acl_entry(*rp, *lp)
+                                         : fmt::format("ip {} {}", operand(rp, "remote_acl"), operand(lp, "local_acl"));
       ctx["transform"] = offered.empty() ? "" : offered.front();
       std::string all_t;
       for (const auto& t : offered) all_t += (all_t.empty() ? "" : ", ") + t;

@@ -153,3 +153,22 @@ TEST_CASE("acl: region difference is exact (randomised against packet sampling)"
     }
   }
 }
+
+TEST_CASE("acl_entry: the crypto ACL entry of a proxy pair, protocol and ports included") {
+  auto p = [](const char* s) { return *parse_proxy(s); };
+  CHECK(acl_entry(p("10.1.1.0/255.255.255.0/0/0"), p("10.2.2.5/255.255.255.255/0/0")) ==
+        "ip 10.1.1.0 0.0.0.255 host 10.2.2.5");
+  CHECK(acl_entry(p("10.1.1.0/255.255.255.0/6/23"), p("0.0.0.0/0.0.0.0/6/0")) == "tcp 10.1.1.0 0.0.0.255 eq 23 any");
+  CHECK(acl_entry(p("10.1.1.1/255.255.255.255/17/0"), p("10.2.2.0/255.255.255.0/17/500")) ==
+        "udp host 10.1.1.1 10.2.2.0 0.0.0.255 eq 500");
+  // a port means nothing to ICMP or GRE; other protocols by the ACL grammar's names
+  CHECK(acl_entry(p("10.1.1.0/255.255.255.0/1/8"), p("10.2.2.0/255.255.255.0/1/0")) ==
+        "icmp 10.1.1.0 0.0.0.255 10.2.2.0 0.0.0.255");
+  CHECK(acl_entry(p("10.1.1.0/255.255.255.0/47/0"), p("10.2.2.0/255.255.255.0/47/0")) ==
+        "gre 10.1.1.0 0.0.0.255 10.2.2.0 0.0.0.255");
+  CHECK(acl_entry(p("10.1.1.0/255.255.255.0/200/0"), p("10.2.2.0/255.255.255.0/200/0")) ==
+        "200 10.1.1.0 0.0.0.255 10.2.2.0 0.0.0.255");
+  // IOS-XE prints 256 for "any protocol": that is `ip`
+  CHECK(acl_entry(p("10.1.1.0/255.255.255.0/256/0"), p("10.2.2.0/255.255.255.0/256/0")) ==
+        "ip 10.1.1.0 0.0.0.255 10.2.2.0 0.0.0.255");
+}

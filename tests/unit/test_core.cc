@@ -86,20 +86,3 @@ TEST_CASE("IKE attribute names as debug prints them, both ways") {
   CHECK(ike_encryption_of_debug_name("CAST-CBC").empty());
   CHECK(ike_auth_of_debug_name("XAUTHInitPreShared").empty());
 }
-
-TEST_CASE("acl_entry: the crypto ACL entry of a proxy pair, protocol and ports included") {
-  auto p = [](const char* s) { return *parse_proxy(s); };
-  CHECK(acl_entry(p("10.1.1.0/255.255.255.0/0/0"), p("10.2.2.5/255.255.255.255/0/0")) ==
-        "ip 10.1.1.0 0.0.0.255 host 10.2.2.5");
-  CHECK(acl_entry(p("10.1.1.0/255.255.255.0/6/23"), p("0.0.0.0/0.0.0.0/6/0")) == "tcp 10.1.1.0 0.0.0.255 eq 23 any");
-  CHECK(acl_entry(p("10.1.1.1/255.255.255.255/17/0"), p("10.2.2.0/255.255.255.0/17/500")) ==
-        "udp host 10.1.1.1 10.2.2.0 0.0.0.255 eq 500");
-  // a port means nothing to ICMP or GRE; an unnamed protocol is written as its number
-  CHECK(acl_entry(p("10.1.1.0/255.255.255.0/1/8"), p("10.2.2.0/255.255.255.0/1/0")) ==
-        "icmp 10.1.1.0 0.0.0.255 10.2.2.0 0.0.0.255");
-  CHECK(acl_entry(p("10.1.1.0/255.255.255.0/47/0"), p("10.2.2.0/255.255.255.0/47/0")) ==
-        "47 10.1.1.0 0.0.0.255 10.2.2.0 0.0.0.255");
-  // IOS-XE prints 256 for "any protocol": that is `ip`
-  CHECK(acl_entry(p("10.1.1.0/255.255.255.0/256/0"), p("10.2.2.0/255.255.255.0/256/0")) ==
-        "ip 10.1.1.0 0.0.0.255 10.2.2.0 0.0.0.255");
-}
