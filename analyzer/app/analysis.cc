@@ -289,51 +289,52 @@ class Collector : public IngestSink {
 // cache serves, go to the same thread). Which thread tokenizes changes nothing else. While
 // the queue is full, the ingest thread runs the analysis thread's replay jobs instead.
 // The queue is bounded: memory stays flat.
-// A batch carries its strings in one buffer and batches are recycled: records and events do
-// not cross threads as individual allocations (with glibc malloc, frees of another thread's
-// small blocks made two threads cost ~1.5x the CPU of one).
+// Events and records cross in slots that batches keep when they are recycled: the ingest
+// thread tokenizes straight into an event slot (or swaps its record into a record slot), the
+// analysis thread moves the slot's content on, and what the sink hands back (the timeline
+// gives old events' buffers back, the tokenizer a record's body buffer) stays in the slot
+// for the ingest thread's next use. So nothing is copied on the way, and strings are not
+// allocated on one thread and freed on the other as a rule (with glibc malloc, frees of
+// another thread's small blocks made two threads cost ~1.5x the CPU of one; copying every
+// event into a byte buffer and out again, what this did before, cost ~700 instructions).
 class Pipeline : public IngestSink {
  public:
   struct Batch {
     enum class Kind : uint8_t { Event, Record, NotUnderstood, Section, Unrecognized };
     struct Item {
       Kind kind;
-      EventKind event_kind;
-      int conn_id, pattern;
-      Provenance where;
-      Stamp stamp;
-      int64_t seq;
-      uint32_t physical_lines;
-      uint32_t off;       // strings stored back to back in `bytes` from here
-      uint32_t len[4];    // text/body, device, fields (encoded) or notes (length-prefixed)
-      uint32_t section;   // index into `sections`
+      uint32_t index;  // into events / records / sections; for texts, the offset in `bytes`
+      uint32_t len;    // texts: length in `bytes`
+      Provenance where;  // texts
     };
     std::vector<Item> items;
+    std::vector<Event> events;    // slots: the first `used_events` hold this batch's events
+    std::vector<Record> records;  // likewise
+    size_t used_events = 0, used_records = 0;
     std::string bytes;
     std::vector<std::pair<SectionKind, TextSection>> sections;
 
-    void clear() {
+    void clear() {  // keeps the slots and their buffers
       items.clear();
+      used_events = used_records = 0;
       bytes.clear();
       sections.clear();
     }
-    Item& add(Kind k, std::initializer_list<std::string_view> strings) {
-      Item& it = items.emplace_back();
-      it.kind = k;
-      it.off = static_cast<uint32_t>(bytes.size());
-      size_t i = 0;
-      for (std::string_view s : strings) {
-        it.len[i++] = static_cast<uint32_t>(s.size());
-        bytes.append(s.data(), s.size());
-      }
-      for (; i < 4; ++i) it.len[i] = 0;
-      return it;
+    Event& event_slot() {
+      if (used_events == events.size()) events.emplace_back();
+      return events[used_events];
     }
-    std::string_view str(const Item& it, int i) const {
-      size_t at = it.off;
-      for (int k = 0; k < i; ++k) at += it.len[k];
-      return std::string_view(bytes).substr(at, it.len[i]);
+    void add_event() { items.push_back({Kind::Event, static_cast<uint32_t>(used_events++), 0, {}}); }
+    Record& record_slot() {
+      if (used_records == records.size()) records.emplace_back();
+      return records[used_records];
     }
+    void add_record() { items.push_back({Kind::Record, static_cast<uint32_t>(used_records++), 0, {}}); }
+    void add_text(Kind k, Provenance where, std::string_view text) {
+      items.push_back({k, static_cast<uint32_t>(bytes.size()), static_cast<uint32_t>(text.size()), where});
+      bytes.append(text);
+    }
+    std::string_view text(const Item& it) const { return std::string_view(bytes).substr(it.index, it.len); }
   };
 
   Pipeline(const Tokenizer& tok, Jobs& jobs) : tok_(tok), jobs_(jobs) {
@@ -378,38 +379,25 @@ class Pipeline : public IngestSink {
     // (it takes them all); the queue nearly full, it is behind (none); else its share.
     size_t queued = queued_.load(std::memory_order_relaxed);
     if (queued == 0 || (queued + 1 < kMaxBatches && analysis_share(r.body))) {
-      notes_.clear();
-      for (const auto& n : r.notes) {
-        auto len = static_cast<uint32_t>(n.size());
-        notes_.append(reinterpret_cast<const char*>(&len), 4);
-        notes_.append(n);
-      }
-      auto& it = batch_.add(Batch::Kind::Record, {r.body, r.device, {}, notes_});
-      it.where = r.where;
-      it.stamp = r.stamp;
-      it.seq = r.seq;
-      it.physical_lines = r.physical_lines;
+      using std::swap;  // r gets the slot's old buffers for the ingest side to reuse
+      swap(batch_.record_slot(), r);
+      batch_.add_record();
       return done_item();
     }
-    if (tok_.tokenize(std::move(r), event_)) {
-      auto& it = batch_.add(Batch::Kind::Event, {event_.text, event_.device, event_.fields.raw(), {}});
-      it.event_kind = event_.kind;
-      it.conn_id = event_.conn_id;
-      it.pattern = event_.pattern;
-      it.where = event_.where;
-      it.stamp = event_.stamp;
-    } else {  // on failure r is untouched
-      batch_.add(Batch::Kind::NotUnderstood, {r.body}).where = r.where;
+    if (tok_.tokenize(std::move(r), batch_.event_slot())) {
+      batch_.add_event();
+    } else {  // on failure r is untouched (the slot is left as scratch)
+      batch_.add_text(Batch::Kind::NotUnderstood, r.where, r.body);
     }
     done_item();
   }
   void on_section(SectionKind kind, TextSection&& s) override {
-    batch_.add(Batch::Kind::Section, {}).section = static_cast<uint32_t>(batch_.sections.size());
+    batch_.items.push_back({Batch::Kind::Section, static_cast<uint32_t>(batch_.sections.size()), 0, {}});
     batch_.sections.emplace_back(kind, std::move(s));
     done_item();
   }
   void on_unrecognized(uint32_t input, uint32_t line, std::string_view text) override {
-    batch_.add(Batch::Kind::Unrecognized, {text}).where = {input, line, line};
+    batch_.add_text(Batch::Kind::Unrecognized, {input, line, line}, text);
     done_item();
   }
   void close() {
@@ -452,57 +440,27 @@ class Pipeline : public IngestSink {
     can_put_.notify_all();
   }
 
-  // Analysis thread: replays one item into the collector.
+  // Analysis thread: replays one item into the collector. The event and record slots are
+  // moved from; what the collector leaves in them (buffers handed back) stays for reuse.
   template <class Col>
-  static void deliver(Batch& b, const Batch::Item& it, Col& col, Event& e, Record& r) {
+  static void deliver(Batch& b, const Batch::Item& it, Col& col) {
     switch (it.kind) {
-      case Batch::Kind::Event: {
-        // Every member written anew, into the buffers e holds (the timeline hands back old
-        // events' buffers): no allocation per event once they are large enough. The
-        // binding lists all members: a new member of Event does not compile here until it
-        // is written too.
-        auto& [kind, where, device, stamp, text, conn_id, pattern, fields] = e;
-        kind = it.event_kind;
-        where = it.where;
-        device.assign(b.str(it, 1));
-        stamp = it.stamp;
-        text.assign(b.str(it, 0));
-        conn_id = it.conn_id;
-        pattern = it.pattern;
-        fields.assign_raw(b.str(it, 2));
-        col.on_event(std::move(e));
+      case Batch::Kind::Event:
+        col.on_event(std::move(b.events[it.index]));
         break;
-      }
-      case Batch::Kind::Record: {
-        // Likewise written anew into r's buffers (the tokenizer hands the body's back).
-        auto& [where, device, stamp, seq, body, notes, physical_lines] = r;
-        where = it.where;
-        device.assign(b.str(it, 1));
-        stamp = it.stamp;
-        seq = it.seq;
-        body.assign(b.str(it, 0));
-        physical_lines = it.physical_lines;
-        notes.clear();
-        std::string_view packed = b.str(it, 3);
-        while (packed.size() >= 4) {
-          uint32_t len;
-          std::memcpy(&len, packed.data(), 4);
-          notes.emplace_back(packed.substr(4, len));
-          packed.remove_prefix(4 + len);
-        }
-        col.on_record(std::move(r));
+      case Batch::Kind::Record:
+        col.on_record(std::move(b.records[it.index]));
         break;
-      }
       case Batch::Kind::NotUnderstood:
-        col.on_not_understood(it.where.input, it.where.line, b.str(it, 0));
+        col.on_not_understood(it.where.input, it.where.line, b.text(it));
         break;
       case Batch::Kind::Section: {
-        auto& [kind, section] = b.sections[it.section];
+        auto& [kind, section] = b.sections[it.index];
         col.on_section(kind, std::move(section));
         break;
       }
       case Batch::Kind::Unrecognized:
-        col.on_unrecognized(it.where.input, it.where.line, b.str(it, 0));
+        col.on_unrecognized(it.where.input, it.where.line, b.text(it));
         break;
     }
   }
@@ -537,8 +495,6 @@ class Pipeline : public IngestSink {
   const Tokenizer& tok_;
   Jobs& jobs_;
   LineBlocks blocks_;
-  Event event_;        // scratch
-  std::string notes_;  // scratch
   Batch batch_;
   std::mutex m_;
   std::condition_variable can_get_, can_put_;
@@ -578,10 +534,8 @@ std::vector<InputSummary> ingest_all(const std::vector<std::string>& files, cons
   });
   try {
     Pipeline::Batch batch;
-    Event e;
-    Record r;
     while (pipe.take(batch)) {
-      for (const auto& item : batch.items) Pipeline::deliver(batch, item, col, e, r);
+      for (const auto& item : batch.items) Pipeline::deliver(batch, item, col);
       pipe.give_back(std::move(batch));
       batch = Pipeline::Batch{};
     }
