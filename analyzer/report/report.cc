@@ -9,6 +9,7 @@
 
 #include "core/ip.h"
 #include "lint/lint.h"
+#include "report/json_writer.h"
 
 namespace ipsecdoc {
 namespace {
@@ -199,20 +200,6 @@ nlohmann::json report_frame(const Analysis& a, const ReportOptions& opt) {
   return j;
 }
 
-// `text` (a json_text) placed at `depth` levels of indentation, appended to `out`.
-void put_indented(std::string& out, std::string_view text, int depth, bool first_line = true) {
-  std::string_view pad = "                                                                ";
-  pad = pad.substr(0, std::min(pad.size(), static_cast<size_t>(2 * depth)));
-  if (first_line) out += pad;
-  for (size_t at = 0;;) {  // strings never hold a raw newline: json escapes it
-    size_t nl = text.find('\n', at);
-    out.append(text.data() + at, (nl == std::string_view::npos ? text.size() : nl + 1) - at);
-    if (nl == std::string_view::npos) break;
-    out += pad;
-    at = nl + 1;
-  }
-}
-
 // Rendering the elements (a json tree each, then its text) is the report's largest cost,
 // ~80 instructions per byte. With `parallel`, a second thread renders every other block of
 // elements while this one renders the others and writes them all in order: the same bytes,
@@ -227,7 +214,8 @@ void put_array(std::ostream& out, size_t n, const std::function<nlohmann::json(s
     std::string text;
     for (size_t i = block * kBlock; i < std::min(n, (block + 1) * kBlock); ++i) {
       if (i) text += ",\n";
-      put_indented(text, json_text(at(i)), depth + 1);
+      text.append(static_cast<size_t>(2 * (depth + 1)), ' ');
+      append_json(text, at(i), depth + 1);
     }
     return text;
   };
@@ -249,7 +237,9 @@ void put_array(std::ostream& out, size_t n, const std::function<nlohmann::json(s
 }  // namespace
 
 std::string json_text(const nlohmann::json& j) {
-  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string text;
+  append_json(text, j);
+  return text;
 }
 
 nlohmann::json analysis_json(const Analysis& a, const ReportOptions& opt) {
@@ -275,7 +265,7 @@ void write_analysis_json(std::ostream& out, const Analysis& a, const ReportOptio
       put_array(out, b->n, b->at, 1, opt.parallel);
     } else {
       std::string text;
-      put_indented(text, json_text(it.value()), 1, false);
+      append_json(text, it.value(), 1);
       out << text;
     }
   }

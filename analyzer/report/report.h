@@ -26,7 +26,7 @@ nlohmann::json negotiation_json(const Negotiation& n, const std::vector<std::str
 nlohmann::json event_json(const Event& e, const std::vector<std::string>& paths, const std::string& explain = {});
 nlohmann::json analysis_json(const Analysis& a, const ReportOptions& opt);
 // How the CLI prints JSON: indent 2, UTF-8 kept, invalid UTF-8 replaced.
-std::string json_text(const nlohmann::json& j);
+std::string json_text(const nlohmann::json& j);  // = j.dump(2, ' ', false, replace) (json_writer.h)
 // json_text(analysis_json(a, opt)), byte for byte, written as it is built: the arrays that
 // grow with the input (negotiations, findings, syslog, events) one element at a time, so a
 // large report never exists as one tree in memory.
