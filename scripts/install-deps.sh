@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what ipsec-doctor needs to build on Debian 12, only if something is missing.
 set -e
-PKGS="g++ cmake ninja-build pkg-config libre2-dev nlohmann-json3-dev libcli11-dev libfmt-dev doctest-dev zlib1g-dev gzip"
+PKGS="g++ cmake ninja-build pkg-config libre2-dev nlohmann-json3-dev libcli11-dev libfmt-dev doctest-dev zlib1g-dev libjemalloc-dev gzip"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
