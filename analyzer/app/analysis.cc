@@ -155,9 +155,12 @@ class Collector : public IngestSink {
 
  private:
   void note_device(const std::string& d) {
-    // Once per record: a hash lookup (the devices of a capture interleave, so a linear
-    // search compared a dozen names of the same length per record).
-    if (!d.empty() && devices_seen_.insert(d).second) out_.devices.push_back(d);
+    // Once per record: the device of the record before, mostly (a debug capture is one
+    // device's for thousands of lines), else a hash lookup (the devices of a syslog archive
+    // interleave, so a linear search compared a dozen names of the same length per record).
+    if (d.empty() || d == last_noted_) return;
+    last_noted_ = d;
+    if (devices_seen_.insert(d).second) out_.devices.push_back(d);
   }
 
   void add_unrecognized(uint32_t input, uint32_t line, const std::string& section, std::string_view text) {
@@ -272,6 +275,7 @@ class Collector : public IngestSink {
   std::unordered_map<std::string, size_t> coarse_;
   std::unordered_map<std::string, size_t> coarse_peer_;  // device|peer -> a log finding about it
   std::unordered_set<std::string> devices_seen_;  // out_.devices, for note_device
+  std::string last_noted_;                        // the device note_device saw last
   Event scratch_;                                 // on_record's
   size_t detailed_ = 0;
   size_t finding_negotiations_ = 0;

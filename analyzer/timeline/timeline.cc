@@ -7,6 +7,9 @@
 #include "tokenize/tokenizer.h"
 
 namespace ipsecdoc {
+// Negotiation's outcome and role are compared with literals on every event: as string_views
+// (length first, inlined), not as const char* (an out-of-line compare and a strlen each).
+using namespace std::string_view_literals;
 namespace {
 
 bool decisive_qm_failure(EventKind k) {
@@ -248,7 +251,7 @@ void TimelineBuilder::close_idle(DeviceState& d) {
   std::vector<uint32_t> done;
   for (auto& n : d.open) {
     uint64_t idle = clock_ - n->touched;
-    if (idle > kIdleEvents && (n->outcome != "incomplete" || idle > 4 * kIdleEvents))
+    if (idle > kIdleEvents && (n->outcome != "incomplete"sv || idle > 4 * kIdleEvents))
       done.push_back(n->id);
   }
   for (uint32_t id : done) close(d, id);
@@ -262,7 +265,7 @@ void TimelineBuilder::learn(Negotiation& n, const Event& e) {
   switch (e.kind) {
     case EventKind::ProposalRequest:
     case EventKind::SaRequest:
-      if (n.role == "unknown") n.role = e.kind == EventKind::SaRequest ? "initiator" : "responder";
+      if (n.role == "unknown"sv) n.role = e.kind == EventKind::SaRequest ? "initiator" : "responder";
       if (n.local.empty()) n.local = std::string(e.get("local"));
       learn_peer(e.get("remote"));
       if (n.local_proxy.empty()) n.local_proxy = std::string(e.get("local_proxy"));
@@ -287,9 +290,9 @@ void TimelineBuilder::learn(Negotiation& n, const Event& e) {
       break;
     case EventKind::CreateSa:
       if (!n.local.empty() && e.get("sa_dest") == n.local) {
-        if (n.inbound_spi.empty() || n.inbound_spi == "0x0") n.inbound_spi = std::string(e.get("spi"));
+        if (n.inbound_spi.empty() || n.inbound_spi == "0x0"sv) n.inbound_spi = std::string(e.get("spi"));
       } else if (!e.get("sa_dest").empty()) {
-        if (n.outbound_spi.empty() || n.outbound_spi == "0x0") n.outbound_spi = std::string(e.get("spi"));
+        if (n.outbound_spi.empty() || n.outbound_spi == "0x0"sv) n.outbound_spi = std::string(e.get("spi"));
         learn_peer(e.get("sa_dest"));
       }
       break;
@@ -308,17 +311,17 @@ void TimelineBuilder::learn(Negotiation& n, const Event& e) {
       break;
     case EventKind::MmBegin:
     case EventKind::QmBegin:
-      if (n.role == "unknown") n.role = "initiator";
+      if (n.role == "unknown"sv) n.role = "initiator";
       break;
     case EventKind::PacketSent:
     case EventKind::PacketReceived:
       learn_peer(e.get("peer"));
-      if (n.role == "unknown" && !e.get("role").empty()) n.role = e.get("role") == "I" ? "initiator" : "responder";
+      if (n.role == "unknown"sv && !e.get("role").empty()) n.role = e.get("role") == "I" ? "initiator" : "responder";
       break;
     case EventKind::StateChange: {
       std::string_view s = e.get("new");
-      if (n.role == "unknown" && (s.find("_I_") != std::string_view::npos)) n.role = "initiator";
-      if (n.role == "unknown" && (s.find("_R_") != std::string_view::npos)) n.role = "responder";
+      if (n.role == "unknown"sv && (s.find("_I_") != std::string_view::npos)) n.role = "initiator";
+      if (n.role == "unknown"sv && (s.find("_R_") != std::string_view::npos)) n.role = "responder";
       break;
     }
     case EventKind::P2PolicyNotAcceptable:
@@ -351,7 +354,7 @@ void TimelineBuilder::learn(Negotiation& n, const Event& e) {
   }
   if (responder_check_failure(e.kind)) n.checked_at = clock_;
   // Outcome.
-  if (n.outcome != "established") {
+  if (n.outcome != "established"sv) {
     if (n.phase == 2 && qm_success(e.kind)) n.outcome = "established";
     else if (n.phase == 1 && (e.kind == EventKind::P1Authenticated || e.kind == EventKind::P1Complete))
       n.outcome = "established";
@@ -457,7 +460,7 @@ Negotiation* TimelineBuilder::ipsec_exchange(DeviceState& d, Negotiation* focus,
         return nullptr;
       }
       return by([](const Negotiation& n) {
-        return n.outcome != "failed" && n.has(EventKind::InitializeSas) && !n.has(EventKind::CreateSa);
+        return n.outcome != "failed"sv && n.has(EventKind::InitializeSas) && !n.has(EventKind::CreateSa);
       });
     }
     case EventKind::EnableOutbound: {
@@ -471,10 +474,10 @@ Negotiation* TimelineBuilder::ipsec_exchange(DeviceState& d, Negotiation* focus,
       }
       // After both SAs were created (the outbound one has its SPI), else after the first.
       auto created = [](const Negotiation& n) {
-        return n.outcome != "failed" && n.has(EventKind::CreateSa) && !n.has(EventKind::EnableOutbound);
+        return n.outcome != "failed"sv && n.has(EventKind::CreateSa) && !n.has(EventKind::EnableOutbound);
       };
       if (Negotiation* n = by([&](const Negotiation& n) {
-            return created(n) && !n.outbound_spi.empty() && n.outbound_spi != "0x0";
+            return created(n) && !n.outbound_spi.empty() && n.outbound_spi != "0x0"sv;
           }))
         return n;
       return by(created);
@@ -554,7 +557,7 @@ void TimelineBuilder::add(Event&& e) {
       if (strict) {  // one still negotiating without a known peer may be it
         Negotiation* only = nullptr;
         for (auto& n : d.open)
-          if (pending(*n) && n->peer.empty() && n->outcome == "incomplete") {
+          if (pending(*n) && n->peer.empty() && n->outcome == "incomplete"sv) {
             if (only) return nullptr;
             only = n.get();
           }
@@ -570,7 +573,7 @@ void TimelineBuilder::add(Event&& e) {
     Negotiation* any = nullptr;
     for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
       if (pending(**it) && (p.empty() || (*it)->peer.empty())) {
-        if ((*it)->outcome == "incomplete") return it->get();
+        if ((*it)->outcome == "incomplete"sv) return it->get();
         if (!any) any = it->get();
       }
     return any;
@@ -589,14 +592,14 @@ void TimelineBuilder::add(Event&& e) {
     if (e.conn_id == 0) {
       phase = 1;  // "(0)": an IKE SA that has no id yet, never a Quick Mode exchange
     } else if (ike) {
-      phase = ike->outcome == "established" ? 2 : 1;
+      phase = ike->outcome == "established"sv ? 2 : 1;
     } else if (e.conn_id > 0 && find_qm(e.conn_id)) {
       phase = 2;
     } else if (e.conn_id > 0 && (find_ike(0) || find_ike(-1)) &&
                !(focus && focus->phase == 2 && focus->conn_id == e.conn_id)) {
       phase = 1;  // a new id: the IKE SA that had none so far gets it (adopted below)
     } else {
-      if (focus && focus->phase == 2 && (focus->outcome == "incomplete" || focus->outcome == "failed")) phase = 2;
+      if (focus && focus->phase == 2 && (focus->outcome == "incomplete"sv || focus->outcome == "failed"sv)) phase = 2;
       else if (focus) phase = focus->phase;
       else phase = e.conn_id > 0 && event_kind_is_failure(e.kind) ? 2 : 1;
     }
@@ -633,7 +636,7 @@ void TimelineBuilder::add(Event&& e) {
           // peer's address; until then the id's lines are kept apart.
           int n = 0;
           for (auto& o : d.open)
-            if (o->phase == 1 && o->conn_id <= 0 && o->outcome == "incomplete") ++n, pending = o.get();
+            if (o->phase == 1 && o->conn_id <= 0 && o->outcome == "incomplete"sv) ++n, pending = o.get();
           if (n > 1) pending = nullptr;
           provisional = n > 1;
         }
@@ -652,7 +655,7 @@ void TimelineBuilder::add(Event&& e) {
         // A policy check answers a proposal this router received (MM1 as responder, MM2 as
         // initiator): not an SA that has only sent so far.
         auto answers = [](const Negotiation& n) {
-          return n.phase == 1 && n.conn_id <= 0 && n.outcome == "incomplete" && n.has(EventKind::PacketReceived);
+          return n.phase == 1 && n.conn_id <= 0 && n.outcome == "incomplete"sv && n.has(EventKind::PacketReceived);
         };
         if (focus && answers(*focus)) target = focus;
         for (auto it = d.open.rbegin(); it != d.open.rend() && !target; ++it)
@@ -660,9 +663,9 @@ void TimelineBuilder::add(Event&& e) {
       }
       if (!starts && !target) target = find_pending(peer, false);
       if (target && target->conn_id < 0) target->conn_id = 0;  // lines without a conn id ("Created a peer struct") came first
-      if (target && target->outcome != "incomplete" && e.kind == EventKind::MmBegin) target = nullptr;
+      if (target && target->outcome != "incomplete"sv && e.kind == EventKind::MmBegin) target = nullptr;
       // "beginning Main Mode exchange" starts an SA this router initiates: never one it answers.
-      if (target && e.kind == EventKind::MmBegin && target->role == "responder") target = nullptr;
+      if (target && e.kind == EventKind::MmBegin && target->role == "responder"sv) target = nullptr;
     } else {
       target = find_ike_by_peer(peer);
     }
@@ -699,10 +702,10 @@ void TimelineBuilder::add(Event&& e) {
       }
     }
     if (!qm) qm = current_qm(peer);
-    if (qm && !named && e.conn_id < 0 && peer.empty() && qm_success(e.kind) && qm->outcome == "failed") {
+    if (qm && !named && e.conn_id < 0 && peer.empty() && qm_success(e.kind) && qm->outcome == "failed"sv) {
       // A step of a successful setup that names no exchange does not continue a refused one.
       for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
-        if ((*it)->phase == 2 && (*it)->outcome != "failed") {
+        if ((*it)->phase == 2 && (*it)->outcome != "failed"sv) {
           qm = it->get();
           break;
         }
@@ -710,9 +713,9 @@ void TimelineBuilder::add(Event&& e) {
     if (starts_qm(e) && qm) {
       // IOS-XE prints validate_proposal_request twice; several proposals share one exchange.
       // The initiator validates the proposal the responder chose, after checking it.
-      bool same_offer = qm->outcome == "incomplete" && !qm->has(EventKind::InitializeSas) &&
+      bool same_offer = qm->outcome == "incomplete"sv && !qm->has(EventKind::InitializeSas) &&
                         !qm->has(EventKind::CreateSa) &&
-                        (qm->role != "initiator" || e.kind != EventKind::ProposalRequest ||
+                        (qm->role != "initiator"sv || e.kind != EventKind::ProposalRequest ||
                          qm->has(EventKind::P2ProposalCheck));
       if (e.kind == EventKind::SaRequest && qm->has(EventKind::SaRequest)) same_offer = false;
       if (e.kind == EventKind::ProposalRequest && qm->has(EventKind::ProposalRequest) && !qm->remote_proxy.empty() &&
