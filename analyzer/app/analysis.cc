@@ -364,15 +364,24 @@ class Pipeline : public IngestSink {
     constexpr uint64_t kOnes = ~uint64_t{0} / 255, kLow7 = kOnes * 127, kHigh = kOnes * 128;
     uint64_t h = body.size() < 32 ? body.size() : 32;
     size_t n = static_cast<size_t>(h);
-    for (size_t i = 0; i < n; i += 8) {
-      uint64_t x = 0;
-      std::memcpy(&x, body.data() + i, std::min<size_t>(8, n - i));
+    auto mix = [&](uint64_t x) {
       // The high bit of each byte that is a digit ('0' - 1 < b < '9' + 1, b < 128) ...
       uint64_t digit = (kOnes * (127 + '9' + 1) - (x & kLow7)) & ~x & ((x & kLow7) + kOnes * (127 - ('0' - 1))) & kHigh;
       uint64_t mask = (digit >> 7) * 255;                  // ... spread over the byte
       x = (x & ~mask) | (mask & (kOnes * '0'));             // digits read as '0'
       h = (h ^ x) * 0x9E3779B97F4A7C15ull;
       h ^= h >> 29;
+    };
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {  // whole words: a fixed-size copy is one load (a variable one, a call)
+      uint64_t x;
+      std::memcpy(&x, body.data() + i, 8);
+      mix(x);
+    }
+    if (i < n) {
+      uint64_t x = 0;
+      std::memcpy(&x, body.data() + i, n - i);
+      mix(x);
     }
     return (h >> 32) % 3 == 0;  // a third: the analysis thread also builds the timelines
   }
@@ -383,8 +392,18 @@ class Pipeline : public IngestSink {
     // (it takes them all); the queue nearly full, it is behind (none); else its share.
     size_t queued = queued_.load(std::memory_order_relaxed);
     if (queued == 0 || (queued + 1 < kMaxBatches && analysis_share(r.body))) {
-      using std::swap;  // r gets the slot's old buffers for the ingest side to reuse
-      swap(batch_.record_slot(), r);
+      // Member by member (std::swap moved three whole records through a temporary): the
+      // values into the slot, and r gets the slot's old buffers for the ingest side to reuse.
+      // The binding lists all members: a new member of Record does not compile here until it
+      // is handed over too.
+      auto& [where, device, stamp, seq, body, notes, physical_lines] = batch_.record_slot();
+      where = r.where;
+      stamp = r.stamp;
+      seq = r.seq;
+      physical_lines = r.physical_lines;
+      device.swap(r.device);
+      body.swap(r.body);
+      notes.swap(r.notes);
       batch_.add_record();
       return done_item();
     }
