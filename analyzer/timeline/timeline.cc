@@ -237,7 +237,7 @@ void TimelineBuilder::close(DeviceState& d, uint32_t id) {
   constexpr size_t kSpare = 16, kSpareEvents = 512;  // (more gave no fewer instructions)
   for (auto& st : n->steps) {
     if (spare_events_.size() >= kSpareEvents) break;
-    spare_events_.push_back(std::move(st.event));
+    spare_events_.push_back({std::move(st.event.text), std::move(st.event.fields)});
   }
   if (n->steps.capacity() >= kStepsReserve && spare_steps_.size() < kSpare) {
     n->steps.clear();
@@ -380,10 +380,10 @@ void TimelineBuilder::attach(DeviceState& d, Negotiation& n, Event&& e) {
   }
   if (n.steps.size() < max_steps_) {
     n.steps.emplace_back(std::move(e));  // explanations are rendered by the report, when shown
-    if (!spare_events_.empty()) {        // e gets an old event's buffers back (see add)
-      Event& spare = spare_events_.back();
-      e.text.swap(spare.text);
-      e.fields.swap(spare.fields);
+    if (!spare_events_.empty()) {        // e (moved from) gets an old event's buffers back (see add)
+      SpareBuffers& spare = spare_events_.back();
+      e.text = std::move(spare.text);
+      e.fields = std::move(spare.fields);
       spare_events_.pop_back();
     }
   } else {
