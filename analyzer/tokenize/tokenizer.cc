@@ -1,6 +1,7 @@
 #include "tokenize/tokenizer.h"
 
 #include <array>
+#include <cstring>
 #include <optional>
 #include <unordered_map>
 
@@ -601,10 +602,16 @@ Caches& caches(const void* owner, bool claim = true) {
   return c;
 }
 
-// The head cache's key is the level and the text; hashed in place rather than joined
-// into one string first (that was a copy of every record).
-uint64_t head_hash(const NormalizedHead& head) {
-  return text_hash(head.text, head.level.empty() ? 0 : text_hash(head.level));
+// The head cache's key is the level and the text, hashed and compared as the parts
+// normalize_parts gives (lead and rest): a repeated record is found without building its
+// normalised text, which only a record the cache does not know needs.
+uint64_t head_hash(const HeadParts& head) {
+  return text_hash(head.rest, text_hash(head.lead, head.level.empty() ? 0 : text_hash(head.level)));
+}
+bool same_head(const std::string& text, const HeadParts& head) {
+  return text.size() == head.lead.size() + head.rest.size() &&
+         std::memcmp(text.data(), head.lead.data(), head.lead.size()) == 0 &&
+         std::memcmp(text.data() + head.lead.size(), head.rest.data(), head.rest.size()) == 0;
 }
 
 }  // namespace
@@ -618,7 +625,7 @@ bool Tokenizer::tokenize(const Record& r, Event& out) const {
 
 namespace {
 
-void start_event(const Pattern& p, int idx, Record&& r, const NormalizedHead& head, Event& out) {
+void start_event(const Pattern& p, int idx, Record&& r, int head_conn_id, Event& out) {
   // Every member set anew, in place (`out = Event{}` cost a construction and a move of
   // each member per record); the fields are cleared, keeping their buffer for a reused
   // `out`. The binding lists all members: a new member of Event does not compile here
@@ -629,7 +636,7 @@ void start_event(const Pattern& p, int idx, Record&& r, const NormalizedHead& he
   device = std::move(r.device);
   stamp = r.stamp;
   text = std::move(r.body);
-  conn_id = head.conn_id;
+  conn_id = head_conn_id;
   pattern = idx;
   fields.clear();
 }
@@ -752,7 +759,7 @@ bool Tokenizer::tokenize_uncached(Record&& r, Event& out) const {
   int idx = set_.classify(head.text);
   if (idx < 0) return false;
   const Pattern& p = set_.at(idx);
-  start_event(p, idx, std::move(r), head, out);
+  start_event(p, idx, std::move(r), head.conn_id, out);
   // Straight into the event's Fields, one set at a time (no FieldList, no scratch): the
   // reference the fast path is compared with.
   out.fields.reserve(8);
@@ -763,17 +770,24 @@ bool Tokenizer::tokenize_uncached(Record&& r, Event& out) const {
 }
 
 bool Tokenizer::tokenize(Record&& r, Event& out) const {
-  thread_local NormalizedHead head;  // reused: its buffer keeps its capacity between records
-  if (!normalize_head(r.body, head)) return false;
+  thread_local HeadParts parts;      // reused: its buffers keep their capacity between records
+  thread_local NormalizedHead head;
+  if (!normalize_parts(r.body, parts)) return false;
   Caches& c = caches(this);
-  uint64_t h = head_hash(head);
-  if (const HeadSlot* hit =
-          c.head.find(h, [&](const HeadSlot& s) { return s.text == head.text && s.level == head.level; })) {
+  uint64_t h = head_hash(parts);
+  if (const HeadSlot* hit = c.head.find(
+          h, [&](const HeadSlot& s) { return same_head(s.text, parts) && s.level == parts.level; })) {
     ++c.stats.hits;
-    start_event(set_.at(hit->pattern), hit->pattern, std::move(r), head, out);
+    start_event(set_.at(hit->pattern), hit->pattern, std::move(r), parts.conn_id, out);
     out.fields = hit->fields;
     return true;
   }
+  // Not a repeat: the normalised head as one text (before the body moves into the event).
+  head.conn_id = parts.conn_id;
+  head.level.assign(parts.level);
+  head.text.resize(parts.lead.size() + parts.rest.size());
+  std::memcpy(head.text.data(), parts.lead.data(), parts.lead.size());
+  std::memcpy(head.text.data() + parts.lead.size(), parts.rest.data(), parts.rest.size());
   auto remember = [&](int pattern) {
     HeadSlot& slot = c.head.replace(h);
     slot.level = head.level;
@@ -796,7 +810,7 @@ bool Tokenizer::tokenize(Record&& r, Event& out) const {
     th = text_hash(sk.key);
     if (const TemplateSlot* hit = c.templates.find(th, [&](const TemplateSlot& s) { return s.key == sk.key; })) {
       const Template& t = hit->tpl;
-      start_event(set_.at(t.pattern), t.pattern, std::move(r), head, out);
+      start_event(set_.at(t.pattern), t.pattern, std::move(r), head.conn_id, out);
       if (derive_from(head, t, sk, out)) {
         ++c.stats.template_hits;
         c.stats.planned += t.plan != nullptr;
@@ -811,7 +825,7 @@ bool Tokenizer::tokenize(Record&& r, Event& out) const {
   int idx = set_.classify(head.text);
   if (idx < 0) return false;
   ++c.stats.misses;
-  start_event(set_.at(idx), idx, std::move(r), head, out);
+  start_event(set_.at(idx), idx, std::move(r), head.conn_id, out);
   Template tpl;
   bool keep_template = derive(head, idx, out, templatable ? &sk : nullptr, templatable ? &tpl : nullptr);
   if (templatable && keep_template) {

@@ -280,10 +280,16 @@ TEST_CASE("head cache: two heads whose hashes share a set both stay; the third e
     return fmt::format("ISAKMP: received packet from 198.18.{}.{} dport 500 sport 500 Global (R) MM_NO_STATE",
                        i / 250, i % 250 + 1);
   };
+  // The cache's hash of a head (tokenizer.cc head_hash, no level): its rest seeded by its lead.
+  auto head_hash = [](const std::string& body) {
+    HeadParts p;
+    REQUIRE(normalize_parts(body, p));
+    return text_hash(p.rest, text_hash(p.lead, 0));
+  };
   std::map<uint64_t, std::vector<std::string>> by_low_bits;
   std::vector<std::string> same;
   for (int i = 0; i < 60000 && same.size() < 3; ++i) {
-    auto& v = by_low_bits[text_hash(head(i)) & 0xFFFF];
+    auto& v = by_low_bits[head_hash(head(i)) & 0xFFFF];
     v.push_back(head(i));
     if (v.size() == 3) same = v;
   }
@@ -319,6 +325,27 @@ TEST_CASE("normalize_head: a reused head takes each text whole, shorter or longe
   REQUIRE(normalize_head("ISAKMP:(1001):atts are acceptable. Next payload is 3", h));
   CHECK(h.text == "ISAKMP: atts are acceptable. Next payload is 3");
   CHECK(h.level.empty());
+  // The connection id: the number after the last colon, when only digits and colons come
+  // before a ')' at most 23 characters in; otherwise the parenthesis stays in the text.
+  REQUIRE(normalize_head("ISAKMP (1:2:3): x", h));
+  CHECK(h.text == "ISAKMP: x");
+  CHECK(h.conn_id == 3);
+  REQUIRE(normalize_head("ISAKMP (0:): x", h));
+  CHECK(h.text == "ISAKMP: x");
+  CHECK(h.conn_id == -1);
+  REQUIRE(normalize_head("ISAKMP (): x", h));
+  CHECK(h.text == "ISAKMP: (): x");
+  REQUIRE(normalize_head("ISAKMP (1a): x", h));
+  CHECK(h.text == "ISAKMP: (1a): x");
+  CHECK(h.conn_id == -1);
+  REQUIRE(normalize_head("ISAKMP (0000000000000000000001): x", h));  // ')' at 23
+  CHECK(h.text == "ISAKMP: x");
+  CHECK(h.conn_id == 1);
+  REQUIRE(normalize_head("ISAKMP (00000000000000000000001): x", h));  // ')' at 24
+  CHECK(h.text == "ISAKMP: (00000000000000000000001): x");
+  CHECK(h.conn_id == -1);
+  REQUIRE(normalize_head("ISAKMP (12", h));
+  CHECK(h.text == "ISAKMP: (12");
   REQUIRE(normalize_head("Crypto mapdb : proxy_match", h));
   CHECK(h.text == "MAPDB: proxy_match");
   REQUIRE(normalize_head("CryptoEngine0: generate hmac context for conn id 2", h));
