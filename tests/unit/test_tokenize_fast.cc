@@ -1,7 +1,7 @@
 // The tokenizer's fast paths against plain references:
 //  - text_hash reads every byte (a hash that skipped some would make cache keys collide
 //    more, silently) and spreads similar keys over the slot bits;
-//  - build_skeleton's 8-bytes-at-a-time digit search gives what the character-by-character
+//  - build_skeleton's 16- and 8-bytes-at-a-time digit searches give what the character-by-character
 //    scan it replaced gave, on random texts with every kind of byte;
 //  - key-engine records through tokenize (fields built as views, written once, proxy and
 //    transform memos emptied between records) give what tokenize_uncached (one
@@ -144,7 +144,7 @@ std::string random_text(std::mt19937& rng) {
 
 }  // namespace
 
-TEST_CASE("skeleton: the 8-byte digit search gives the character-by-character skeleton") {
+TEST_CASE("skeleton: the 16- and 8-byte digit searches give the character-by-character skeleton") {
   const std::string_view kPrefix("L\0", 2);  // a level and its separator, as the tokenizer's
   std::mt19937 rng(11);
   Skeleton s;
