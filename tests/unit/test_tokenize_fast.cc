@@ -8,7 +8,10 @@
 //    Fields::set at a time) gives, across many distinct proxies so the memos empty often;
 //  - the head cache keeps two heads whose hashes share a set, and evicts the least
 //    recently used of three;
-//  - normalize_head reusing its buffer, and Fields::assign.
+//  - normalize_head reusing its buffer (and the connection id's edge cases), and Fields::assign;
+//  - template plans: corpus and generated key-engine records followed by variants with
+//    random token values (octets over 255, numbers over 32 bits: proxies that stop parsing)
+//    come out of the template cache with the fields tokenize_uncached computes.
 #include <doctest/doctest.h>
 
 #include <algorithm>
