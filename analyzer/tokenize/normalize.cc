@@ -35,7 +35,7 @@ void skip(std::string_view& s) {
   while (!s.empty() && ((s.front() == Cs) || ...)) s.remove_prefix(1);
 }
 
-bool normalize_isakmp(std::string_view b, NormalizedHead& out) {
+bool normalize_isakmp(std::string_view b, HeadParts& out) {
   b.remove_prefix(6);  // ISAKMP
   if (!b.empty() && b[0] == '-') {  // ISAKMP-ERROR / ISAKMP-PAK / ISAKMP-EVT
     size_t e = 1;
@@ -47,29 +47,39 @@ bool normalize_isakmp(std::string_view b, NormalizedHead& out) {
   if (!b.empty() && b[0] == ':') b.remove_prefix(1);
   skip<' '>(b);
   if (!b.empty() && b[0] == '(') {
-    size_t close = b.find(')');
-    if (close != std::string_view::npos && close < 24) {
-      std::string_view inner = b.substr(1, close - 1);
-      bool ok = !inner.empty();
-      for (char c : inner) ok &= digit(c) || c == ':';
-      if (ok) {
-        size_t colon = inner.rfind(':');
-        std::string_view num = colon == std::string_view::npos ? inner : inner.substr(colon + 1);
-        int v = 0;
-        for (char c : num) v = v * 10 + (c - '0');
-        if (!num.empty()) out.conn_id = v;
-        b.remove_prefix(close + 1);
-        skip<' '>(b);
-        if (!b.empty() && b[0] == ':') b.remove_prefix(1);
-        skip<' '>(b);
+    // "(0:2)", "(1001)": digits and colons up to a ')' before position 24; the id is the
+    // number after the last colon. One pass (finding the ')', checking the characters,
+    // finding the last colon and reading the number were four, on every ISAKMP record).
+    size_t close = 0;
+    unsigned v = 0;
+    bool num = false;  // digits since the last colon
+    for (size_t k = 1; k < b.size() && k < 24; ++k) {
+      char c = b[k];
+      if (digit(c)) {
+        v = v * 10 + static_cast<unsigned>(c - '0');
+        num = true;
+      } else if (c == ':') {
+        v = 0;
+        num = false;
+      } else {
+        if (c == ')') close = k;
+        break;
       }
     }
+    if (close > 1) {
+      if (num) out.conn_id = static_cast<int>(v);
+      b.remove_prefix(close + 1);
+      skip<' '>(b);
+      if (!b.empty() && b[0] == ':') b.remove_prefix(1);
+      skip<' '>(b);
+    }
   }
-  set_text(out.text, {"ISAKMP: ", b});
+  out.lead = "ISAKMP: ";
+  out.rest = b;
   return true;
 }
 
-bool normalize_ipsec(std::string_view b, NormalizedHead& out) {
+bool normalize_ipsec(std::string_view b, HeadParts& out) {
   // IPSEC / IPsec / IPSec, optional "-ERROR"
   b.remove_prefix(5);
   if (starts(b, "-ERROR")) {
@@ -95,38 +105,42 @@ bool normalize_ipsec(std::string_view b, NormalizedHead& out) {
     }
   }
   skip<' ', ':', ','>(b);
-  set_text(out.text, {"IPSEC(", func, "): ", b});
+  set_text(out.lead_buf, {"IPSEC(", func, "): "});
+  out.lead = out.lead_buf;
+  out.rest = b;
   return true;
 }
 
 }  // namespace
 
-bool normalize_head(std::string_view b, NormalizedHead& out) {
-  // Reset field by field (not `out = NormalizedHead{}`) so a reused `out` keeps its buffers;
-  // every branch that returns true sets the text.
+bool normalize_parts(std::string_view b, HeadParts& out) {
+  // Reset field by field (not `out = HeadParts{}`) so a reused `out` keeps its buffers;
+  // every branch that returns true sets the lead and the rest.
   out.conn_id = -1;
   out.level.clear();
+  out.lead = out.rest = {};
   if (starts(b, "ISAKMP")) return normalize_isakmp(b, out);
   if (starts(b, "IPSEC") || starts(b, "IPsec") || starts(b, "IPSec")) return normalize_ipsec(b, out);
   if (starts(b, "(ipsec_") || starts(b, "(crypto_")) {  // XE: "(ipsec_process_proposal)Map Accepted: CMAP, 10"
     size_t close = b.find(')');
-    if (close == std::string_view::npos) {
-      out.text.clear();
-      return false;
-    }
+    if (close == std::string_view::npos) return false;
     std::string_view rest = b.substr(close + 1);
     skip<' ', ':', ','>(rest);
-    set_text(out.text, {"IPSEC(", b.substr(1, close - 1), "): ", rest});
+    set_text(out.lead_buf, {"IPSEC(", b.substr(1, close - 1), "): "});
+    out.lead = out.lead_buf;
+    out.rest = rest;
     return true;
   }
   if (starts(b, "%CRYPTO") || starts(b, "%IPSEC") || starts(b, "%ISAKMP")) {
-    set_text(out.text, {b});
+    out.lead = "";
+    out.rest = b;
     return true;
   }
   if (starts(b, "Crypto mapdb")) {
     std::string_view rest = b.substr(12);
     skip<' ', ':'>(rest);
-    set_text(out.text, {"MAPDB: ", rest});
+    out.lead = "MAPDB: ";
+    out.rest = rest;
     return true;
   }
   for (std::string_view e : {"CryptoEngine", "crypto_engine", "CRYPTO_ENGINE", "crypto_ipsec"}) {
@@ -134,12 +148,22 @@ bool normalize_head(std::string_view b, NormalizedHead& out) {
       std::string_view rest = b.substr(e.size());
       while (!rest.empty() && digit(rest[0])) rest.remove_prefix(1);
       skip<' ', ':'>(rest);
-      set_text(out.text, {"ENGINE: ", rest});
+      out.lead = "ENGINE: ";
+      out.rest = rest;
       return true;
     }
   }
-  out.text.clear();
   return false;
+}
+
+bool normalize_head(std::string_view b, NormalizedHead& out) {
+  HeadParts parts;
+  bool ok = normalize_parts(b, parts);
+  out.conn_id = parts.conn_id;
+  out.level = std::move(parts.level);
+  if (ok) set_text(out.text, {parts.lead, parts.rest});
+  else out.text.clear();
+  return ok;
 }
 
 }  // namespace ipsecdoc

@@ -22,4 +22,17 @@ struct NormalizedHead {
 // Returns false when the body does not start with a crypto head we know.
 bool normalize_head(std::string_view body, NormalizedHead& out);
 
+// The same without copying the body: the normalised text is `lead` followed by `rest`.
+// `lead` is the release-independent head ("ISAKMP: ", "IPSEC(validate_proposal): ", ""
+// for a syslog message), a view of a literal or of `lead_buf`; `rest` is a view of the body.
+// The tokenizer's head cache compares and hashes the two parts, so a repeated record is
+// recognised without building its text (normalize_head is this plus the concatenation).
+struct HeadParts {
+  std::string_view lead, rest;
+  int conn_id = -1;
+  std::string level;
+  std::string lead_buf;  // the lead when it is built ("IPSEC(" + function + "): ")
+};
+bool normalize_parts(std::string_view body, HeadParts& out);
+
 }  // namespace ipsecdoc

@@ -3,6 +3,10 @@
 #include <bit>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace ipsecdoc {
 namespace {
 
@@ -50,7 +54,20 @@ inline char token_at(std::string_view t, size_t i, size_t& end) {
 // tests eight bytes at a time for a byte in '0'..'9' (the "has a byte between m and n"
 // bit trick: exact for every byte value, and no carry crosses bytes, so the lowest set
 // bit on a little-endian load is the first digit) before looking at single characters.
+//
+// With SSE2 (every x86-64), sixteen bytes at a time first: a byte b is a digit when
+// b - '0' (mod 256) is at most 9, i.e. min(b - '0', 9) == b - '0' unsigned; the mask's
+// lowest bit is the first digit. A key-engine record is a few hundred bytes of mostly
+// letters: this loop was the largest part of building its skeleton.
 inline size_t next_digit(std::string_view t, size_t i) {
+#if defined(__SSE2__)
+  const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+  for (; i + 16 <= t.size(); i += 16) {
+    __m128i d = _mm_sub_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i)), zero);
+    auto m = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, nine), d)));
+    if (m) return i + static_cast<size_t>(std::countr_zero(m));
+  }
+#endif
   constexpr uint64_t kOnes = ~uint64_t{0} / 255, kLow7 = kOnes * 127, kHigh = kOnes * 128;
   if constexpr (std::endian::native == std::endian::little) {
     for (; i + 8 <= t.size(); i += 8) {

@@ -1,6 +1,7 @@
 #include "tokenize/tokenizer.h"
 
 #include <array>
+#include <cstring>
 #include <optional>
 #include <unordered_map>
 
@@ -142,6 +143,8 @@ class FieldList {
       }
     v_.push_back({key, value});
   }
+  // Appends without looking for `key` (a plan's keys are distinct).
+  void push(std::string_view key, std::string_view value) { v_.push_back({key, value}); }
   void write_to(Fields& out) const { out.assign(v_.data(), v_.size()); }
 
  private:
@@ -162,6 +165,240 @@ constexpr KvField kKvFields[] = {
     {"sa_spi", "spi"},      {"sa_trans", "transform"},  {"sa_conn_id", "conn_id"},
     {"sa_lifetime(k/sec)", "lifetime"},
 };
+
+// The canonical forms of proxy field `p` (and its network `net`) when its value parses, and
+// of a transform `tr` (the value of "transform") with its mode. What they set depends on
+// the values themselves: a template's plan records them as lookups (PlanRecorder's
+// overloads below) where every other set of normalise_kv depends on the skeleton only.
+template <class F>
+void canon_proxy(F& e, KvMemo& memo, const char* p, const char* net) {
+  if (const auto* px = memo.proxy(e.get(p))) {
+    e.set(p, px->first);
+    e.set(net, px->second);
+  }
+}
+template <class F>
+void canon_transform(F& e, KvMemo& memo, std::string_view tr, const char* mode) {
+  // Looked up before any set: `tr` may be a view of e's own buffer. "transform" is
+  // already a field, so setting "mode" first or last gives the same order.
+  const std::string* canon = memo.transform(tr);
+  if (mode) e.set("mode", mode);
+  if (canon) e.set("transform", *canon);
+}
+
+}  // namespace
+
+// A field value in a plan: the head's text between two skeleton positions, a constant, or
+// the result of a key-engine memo lookup. A skeleton position maps back to the head's text
+// by adding what the tokens before it grew or shrank against their two-byte markers, so each
+// end also keeps the number of tokens before it (the same for every head of the skeleton).
+struct PlanSrc {
+  enum Kind : uint8_t { Span, Const, Lookup } kind = Const;
+  uint8_t part = 0;         // Lookup: 0 the proxy's IOS form or the canonical transform, 1 the proxy's net
+  uint16_t lookup = 0;      // Lookup: index into Plan::lookups
+  uint16_t ta = 0, tb = 0;  // Span: tokens before a and before b
+  uint32_t a = 0, b = 0;    // Span: skeleton positions; Const: offset and size in Plan::store
+};
+
+// The fields of a skeleton's heads in their final order (each key once, as FieldList keeps
+// them). A slot whose value is a lookup falls back to `fallback` when the lookup finds no
+// canonical form (the raw value stays, as normalise_kv leaves it); a slot that a lookup
+// added (`cond`) is there only when that lookup found one.
+struct Tokenizer::Template::Plan {
+  static constexpr size_t kMaxLookups = 4;  // normalise_kv makes three
+  struct Slot {
+    uint32_t key_off = 0, key_len = 0;  // in store
+    PlanSrc src, fallback;
+    int cond = -1;
+  };
+  struct Lookup {
+    bool proxy = false;  // else a transform
+    PlanSrc value;
+  };
+  std::string store;  // keys and constant values (copies: the plan outlives the head it came from)
+  std::vector<Slot> slots;
+  std::vector<Lookup> lookups;
+};
+
+namespace {
+
+using Plan = Tokenizer::Template::Plan;
+
+// Runs in place of a FieldList while a template's first head is computed: every set goes to
+// the list (the head's own fields are computed as always) and into the plan. A value that is
+// a view of the head's text becomes a skeleton span; any other value (the level, literals,
+// memo results of token-free values) is a constant. What depends on token values rather
+// than on the skeleton — the captures' positions are checked at load (check_template), the
+// key-engine keys here (keys_clear_of_tokens) — goes through canon_proxy/canon_transform,
+// recorded as lookups. Anything a plan cannot express makes it fail (ok() false): the
+// template then derives its heads' fields as computed heads do.
+class PlanRecorder {
+ public:
+  PlanRecorder(FieldList& f, std::string_view text, const Skeleton& sk, Plan& plan)
+      : f_(f), text_(text), sk_(sk), plan_(plan) {}
+  bool ok() const { return ok_; }
+  void fail() { ok_ = false; }
+  FieldList& list() { return f_; }
+  std::string_view get(std::string_view key) const { return f_.get(key); }
+  void set(std::string_view key, std::string_view value) {
+    f_.set(key, value);
+    PlanSrc s;
+    if (!source(value, s)) return;
+    if (Plan::Slot* slot = find(key)) {
+      if (slot->cond >= 0) ok_ = false;  // its place would depend on whether the lookup found something
+      slot->src = s;
+      return;
+    }
+    append(key, s, -1);
+  }
+  // Whether `v` (a value of the list) contains a token: then what a lookup gives for it
+  // depends on the token values.
+  bool has_tokens(std::string_view v) const {
+    size_t a = 0;
+    if (!in_text(v, a)) return false;
+    for (size_t k = 0; k < sk_.n; ++k)
+      if (sk_.orig_start[k] < a + v.size() && sk_.orig_end[k] > a) return true;
+    return false;
+  }
+  // Field `key`'s value `v` is looked up (part 0 replaces it when found); `net`, if given,
+  // is added from part 1 when found.
+  void lookup(bool proxy, std::string_view key, const char* net, std::string_view v) {
+    PlanSrc val;
+    if (!source(v, val)) return;
+    Plan::Slot* slot = find(key);
+    if (!slot || slot->src.kind == PlanSrc::Lookup || plan_.lookups.size() == Plan::kMaxLookups ||
+        (net && find(net))) {
+      ok_ = false;
+      return;
+    }
+    auto i = static_cast<uint16_t>(plan_.lookups.size());
+    plan_.lookups.push_back({proxy, val});
+    slot->fallback = slot->src;
+    slot->src = PlanSrc{PlanSrc::Lookup, 0, i};
+    if (net) append(net, PlanSrc{PlanSrc::Lookup, 1, i}, i);
+  }
+
+ private:
+  bool in_text(std::string_view v, size_t& a) const {
+    if (v.data() == nullptr || v.data() < text_.data() || v.data() + v.size() > text_.data() + text_.size()) return false;
+    a = static_cast<size_t>(v.data() - text_.data());
+    return true;
+  }
+  uint16_t tokens_before(uint32_t skel) const {
+    uint16_t k = 0;
+    while (k < sk_.n && sk_.skel_start[k] + Skeleton::kMarker <= skel) ++k;
+    return k;
+  }
+  bool source(std::string_view v, PlanSrc& s) {
+    size_t a = 0;
+    if (in_text(v, a)) {
+      s.kind = PlanSrc::Span;
+      if (!sk_.to_skeleton(a, s.a) || !sk_.to_skeleton(a + v.size(), s.b)) return ok_ = false;
+      s.ta = tokens_before(s.a);
+      s.tb = tokens_before(s.b);
+      return true;
+    }
+    s.kind = PlanSrc::Const;
+    s.a = static_cast<uint32_t>(plan_.store.size());
+    s.b = static_cast<uint32_t>(v.size());
+    plan_.store.append(v.data(), v.size());
+    return true;
+  }
+  Plan::Slot* find(std::string_view key) {
+    for (auto& slot : plan_.slots)
+      if (same_name(std::string_view(plan_.store).substr(slot.key_off, slot.key_len), key)) return &slot;
+    return nullptr;
+  }
+  void append(std::string_view key, PlanSrc s, int cond) {
+    Plan::Slot slot;
+    slot.key_off = static_cast<uint32_t>(plan_.store.size());
+    slot.key_len = static_cast<uint32_t>(key.size());
+    plan_.store.append(key.data(), key.size());
+    slot.src = s;
+    slot.cond = cond;
+    plan_.slots.push_back(slot);
+  }
+
+  FieldList& f_;
+  std::string_view text_;
+  const Skeleton& sk_;
+  Plan& plan_;
+  bool ok_ = true;
+};
+
+// The recorder's hooks: a value without tokens gives the same result for every head of the
+// skeleton, so it is set (and recorded) as a constant; one with tokens is looked up on the
+// list as for any head and recorded as a lookup.
+void canon_proxy(PlanRecorder& e, KvMemo& memo, const char* p, const char* net) {
+  std::string_view v = e.get(p);
+  if (!e.has_tokens(v)) return canon_proxy<PlanRecorder>(e, memo, p, net);
+  canon_proxy<FieldList>(e.list(), memo, p, net);
+  e.lookup(true, p, net, v);
+}
+void canon_transform(PlanRecorder& e, KvMemo& memo, std::string_view tr, const char* mode) {
+  if (!e.has_tokens(tr)) return canon_transform<PlanRecorder>(e, memo, tr, mode);
+  const std::string* canon = memo.transform(tr);
+  if (mode) e.set("mode", mode);  // a constant: the mode is read from the words, not the tokens
+  if (canon) e.list().set("transform", *canon);
+  e.lookup(false, "transform", nullptr, tr);
+}
+
+// Whether no key-engine key touches a token: parse_key_values finds a key by walking back
+// from an '=' over key characters, which token characters are too; a key that reaches into
+// a token would start elsewhere for another value. ('=' is never part of a token, so the
+// same '=' are found in every head of the skeleton.)
+bool keys_clear_of_tokens(std::string_view t, const Skeleton& sk) {
+  for (size_t i = t.find('='); i != std::string_view::npos; i = t.find('=', i + 1)) {
+    size_t s = i;
+    while (s > 0 && key_char(t[s - 1])) --s;
+    for (size_t k = 0; k < sk.n; ++k)
+      if (sk.orig_start[k] < i && sk.orig_end[k] > s) return false;
+  }
+  return true;
+}
+
+// A template hit's fields from its plan: spans of `text` (a head with the plan's skeleton
+// `sk`), constants and memo lookups, in the plan's order, into `out`.
+void replay(const Plan& plan, std::string_view text, const Skeleton& sk, FieldList& out) {
+  size_t grow[Skeleton::kMaxTokens + 1];  // text position - skeleton position after k tokens
+  grow[0] = 0;
+  for (size_t k = 0; k < sk.n; ++k) grow[k + 1] = grow[k] + (sk.orig_end[k] - sk.orig_start[k]) - Skeleton::kMarker;
+  auto view = [&](const PlanSrc& s) -> std::string_view {
+    if (s.kind == PlanSrc::Span) {
+      size_t a = s.a + grow[s.ta], b = s.b + grow[s.tb];
+      return {text.data() + a, b - a};
+    }
+    return {plan.store.data() + s.a, s.b};
+  };
+  const std::string* found[Plan::kMaxLookups][2];
+  if (!plan.lookups.empty()) {
+    KvMemo& memo = kv_memo();
+    memo.trim();  // before the lookups: the list keeps views of what they return
+    for (size_t i = 0; i < plan.lookups.size(); ++i) {
+      const Plan::Lookup& l = plan.lookups[i];
+      found[i][0] = found[i][1] = nullptr;
+      if (l.proxy) {
+        if (const auto* px = memo.proxy(view(l.value))) {
+          found[i][0] = &px->first;
+          found[i][1] = &px->second;
+        }
+      } else {
+        found[i][0] = memo.transform(view(l.value));
+      }
+    }
+  }
+  for (const Plan::Slot& slot : plan.slots) {
+    if (slot.cond >= 0 && !found[slot.cond][0]) continue;
+    std::string_view key(plan.store.data() + slot.key_off, slot.key_len);
+    if (slot.src.kind != PlanSrc::Lookup) {
+      out.push(key, view(slot.src));
+    } else if (const std::string* v = found[slot.src.lookup][slot.src.part]) {
+      out.push(key, *v);
+    } else {
+      out.push(key, view(slot.fallback));
+    }
+  }
+}
 
 // Maps the key-engine vocabulary of all releases onto one set of field names. `F` is the
 // event's Fields (the reference path, tokenize_uncached) or a FieldList (the fast path):
@@ -196,22 +433,14 @@ void normalise_kv(F& e, EventKind kind, std::string_view text, const KeyValues& 
   // Canonical forms for proxies and transforms.
   KvMemo& memo = kv_memo();
   memo.trim();
-  for (const char* p : {"local_proxy", "remote_proxy"}) {
-    if (const auto* px = memo.proxy(e.get(p))) {
-      e.set(p, px->first);
-      e.set(p[0] == 'l' ? "local_net" : "remote_net", px->second);
-    }
-  }
+  canon_proxy(e, memo, "local_proxy", "local_net");
+  canon_proxy(e, memo, "remote_proxy", "remote_net");
   std::string_view tr = e.get("transform");
   if (!tr.empty()) {
     const char* mode = tr.find("(Transport") != std::string_view::npos ? "transport"
                        : tr.find("(Tunnel") != std::string_view::npos  ? "tunnel"
                                                                         : nullptr;
-    // Looked up before any set: `tr` may be a view of e's own buffer. "transform" is
-    // already a field, so setting "mode" first or last gives the same order.
-    const std::string* canon = memo.transform(tr);
-    if (mode) e.set("mode", mode);
-    if (canon) e.set("transform", *canon);
+    canon_transform(e, memo, tr, mode);
   }
   std::string_view spi = e.get("spi");
   size_t paren = spi.find('(');
@@ -373,10 +602,16 @@ Caches& caches(const void* owner, bool claim = true) {
   return c;
 }
 
-// The head cache's key is the level and the text; hashed in place rather than joined
-// into one string first (that was a copy of every record).
-uint64_t head_hash(const NormalizedHead& head) {
-  return text_hash(head.text, head.level.empty() ? 0 : text_hash(head.level));
+// The head cache's key is the level and the text, hashed and compared as the parts
+// normalize_parts gives (lead and rest): a repeated record is found without building its
+// normalised text, which only a record the cache does not know needs.
+uint64_t head_hash(const HeadParts& head) {
+  return text_hash(head.rest, text_hash(head.lead, head.level.empty() ? 0 : text_hash(head.level)));
+}
+bool same_head(const std::string& text, const HeadParts& head) {
+  return text.size() == head.lead.size() + head.rest.size() &&
+         std::memcmp(text.data(), head.lead.data(), head.lead.size()) == 0 &&
+         std::memcmp(text.data() + head.lead.size(), head.rest.data(), head.rest.size()) == 0;
 }
 
 }  // namespace
@@ -390,7 +625,7 @@ bool Tokenizer::tokenize(const Record& r, Event& out) const {
 
 namespace {
 
-void start_event(const Pattern& p, int idx, Record&& r, const NormalizedHead& head, Event& out) {
+void start_event(const Pattern& p, int idx, Record&& r, int head_conn_id, Event& out) {
   // Every member set anew, in place (`out = Event{}` cost a construction and a move of
   // each member per record); the fields are cleared, keeping their buffer for a reused
   // `out`. The binding lists all members: a new member of Event does not compile here
@@ -401,7 +636,7 @@ void start_event(const Pattern& p, int idx, Record&& r, const NormalizedHead& he
   device = std::move(r.device);
   stamp = r.stamp;
   text = std::move(r.body);
-  conn_id = head.conn_id;
+  conn_id = head_conn_id;
   pattern = idx;
   fields.clear();
 }
@@ -481,8 +716,25 @@ bool Tokenizer::derive(const NormalizedHead& head, int idx, Event& out, const Sk
   const Pattern& p = set_.at(idx);
   DeriveScratch& s = derive_scratch();
   s.fields.clear();
-  bool templ_ok = captured_fields(p, idx, head, s.fields, sk, tpl);
-  finish_fields(p, head, s, out);
+  if (!tpl || !sk) {
+    bool templ_ok = captured_fields(p, idx, head, s.fields, sk, tpl);
+    finish_fields(p, head, s, out);
+    return templ_ok;
+  }
+  // The first head of a template: computed as any head, through a recorder that makes the
+  // template's plan on the way.
+  tpl->plan.reset();
+  auto plan = std::make_shared<Template::Plan>();
+  PlanRecorder rec(s.fields, head.text, *sk, *plan);
+  bool templ_ok = captured_fields(p, idx, head, rec, sk, tpl);
+  if (p.kv) {
+    if (!keys_clear_of_tokens(head.text, *sk)) rec.fail();
+    parse_key_values_into(head.text, s.kv);
+    normalise_kv(rec, out.kind, head.text, s.kv);
+  }
+  s.fields.write_to(out.fields);
+  enrich(out);
+  if (templ_ok && rec.ok()) tpl->plan = std::move(plan);
   return templ_ok;
 }
 
@@ -490,6 +742,12 @@ bool Tokenizer::derive_from(const NormalizedHead& head, const Template& t, const
   const Pattern& p = set_.at(t.pattern);
   DeriveScratch& s = derive_scratch();
   s.fields.clear();
+  if (t.plan) {  // no key-engine parse, no normalisation: the plan says where each field comes from
+    replay(*t.plan, head.text, sk, s.fields);
+    s.fields.write_to(out.fields);
+    enrich(out);
+    return true;
+  }
   if (!templated_fields(p, t, head, sk, s.fields)) return false;
   finish_fields(p, head, s, out);
   return true;
@@ -501,7 +759,7 @@ bool Tokenizer::tokenize_uncached(Record&& r, Event& out) const {
   int idx = set_.classify(head.text);
   if (idx < 0) return false;
   const Pattern& p = set_.at(idx);
-  start_event(p, idx, std::move(r), head, out);
+  start_event(p, idx, std::move(r), head.conn_id, out);
   // Straight into the event's Fields, one set at a time (no FieldList, no scratch): the
   // reference the fast path is compared with.
   out.fields.reserve(8);
@@ -512,17 +770,24 @@ bool Tokenizer::tokenize_uncached(Record&& r, Event& out) const {
 }
 
 bool Tokenizer::tokenize(Record&& r, Event& out) const {
-  thread_local NormalizedHead head;  // reused: its buffer keeps its capacity between records
-  if (!normalize_head(r.body, head)) return false;
+  thread_local HeadParts parts;      // reused: its buffers keep their capacity between records
+  thread_local NormalizedHead head;
+  if (!normalize_parts(r.body, parts)) return false;
   Caches& c = caches(this);
-  uint64_t h = head_hash(head);
-  if (const HeadSlot* hit =
-          c.head.find(h, [&](const HeadSlot& s) { return s.text == head.text && s.level == head.level; })) {
+  uint64_t h = head_hash(parts);
+  if (const HeadSlot* hit = c.head.find(
+          h, [&](const HeadSlot& s) { return same_head(s.text, parts) && s.level == parts.level; })) {
     ++c.stats.hits;
-    start_event(set_.at(hit->pattern), hit->pattern, std::move(r), head, out);
+    start_event(set_.at(hit->pattern), hit->pattern, std::move(r), parts.conn_id, out);
     out.fields = hit->fields;
     return true;
   }
+  // Not a repeat: the normalised head as one text (before the body moves into the event).
+  head.conn_id = parts.conn_id;
+  head.level.assign(parts.level);
+  head.text.resize(parts.lead.size() + parts.rest.size());
+  std::memcpy(head.text.data(), parts.lead.data(), parts.lead.size());
+  std::memcpy(head.text.data() + parts.lead.size(), parts.rest.data(), parts.rest.size());
   auto remember = [&](int pattern) {
     HeadSlot& slot = c.head.replace(h);
     slot.level = head.level;
@@ -545,9 +810,10 @@ bool Tokenizer::tokenize(Record&& r, Event& out) const {
     th = text_hash(sk.key);
     if (const TemplateSlot* hit = c.templates.find(th, [&](const TemplateSlot& s) { return s.key == sk.key; })) {
       const Template& t = hit->tpl;
-      start_event(set_.at(t.pattern), t.pattern, std::move(r), head, out);
+      start_event(set_.at(t.pattern), t.pattern, std::move(r), head.conn_id, out);
       if (derive_from(head, t, sk, out)) {
         ++c.stats.template_hits;
+        c.stats.planned += t.plan != nullptr;
         remember(t.pattern);
         return true;
       }
@@ -559,7 +825,7 @@ bool Tokenizer::tokenize(Record&& r, Event& out) const {
   int idx = set_.classify(head.text);
   if (idx < 0) return false;
   ++c.stats.misses;
-  start_event(set_.at(idx), idx, std::move(r), head, out);
+  start_event(set_.at(idx), idx, std::move(r), head.conn_id, out);
   Template tpl;
   bool keep_template = derive(head, idx, out, templatable ? &sk : nullptr, templatable ? &tpl : nullptr);
   if (templatable && keep_template) {

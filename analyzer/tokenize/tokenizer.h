@@ -43,6 +43,7 @@ class Tokenizer {
   struct CacheStats {
     uint64_t hits = 0;           // the same head
     uint64_t template_hits = 0;  // the same skeleton
+    uint64_t planned = 0;        // of which the fields came from the template's plan
     uint64_t misses = 0;         // classified and captured by RE2
   };
   static CacheStats cache_stats();
@@ -58,6 +59,12 @@ class Tokenizer {
     };
     int pattern = -1;
     std::vector<Span> spans;
+    // The fields of every head with this skeleton as a recipe (tokenizer.cc): which skeleton
+    // span or constant each field takes, in order, and which proxies/transforms are looked
+    // up in the key-engine memo. Replaces the key-engine parse and normalisation on a
+    // template hit. Null when the head's fields could not be planned (then computed).
+    struct Plan;
+    std::shared_ptr<const Plan> plan;
   };
 
   // The plain-language explanation of an event, from its pattern's template.

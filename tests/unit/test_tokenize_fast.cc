@@ -1,17 +1,21 @@
 // The tokenizer's fast paths against plain references:
 //  - text_hash reads every byte (a hash that skipped some would make cache keys collide
 //    more, silently) and spreads similar keys over the slot bits;
-//  - build_skeleton's 8-bytes-at-a-time digit search gives what the character-by-character
+//  - build_skeleton's 16- and 8-bytes-at-a-time digit searches give what the character-by-character
 //    scan it replaced gave, on random texts with every kind of byte;
 //  - key-engine records through tokenize (fields built as views, written once, proxy and
 //    transform memos emptied between records) give what tokenize_uncached (one
 //    Fields::set at a time) gives, across many distinct proxies so the memos empty often;
 //  - the head cache keeps two heads whose hashes share a set, and evicts the least
 //    recently used of three;
-//  - normalize_head reusing its buffer, and Fields::assign.
+//  - normalize_head reusing its buffer (and the connection id's edge cases), and Fields::assign;
+//  - template plans: corpus and generated key-engine records followed by variants with
+//    random token values (octets over 255, numbers over 32 bits: proxies that stop parsing)
+//    come out of the template cache with the fields tokenize_uncached computes.
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <random>
 #include <set>
@@ -21,6 +25,7 @@
 #include "tokenize/normalize.h"
 #include "tokenize/skeleton.h"
 #include "core/text_hash.h"
+#include "ingest/ingest.h"
 #include "tokenize/tokenizer.h"
 #include "test_analysis_helpers.h"
 
@@ -142,7 +147,7 @@ std::string random_text(std::mt19937& rng) {
 
 }  // namespace
 
-TEST_CASE("skeleton: the 8-byte digit search gives the character-by-character skeleton") {
+TEST_CASE("skeleton: the 16- and 8-byte digit searches give the character-by-character skeleton") {
   const std::string_view kPrefix("L\0", 2);  // a level and its separator, as the tokenizer's
   std::mt19937 rng(11);
   Skeleton s;
@@ -278,10 +283,16 @@ TEST_CASE("head cache: two heads whose hashes share a set both stay; the third e
     return fmt::format("ISAKMP: received packet from 198.18.{}.{} dport 500 sport 500 Global (R) MM_NO_STATE",
                        i / 250, i % 250 + 1);
   };
+  // The cache's hash of a head (tokenizer.cc head_hash, no level): its rest seeded by its lead.
+  auto head_hash = [](const std::string& body) {
+    HeadParts p;
+    REQUIRE(normalize_parts(body, p));
+    return text_hash(p.rest, text_hash(p.lead, 0));
+  };
   std::map<uint64_t, std::vector<std::string>> by_low_bits;
   std::vector<std::string> same;
   for (int i = 0; i < 60000 && same.size() < 3; ++i) {
-    auto& v = by_low_bits[text_hash(head(i)) & 0xFFFF];
+    auto& v = by_low_bits[head_hash(head(i)) & 0xFFFF];
     v.push_back(head(i));
     if (v.size() == 3) same = v;
   }
@@ -317,6 +328,27 @@ TEST_CASE("normalize_head: a reused head takes each text whole, shorter or longe
   REQUIRE(normalize_head("ISAKMP:(1001):atts are acceptable. Next payload is 3", h));
   CHECK(h.text == "ISAKMP: atts are acceptable. Next payload is 3");
   CHECK(h.level.empty());
+  // The connection id: the number after the last colon, when only digits and colons come
+  // before a ')' at most 23 characters in; otherwise the parenthesis stays in the text.
+  REQUIRE(normalize_head("ISAKMP (1:2:3): x", h));
+  CHECK(h.text == "ISAKMP: x");
+  CHECK(h.conn_id == 3);
+  REQUIRE(normalize_head("ISAKMP (0:): x", h));
+  CHECK(h.text == "ISAKMP: x");
+  CHECK(h.conn_id == -1);
+  REQUIRE(normalize_head("ISAKMP (): x", h));
+  CHECK(h.text == "ISAKMP: (): x");
+  REQUIRE(normalize_head("ISAKMP (1a): x", h));
+  CHECK(h.text == "ISAKMP: (1a): x");
+  CHECK(h.conn_id == -1);
+  REQUIRE(normalize_head("ISAKMP (0000000000000000000001): x", h));  // ')' at 23
+  CHECK(h.text == "ISAKMP: x");
+  CHECK(h.conn_id == 1);
+  REQUIRE(normalize_head("ISAKMP (00000000000000000000001): x", h));  // ')' at 24
+  CHECK(h.text == "ISAKMP: (00000000000000000000001): x");
+  CHECK(h.conn_id == -1);
+  REQUIRE(normalize_head("ISAKMP (12", h));
+  CHECK(h.text == "ISAKMP: (12");
   REQUIRE(normalize_head("Crypto mapdb : proxy_match", h));
   CHECK(h.text == "MAPDB: proxy_match");
   REQUIRE(normalize_head("CryptoEngine0: generate hmac context for conn id 2", h));
@@ -378,4 +410,83 @@ TEST_CASE("Fields::set and emplace_back with a value that is a view of the field
   std::vector<std::string> keys;
   for (const auto& e : f) keys.emplace_back(e.first);
   CHECK(keys == std::vector<std::string>{"local", "remote", "peer", "198.51.100.7"});
+}
+
+namespace {
+
+struct CorpusRecords : IngestSink {
+  std::vector<std::string> bodies;
+  void on_record(Record&& r) override { bodies.push_back(std::move(r.body)); }
+  void on_section(SectionKind, TextSection&&) override {}
+  void on_unrecognized(uint32_t, uint32_t, std::string_view) override {}
+};
+
+// `text` with each token (skeleton.h: addresses, 0x-values, numbers of four digits or more)
+// replaced by a random value of its class and of a random length: a head that the template
+// cache serves (same skeleton) when `text` was seen.
+std::string random_tokens(std::string_view text, std::mt19937& rng) {
+  Skeleton sk;
+  if (!build_skeleton({}, text, sk)) return std::string(text);
+  std::string out;
+  size_t at = 0;
+  for (size_t k = 0; k < sk.n; ++k) {
+    out.append(text.substr(at, sk.orig_start[k] - at));
+    char cls = sk.key[sk.base + sk.skel_start[k] + 1];
+    // Now and then an octet over 255 or a number too large for 32 bits: a proxy or transform
+    // that parsed in the template's first head may not parse in this one.
+    auto octet = [&] { return rng() % 16 == 0 ? 256 + rng() % 744 : rng() % 256; };
+    if (cls == 'I') out += fmt::format("{}.{}.{}.{}", octet(), octet(), octet(), octet());
+    else if (cls == 'X') out += fmt::format(fmt::runtime(rng() % 2 ? "0x{:X}" : "0x{:x}"), rng() >> (rng() % 28));
+    else if (rng() % 8 == 0) out += std::to_string(4294967296ull + rng());
+    else out += std::to_string(1000 + rng() % 99999000);
+    at = sk.orig_end[k];
+  }
+  out.append(text.substr(at));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("template plans: heads with new addresses and numbers give the reference fields") {
+  // Every corpus record and generated key-engine records, each followed by variants with
+  // other token values: the variants come out of the template cache, their fields from the
+  // template's plan (spans, constants, proxy/transform lookups), and must be what
+  // tokenize_uncached computes.
+  const Tokenizer& tok = *test_rules().tokenizer;
+  REQUIRE(tok.templates_enabled());
+  CorpusRecords corpus_records;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(corpus("logs")))
+    if (entry.is_regular_file()) ingest_input(entry.path().string(), 0, corpus_records, {});
+  std::vector<std::string> bodies = corpus_records.bodies;
+  REQUIRE(bodies.size() > 400);
+  std::mt19937 rng(4242);
+  for (int i = 0; i < 1500; ++i) bodies.push_back(random_key_engine(rng));
+  auto before = Tokenizer::cache_stats();
+  size_t compared = 0, key_engine = 0;
+  for (const std::string& body : bodies) {
+    for (int v = 0; v < 4; ++v) {
+      Record r;
+      r.body = v == 0 ? body : random_tokens(body, rng);
+      Record ref = r;
+      Event fast, slow;
+      bool a = tok.tokenize(std::move(r), fast);
+      bool b = tok.tokenize_uncached(std::move(ref), slow);
+      INFO(slow.text);
+      REQUIRE(a == b);
+      if (!a) continue;
+      CHECK(fast.kind == slow.kind);
+      CHECK(fast.pattern == slow.pattern);
+      CHECK(fast.conn_id == slow.conn_id);
+      CHECK(fast.text == slow.text);
+      REQUIRE(fast.fields == slow.fields);
+      ++compared;
+      key_engine += fast.has("local_net") || fast.has("sa_dest");
+    }
+  }
+  auto after = Tokenizer::cache_stats();
+  INFO("compared ", compared, " template hits ", after.template_hits - before.template_hits, " planned ",
+       after.planned - before.planned);
+  CHECK(compared > 6000);
+  CHECK(key_engine > 3000);
+  CHECK(after.planned - before.planned > 3000);  // the plans are what was compared
 }
