@@ -135,107 +135,70 @@ bool LineReader::next(std::string_view& line) {
 
 namespace {
 
-// LineReader::next's scan: the end of the line at start (its '\n' before e), or nullptr when
-// there is none before e, and the line's hints, in one pass, in steps of 32 characters. A step
-// loads them, x, and the same shifted by one, y, for "-M" (the 32 spare bytes of the buffer
-// keep the reads inside it; what lies past e is masked off, or at worst flags a '-' at e - 1 as
-// "-M": hints may say too much, never too little). A step with no control character, no '<'
-// and no "-M" (most steps) costs one test; the '\n' being a control character, the step that
-// ends the line is not one of them. Control characters are tested as (c + 1) < 0x21, signed:
-// < 0x20 and 0x7f (clean_line's), and bytes >= 0x80 (too much: clean_line then finds nothing
-// to do).
-//
-// LineEnd is what the steps have seen, in plain integers (both scans share it): the clean bits
-// of the step before are kept apart until the line's end is known, as the final '\r'
-// (clean_line's to remove, not a reason to clean) may be that step's last character.
-struct LineEnd {
-  const char* start;
-  uint32_t clean = 0, prev = 0, note = 0;  // clean: steps before the last one; prev: the last one's
-
-  static uint32_t valid(const char* p, const char* e) { return e - p >= 32 ? ~0u : (1u << (e - p)) - 1; }
-  void quiet() {  // a step without any of them
-    clean |= prev;
-    prev = 0;
-  }
-  // A step at p with some: bit i of nl, c, lt says p[i] is a '\n', a reason to clean, a '<'.
-  // Returns the line's end when the step has it.
-  const char* step(const char* p, const char* e, uint32_t nl, uint32_t c, uint32_t lt, uint8_t& hints) {
-    const uint32_t ok = valid(p, e);
-    nl &= ok;
-    const uint32_t below = nl ? (nl & (0u - nl)) - 1 : ok;  // the line's characters in this step
-    c &= below;
-    note |= lt & below;
-    if (!nl) {
-      clean |= prev;
-      prev = c;
-      return nullptr;
-    }
-    const char* end = p + __builtin_ctz(nl);
-    if (end > start && end[-1] == '\r') {
-      if (end > p)
-        c &= ~(1u << (end - 1 - p));
-      else
-        prev &= ~0x80000000u;
-    }
-    hints = static_cast<uint8_t>(((clean | prev | c) != 0 ? LineReader::kMayClean : 0) |
-                                 (note != 0 ? LineReader::kMayNote : 0));
-    return end;
-  }
-};
-
+// LineReader::next's hints of the line [p, stop), stop being where clean_line's input ends
+// (before the final CR, if any): whether it has a control character or a "-M" (kMayClean), a
+// '<' (kMayNote). Steps of 32 characters: x, and the same shifted by one, y, for "-M" (at the
+// end, y's last character is the CR or the '\n'). Whole steps only OR their tests together;
+// the last, partial one is masked to the line (its reads past stop stay inside the buffer: 32
+// spare bytes). Control characters are tested as (c + 1) < 0x21, signed: < 0x20 and 0x7f
+// (clean_line's), and bytes >= 0x80 (too much: clean_line then finds nothing to do; hints may
+// say too much, never too little).
 #if defined(__SSE2__)
-const char* scan_sse2(const char* start, const char* e, uint8_t& hints) {
-  const __m128i knl = _mm_set1_epi8('\n'), k1 = _mm_set1_epi8(1), k21 = _mm_set1_epi8(0x21),
-                klt = _mm_set1_epi8('<'), kdash = _mm_set1_epi8('-'), kM = _mm_set1_epi8('M');
+uint8_t hints_sse2(const char* p, const char* stop) {
+  const __m128i k1 = _mm_set1_epi8(1), k21 = _mm_set1_epi8(0x21), klt = _mm_set1_epi8('<'),
+                kdash = _mm_set1_epi8('-'), kM = _mm_set1_epi8('M');
   auto load = [](const char* q) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(q)); };
-  auto mask = [](__m128i lo, __m128i hi) {
-    return static_cast<uint32_t>(_mm_movemask_epi8(lo)) | (static_cast<uint32_t>(_mm_movemask_epi8(hi)) << 16);
+  auto clean = [&](const char* q) {
+    const __m128i x = load(q);
+    return _mm_or_si128(_mm_cmplt_epi8(_mm_add_epi8(x, k1), k21),
+                        _mm_and_si128(_mm_cmpeq_epi8(x, kdash), _mm_cmpeq_epi8(load(q + 1), kM)));
   };
-  LineEnd st{start};
-  for (const char* p = start; p < e; p += 32) {
-    const __m128i x0 = load(p), x1 = load(p + 16);
-    const __m128i c0 = _mm_or_si128(_mm_cmplt_epi8(_mm_add_epi8(x0, k1), k21),
-                                    _mm_and_si128(_mm_cmpeq_epi8(x0, kdash), _mm_cmpeq_epi8(load(p + 1), kM)));
-    const __m128i c1 = _mm_or_si128(_mm_cmplt_epi8(_mm_add_epi8(x1, k1), k21),
-                                    _mm_and_si128(_mm_cmpeq_epi8(x1, kdash), _mm_cmpeq_epi8(load(p + 17), kM)));
-    const __m128i l0 = _mm_cmpeq_epi8(x0, klt), l1 = _mm_cmpeq_epi8(x1, klt);
-    if ((mask(_mm_or_si128(c0, l0), _mm_or_si128(c1, l1)) & LineEnd::valid(p, e)) == 0) {
-      st.quiet();
-      continue;
-    }
-    if (const char* end = st.step(p, e, mask(_mm_cmpeq_epi8(x0, knl), _mm_cmpeq_epi8(x1, knl)), mask(c0, c1),
-                                  mask(l0, l1), hints))
-      return end;
+  __m128i c = _mm_setzero_si128(), l = _mm_setzero_si128();
+  for (; stop - p >= 16; p += 16) {
+    c = _mm_or_si128(c, clean(p));
+    l = _mm_or_si128(l, _mm_cmpeq_epi8(load(p), klt));
   }
-  return nullptr;
+  uint32_t cm = static_cast<uint32_t>(_mm_movemask_epi8(c)), lm = static_cast<uint32_t>(_mm_movemask_epi8(l));
+  if (p < stop) {
+    const uint32_t valid = (1u << (stop - p)) - 1;
+    cm |= static_cast<uint32_t>(_mm_movemask_epi8(clean(p))) & valid;
+    lm |= static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(load(p), klt))) & valid;
+  }
+  return static_cast<uint8_t>((cm ? LineReader::kMayClean : 0) | (lm ? LineReader::kMayNote : 0));
 }
 
-// The same step as one 32-byte word, where the processor has AVX2 (chosen at run time: the
-// binary does not require it): half the instructions of the SSE2 step.
-__attribute__((target("avx2"))) const char* scan_avx2(const char* start, const char* e, uint8_t& hints) {
-  const __m256i knl = _mm256_set1_epi8('\n'), k1 = _mm256_set1_epi8(1), k21 = _mm256_set1_epi8(0x21),
-                klt = _mm256_set1_epi8('<'), kdash = _mm256_set1_epi8('-'), kM = _mm256_set1_epi8('M');
-  LineEnd st{start};
-  for (const char* p = start; p < e; p += 32) {
+// The same in 32-byte words, where the processor has AVX2 (chosen at run time: the binary does
+// not require it).
+__attribute__((target("avx2"))) uint8_t hints_avx2(const char* p, const char* stop) {
+  const __m256i k1 = _mm256_set1_epi8(1), k21 = _mm256_set1_epi8(0x21), klt = _mm256_set1_epi8('<'),
+                kdash = _mm256_set1_epi8('-'), kM = _mm256_set1_epi8('M');
+  __m256i c = _mm256_setzero_si256(), l = _mm256_setzero_si256();
+  uint32_t cm = 0, lm = 0;
+  for (;; p += 32) {
     const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
     const __m256i y = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 1));
-    const __m256i c = _mm256_or_si256(_mm256_cmpgt_epi8(k21, _mm256_add_epi8(x, k1)),
-                                      _mm256_and_si256(_mm256_cmpeq_epi8(x, kdash), _mm256_cmpeq_epi8(y, kM)));
-    const __m256i l = _mm256_cmpeq_epi8(x, klt);
-    if ((static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_or_si256(c, l))) & LineEnd::valid(p, e)) == 0) {
-      st.quiet();
+    const __m256i cx = _mm256_or_si256(_mm256_cmpgt_epi8(k21, _mm256_add_epi8(x, k1)),
+                                       _mm256_and_si256(_mm256_cmpeq_epi8(x, kdash), _mm256_cmpeq_epi8(y, kM)));
+    const __m256i lx = _mm256_cmpeq_epi8(x, klt);
+    if (stop - p >= 32) {
+      c = _mm256_or_si256(c, cx);
+      l = _mm256_or_si256(l, lx);
       continue;
     }
-    if (const char* end = st.step(p, e, static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, knl))),
-                                  static_cast<uint32_t>(_mm256_movemask_epi8(c)),
-                                  static_cast<uint32_t>(_mm256_movemask_epi8(l)), hints))
-      return end;
+    if (p < stop) {
+      const uint32_t valid = (1u << (stop - p)) - 1;
+      cm = static_cast<uint32_t>(_mm256_movemask_epi8(cx)) & valid;
+      lm = static_cast<uint32_t>(_mm256_movemask_epi8(lx)) & valid;
+    }
+    break;
   }
-  return nullptr;
+  cm |= static_cast<uint32_t>(_mm256_movemask_epi8(c));
+  lm |= static_cast<uint32_t>(_mm256_movemask_epi8(l));
+  return static_cast<uint8_t>((cm ? LineReader::kMayClean : 0) | (lm ? LineReader::kMayNote : 0));
 }
 
-using Scan = const char* (*)(const char*, const char*, uint8_t&);
-Scan g_scan = __builtin_cpu_supports("avx2") ? scan_avx2 : scan_sse2;
+using Hints = uint8_t (*)(const char*, const char*);
+Hints g_hints = __builtin_cpu_supports("avx2") ? hints_avx2 : hints_sse2;
 #endif
 
 }  // namespace
@@ -244,7 +207,7 @@ Scan g_scan = __builtin_cpu_supports("avx2") ? scan_avx2 : scan_sse2;
 // is to call it.
 void line_reader_use_avx2_for_tests(bool on) {
 #if defined(__SSE2__)
-  g_scan = on && __builtin_cpu_supports("avx2") ? scan_avx2 : scan_sse2;
+  g_hints = on && __builtin_cpu_supports("avx2") ? hints_avx2 : hints_sse2;
 #else
   (void)on;
 #endif
@@ -254,10 +217,11 @@ bool LineReader::next(std::string_view& line, uint8_t& hints) {
 #if defined(__SSE2__)
   if (error_.empty() || fd_ >= 0) {
     const char* start = buf_.data() + begin_;
-    if (const char* end = g_scan(start, buf_.data() + end_, hints)) {
-      line = std::string_view(start, static_cast<size_t>(end - start));
+    if (const char* nl = static_cast<const char*>(std::memchr(start, '\n', end_ - begin_))) {
+      line = std::string_view(start, static_cast<size_t>(nl - start));
       begin_ += line.size() + 1;
       ++line_no_;
+      hints = g_hints(start, nl > start && nl[-1] == '\r' ? nl - 1 : nl);  // (a final CR: clean_line's to count)
       return true;
     }
   }

@@ -578,6 +578,8 @@ inline void shape_masks(const char* s, const char* key, uint64_t& eq, uint64_t& 
 // Does s (kShapeLine characters or more) have the shape's characters up to its body's first
 // one, digits for digits? eq and dig are shape_masks(s, key).
 inline bool shape_hit(const Shape& sh, const char* s, uint64_t& eq, uint64_t& dig) {
+  // The first character first: continuation lines ("  (key eng. msg.) ...") fail there.
+  if (s[0] != sh.key[0] && !(digit(s[0]) && digit(sh.key[0]))) return false;
   shape_masks(s, sh.key, eq, dig);
   const uint64_t need = (uint64_t{2} << sh.body) - 1;  // characters 0..body
   const uint64_t ok = (eq & ~sh.digits) | (dig & sh.digits);
