@@ -411,13 +411,8 @@ inline void take_stamp(LinePrefix& p, const StampParts& parts, const char* b, si
     set_stamp(p.stamp, parts, b + at, len);
 }
 
-// parse_prefix, or with kLazy everything but the stamp's values (see scan_prefix): the stamps
-// are scanned for their length only, and the one the prefix keeps is noted for finish_prefix.
-// kMemo: `memo` is ingest_prefix's (see PrefixScanState).
-template <bool kLazy, bool kMemo = false>
-void scan_prefix_t(std::string_view line, LinePrefix& p, StampMemo* memo = nullptr) {
-  constexpr bool kValues = !kLazy;
-  // p = LinePrefix{}, field by field (a temporary would be zeroed and copied, on every line)
+// p = LinePrefix{}, field by field (a temporary would be zeroed and copied, on every line).
+inline void no_prefix(LinePrefix& p) {
   p.present = false;
   p.stamp.kind = Stamp::Kind::None;
   p.stamp.seconds = 0;
@@ -429,6 +424,15 @@ void scan_prefix_t(std::string_view line, LinePrefix& p, StampMemo* memo = nullp
   p.body = 0;
   p.stamp_pending = kNone;
   p.stamp_at = p.stamp_len = 0;
+}
+
+// parse_prefix, or with kLazy everything but the stamp's values (see scan_prefix): the stamps
+// are scanned for their length only, and the one the prefix keeps is noted for finish_prefix.
+// kMemo: `memo` is ingest_prefix's (see PrefixScanState).
+template <bool kLazy, bool kMemo = false>
+void scan_prefix_t(std::string_view line, LinePrefix& p, StampMemo* memo = nullptr) {
+  constexpr bool kValues = !kLazy;
+  no_prefix(p);
   const char* b = line.data();
   const char* e = b + line.size();
   const size_t len = line.size();
@@ -686,6 +690,13 @@ namespace {
 }  // namespace
 
 void ingest_prefix(std::string_view line, LinePrefix& out, bool& other, PrefixScanState& state) {
+  if (line.empty() || line[0] == ' ') {
+    // No prefix starts with a space (the scan would find neither <PRI>, digit, marker nor month
+    // there: a quarter of a debug capture's lines are indented continuations), nor is empty.
+    no_prefix(out);
+    other = false;  // (is_other_syslog: no prefix)
+    return;
+  }
   Shape& sh = state.shape;
   bool keyed;  // sh.key is this line's
   uint64_t eq, dig;
