@@ -19,7 +19,11 @@
 namespace ipsecdoc {
 namespace {
 
-inline bool starts(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+// (memcmp of a literal's known length is a few compares, where comparing substr(0, n) with it
+// called memcmp: is_crypto_head runs for most lines.)
+inline bool starts(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() && std::memcmp(s.data(), p.data(), p.size()) == 0;
+}
 inline bool is_space(char c) { return c == ' '; }
 inline bool host_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
@@ -107,17 +111,17 @@ class Ingestor {
       : input_(input), path_(path), sink_(sink), opt_(opt), sum_(sum),
         seen_devices_(sum.devices.begin(), sum.devices.end()) {}
 
-  void line(uint32_t no, std::string_view text) {
+  void line(uint32_t no, std::string_view text, bool may_note) {
     bool other;
     ingest_prefix(text, pre_, other, scan_state_);
-    line(no, text, pre_, other);
+    line(no, text, pre_, other, may_note);
   }
 
   // `pre`: parse_prefix(text), but for the stamp of other syslog, which is never read;
   // `other`: is_other_syslog(text, pre), -1 when not computed (ingest_prefix computes both,
-  // on another thread with line blocks).
-  void line(uint32_t no, std::string_view text, const LinePrefix& pre, int other = -1) {
-    bool blank = trim(text).empty();
+  // on another thread with line blocks). may_note=false: the line has no '<' (strip_note).
+  void line(uint32_t no, std::string_view text, const LinePrefix& pre, int other, bool may_note) {
+    bool blank = !pre.present && trim(text).empty();  // (a prefix is not blank)
     if (mode_ == Mode::Log && blank) {
       flush_record();
       ++sum_.blank;
@@ -196,7 +200,7 @@ class Ingestor {
         // Well-formed syslog about something else (most of an archive). Same outcome as the
         // general path below: strip_note only shortens the body, so it cannot add a keyword.
         flush_record();
-        note_origin(pre);
+        if (!pre.origin.empty()) note_origin(pre);  // (most lines name none: no call)
         ++sum_.other_syslog;
         prev_len_ = 0;
         return;
@@ -204,11 +208,13 @@ class Ingestor {
       crypto_known = true;
     }
     std::string_view note;
-    body = strip_note(body, note);
+    // strip_note looks for arrows after a '<' and for a marker before a final ')': most lines
+    // have neither (without may_note, no '<'), and skip the call.
+    if (may_note || (!body.empty() && body.back() == ')')) body = strip_note(body, note, may_note);
     if (!note.empty()) crypto_known = false;  // the body lost its note: test again
     if (pre.present || is_crypto_head(body)) {
       flush_record();
-      note_origin(pre);
+      if (!pre.origin.empty()) note_origin(pre);  // (most lines name none: no call)
       if (!crypto_known && !mentions_crypto(body) && !is_crypto_head(body)) {
         ++sum_.other_syslog;
         prev_len_ = 0;
@@ -463,7 +469,8 @@ bool is_other_syslog(std::string_view line, const LinePrefix& pre) {
   // A %FACILITY-N-MNEMONIC message of another facility is other syslog even when its text
   // mentions crypto (%SSH-5-SSH2_SESSION: ... using crypto cipher ...).
   bool other_facility = !body.empty() && body[0] == '%' && !is_crypto_head(body);
-  return other_facility || (!mentions_crypto(body) && !is_crypto_head(body));
+  // is_crypto_head first: a debug line starts with its facility, and it is the cheaper test.
+  return other_facility || !(is_crypto_head(body) || mentions_crypto(body));
 }
 
 bool parse_prompt(std::string_view line, Prompt& out) {
@@ -510,11 +517,13 @@ InputSummary ingest_input(const std::string& path, uint32_t input_index, IngestS
     // Lines go through the ring of blocks, where another thread may clean and parse them.
     LineBlocks& lb = *opt.blocks;
     auto consume_one = [&] {
-      for (const LineBlocks::Line& l : lb.consume(sum.clean)) ing.line(l.no, l.text, l.prefix, l.other_syslog);
+      for (const LineBlocks::Line& l : lb.consume(sum.clean))
+        ing.line(l.no, l.text, l.prefix, l.other_syslog, l.may_note);
       lb.release();
     };
-    while (reader.next(raw)) {
-      lb.add(reader.line_number(), raw);
+    uint8_t hints;
+    while (reader.next(raw, hints)) {
+      lb.add(reader.line_number(), raw, hints);
       if (!lb.block_full()) continue;
       lb.publish();
       if (!lb.can_fill()) consume_one();
@@ -523,9 +532,11 @@ InputSummary ingest_input(const std::string& path, uint32_t input_index, IngestS
     while (lb.has_published()) consume_one();
   } else {
     std::string scratch;
-    while (reader.next(raw)) {
-      std::string_view text = clean_line(raw, scratch, sum.clean);
-      ing.line(reader.line_number(), text);
+    uint8_t hints;  // what the line may hold (LineReader::next): most lines need no cleaning
+    while (reader.next(raw, hints)) {
+      std::string_view text = (hints & LineReader::kMayClean) ? clean_line(raw, scratch, sum.clean)
+                                                               : clean_plain_line(raw, sum.clean);
+      ing.line(reader.line_number(), text, (hints & LineReader::kMayNote) != 0);
     }
   }
   ing.finish();

@@ -7,7 +7,7 @@ namespace ipsecdoc {
 LineBlocks::LineBlocks() : blocks_(kBlocks) {}
 
 
-void LineBlocks::add(uint32_t no, std::string_view raw) {
+void LineBlocks::add(uint32_t no, std::string_view raw, uint8_t hints) {
   Block& b = at(published_);
   if (b.spans.empty()) {  // first line of a fresh block (its slot was released: Empty)
     b.raw.clear();
@@ -16,7 +16,7 @@ void LineBlocks::add(uint32_t no, std::string_view raw) {
     b.stats = {};
   }
   b.raw.append(raw.data(), raw.size());
-  b.spans.emplace_back(no, static_cast<uint32_t>(b.raw.size()));
+  b.spans.push_back({no, static_cast<uint32_t>(b.raw.size()), hints});
 }
 
 bool LineBlocks::filling() const { return !blocks_[published_ % kBlocks].spans.empty(); }
@@ -40,10 +40,11 @@ void LineBlocks::process(Block& b) {
   PrefixScanState state;  // ingest_prefix's
   uint32_t begin = 0;
   for (size_t i = 0; i < b.spans.size(); ++i) {
-    auto [no, end] = b.spans[i];
+    auto [no, end, hints] = b.spans[i];
     std::string_view raw(b.raw.data() + begin, end - begin);
     begin = end;
-    std::string_view text = clean_line(raw, scratch, b.stats);
+    std::string_view text = (hints & LineReader::kMayClean) ? clean_line(raw, scratch, b.stats)
+                                                             : clean_plain_line(raw, b.stats);
     if (!text.empty() && text.data() == scratch.data()) {
       size_t at = b.cleaned.size();
       b.cleaned.append(text.data(), text.size());
@@ -52,6 +53,7 @@ void LineBlocks::process(Block& b) {
     Line& l = b.lines[i];
     l.no = no;
     l.text = text;
+    l.may_note = (hints & LineReader::kMayNote) != 0;
     ingest_prefix(text, l.prefix, l.other_syslog, state);
   }
   b.spans.clear();  // the slot is "not filling" again; lines stay until release

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "ingest/line_clean.h"
+#include "ingest/line_reader.h"
 #include "ingest/prefix.h"
 
 namespace ipsecdoc {
@@ -33,6 +34,7 @@ class LineBlocks {
     std::string_view text;  // cleaned (valid until the block is released)
     LinePrefix prefix;      // parse_prefix(text), but no stamp on other syslog (ingest_prefix)
     bool other_syslog;      // is_other_syslog(text, prefix)
+    bool may_note;          // the line may have a '<' (LineReader::kMayNote)
   };
 
   LineBlocks();
@@ -48,8 +50,9 @@ class LineBlocks {
   // ---- ingest thread
   // Room for another block? (false when every block is published and not consumed yet)
   bool can_fill() const { return published_ - consumed_ < kBlocks; }
-  // Appends a raw line to the block being filled; publish() hands it over.
-  void add(uint32_t no, std::string_view raw);
+  // Appends a raw line to the block being filled; publish() hands it over. `hints`:
+  // LineReader::next's for the line.
+  void add(uint32_t no, std::string_view raw, uint8_t hints = LineReader::kMayClean | LineReader::kMayNote);
   bool filling() const;  // lines added since the last publish
   bool block_full() const;
   void publish();
@@ -69,7 +72,11 @@ class LineBlocks {
   struct Block {
     std::atomic<int> state{Empty};
     std::string raw;                                  // the lines back to back
-    std::vector<std::pair<uint32_t, uint32_t>> spans; // (line number, end offset in raw)
+    struct Span {
+      uint32_t no, end;  // line number, end offset in raw
+      uint8_t hints;     // LineReader::next's
+    };
+    std::vector<Span> spans;
     std::string cleaned;                              // lines that needed cleaning, back to back
     std::vector<Line> lines;
     CleanStats stats;

@@ -119,9 +119,12 @@ std::string_view clean_line(std::string_view in, std::string& scratch, CleanStat
   return scratch;
 }
 
-std::string_view strip_note(std::string_view line, std::string_view& note) {
-  note = {};
-  // The first "<--", else the first "<==": one pass over the '<' of the line (most have none).
+namespace {
+
+// "<-- this is the error" / "<== here" (the first "<--", else the first "<==", after a space):
+// the line without it, and the note.
+std::string_view strip_arrow(std::string_view line, std::string_view& note) {
+  // One pass over the '<' of the line (most have none).
   size_t arrow = std::string_view::npos, equals = std::string_view::npos;
   const char* b = line.data();
   const char* e = b + line.size();
@@ -139,6 +142,14 @@ std::string_view strip_note(std::string_view line, std::string_view& note) {
     line = line.substr(0, arrow);
     while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
   }
+  return line;
+}
+
+}  // namespace
+
+std::string_view strip_note(std::string_view line, std::string_view& note, bool arrows) {
+  note = {};
+  if (arrows) line = strip_arrow(line, note);
   // trailing " (N)" reference marker, N = 1..99
   size_t n = line.size();
   if (n >= 4 && line[n - 1] == ')') {

@@ -26,6 +26,12 @@ class LineReader {
   // Next line without its terminator ('\n'; a trailing '\r' is left for the cleaner).
   // The view is valid until the next call. Returns false at end of input.
   bool next(std::string_view& line);
+  // The same, and what the line may hold, seen in the pass that finds its end (so the line's
+  // characters are not searched again for them): kMayClean, a control character other than a
+  // final '\r', or a '-' before an 'M' (clean_line may have work: "--More--"); kMayNote, a '<'
+  // (strip_note's "<--", "<=="). A bit not set means the line surely has none.
+  enum Hint : uint8_t { kMayClean = 1, kMayNote = 2 };
+  bool next(std::string_view& line, uint8_t& hints);
   uint32_t line_number() const { return line_no_; }
   uint64_t bytes_read() const { return total_; }
   uint64_t nul_bytes() const { return nuls_; }
@@ -38,7 +44,8 @@ class LineReader {
   bool fill();
   int fd_ = -1;
   void* gz_ = nullptr;  // gzFile
-  std::vector<char> buf_;
+  std::vector<char> buf_;  // cap_ characters, and 32 more that 16-byte reads may look at
+  size_t cap_;
   size_t begin_ = 0, end_ = 0;
   bool eof_ = false;
   bool first_block_ = true;

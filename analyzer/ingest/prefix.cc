@@ -403,22 +403,16 @@ enum Pending : uint8_t { kNone = 0, kScan = 1, kIso = 2 };
 // The stamp of the prefix is the `len` characters at `at` (`parts`: its values, when read).
 template <bool kLazy>
 inline void take_stamp(LinePrefix& p, const StampParts& parts, const char* b, size_t at, size_t len, Pending form) {
-  if constexpr (kLazy) {
+  p.stamp_at = static_cast<uint32_t>(at);
+  p.stamp_len = static_cast<uint32_t>(len);
+  if constexpr (kLazy)
     p.stamp_pending = form;
-    p.stamp_at = static_cast<uint32_t>(at);
-    p.stamp_len = static_cast<uint32_t>(len);
-  } else {
+  else
     set_stamp(p.stamp, parts, b + at, len);
-  }
 }
 
-// parse_prefix, or with kLazy everything but the stamp's values (see scan_prefix): the stamps
-// are scanned for their length only, and the one the prefix keeps is noted for finish_prefix.
-// kMemo: `memo` is ingest_prefix's (see PrefixScanState).
-template <bool kLazy, bool kMemo = false>
-void scan_prefix_t(std::string_view line, LinePrefix& p, StampMemo* memo = nullptr) {
-  constexpr bool kValues = !kLazy;
-  // p = LinePrefix{}, field by field (a temporary would be zeroed and copied, on every line)
+// p = LinePrefix{}, field by field (a temporary would be zeroed and copied, on every line).
+inline void no_prefix(LinePrefix& p) {
   p.present = false;
   p.stamp.kind = Stamp::Kind::None;
   p.stamp.seconds = 0;
@@ -430,6 +424,15 @@ void scan_prefix_t(std::string_view line, LinePrefix& p, StampMemo* memo = nullp
   p.body = 0;
   p.stamp_pending = kNone;
   p.stamp_at = p.stamp_len = 0;
+}
+
+// parse_prefix, or with kLazy everything but the stamp's values (see scan_prefix): the stamps
+// are scanned for their length only, and the one the prefix keeps is noted for finish_prefix.
+// kMemo: `memo` is ingest_prefix's (see PrefixScanState).
+template <bool kLazy, bool kMemo = false>
+void scan_prefix_t(std::string_view line, LinePrefix& p, StampMemo* memo = nullptr) {
+  constexpr bool kValues = !kLazy;
+  no_prefix(p);
   const char* b = line.data();
   const char* e = b + line.size();
   const size_t len = line.size();
@@ -530,6 +533,127 @@ void scan_prefix_t(std::string_view line, LinePrefix& p, StampMemo* memo = nullp
   return;
 }
 
+// ---- The shape of a debug capture's prefixes (PrefixScanState::shape)
+//
+// Why a line with the key's shape has the key's prefix: the shape is taken only from a line
+// of kShapeLine (48) characters or more whose prefix is present, has no syslog server's
+// sender, no <PRI>, no ISO 8601 stamp, has a stamp (after a sequence number or not), and whose
+// body starts at kShapeBody (39) or before. The scan of such a line reads its characters up to
+// the body's first one and no further (it stops at the stamp's ':' and at the first character
+// that is not a space; words read 8 at a time only count the digits before a non-digit). Its
+// tests on a character are equality with characters that are not digits ('*', ':', ' ', month
+// and zone letters...) and digit or letter tests: a digit in place of a digit passes every
+// one the same way. Only values are read from digits; the one value that decides something,
+// the ISO month, is excluded. Its bounds tests look at most 8 characters past the body's first
+// one (whole-word reads, the fraction's 6 digits), inside any line of 48 characters. So another
+// line of 48+ characters that has the key's characters up to its body's first one, digits for
+// digits, takes every branch the key's scan took: same offsets, with its own digits' values.
+// The values are read from those digits by the same code as the full scan (read_num,
+// scan_stamp), or taken from the key when the stamp's characters are the key's (most lines of
+// a capture repeat the stamp of the line before). test_ingest_reference.cc checks this
+// against the reference parser on runs of generated debug lines.
+
+using Shape = decltype(PrefixScanState::shape);
+constexpr size_t kShapeLine = PrefixScanState::kShapeLine;
+constexpr size_t kShapeBody = 39;
+
+// eq bit i: s[i] == key[i]; dig bit i: s[i] is a digit (i < kShapeLine).
+inline void shape_masks(const char* s, const char* key, uint64_t& eq, uint64_t& dig) {
+  static_assert(kShapeLine == 48, "three 16-byte words");
+  eq = dig = 0;
+#if defined(__SSE2__)
+  const __m128i k0 = _mm_set1_epi8('0'), k9 = _mm_set1_epi8(9);
+  for (int w = 0; w < 3; ++w) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 16 * w));
+    const __m128i k = _mm_loadu_si128(reinterpret_cast<const __m128i*>(key + 16 * w));
+    const __m128i d = _mm_sub_epi8(a, k0);  // a digit becomes 0-9, anything else 10-255
+    eq |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(a, k)))) << (16 * w);
+    dig |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, k9), d))))
+           << (16 * w);
+  }
+#else
+  for (size_t i = 0; i < kShapeLine; ++i) {
+    eq |= static_cast<uint64_t>(s[i] == key[i]) << i;
+    dig |= static_cast<uint64_t>(digit(s[i])) << i;
+  }
+#endif
+}
+
+// Does s (kShapeLine characters or more) have the shape's characters up to its body's first
+// one, digits for digits? eq and dig are shape_masks(s, key).
+inline bool shape_hit(const Shape& sh, const char* s, uint64_t& eq, uint64_t& dig) {
+  // The first character first: continuation lines ("  (key eng. msg.) ...") fail there.
+  if (s[0] != sh.key[0] && !(digit(s[0]) && digit(sh.key[0]))) return false;
+  shape_masks(s, sh.key, eq, dig);
+  const uint64_t need = (uint64_t{2} << sh.body) - 1;  // characters 0..body
+  const uint64_t ok = (eq & ~sh.digits) | (dig & sh.digits);
+  return (ok & need) == need;
+}
+
+// The prefix of a line with the shape (shape_hit), as scan_prefix_t<lazy> would set it (with
+// lazy, the stamp may be set already: it is when it is the key's). The key becomes the line.
+inline void take_shape(std::string_view line, LinePrefix& p, Shape& sh, uint64_t eq, uint64_t dig, bool lazy) {
+  const char* b = line.data();
+  const char* e = b + line.size();
+  p.present = true;
+  p.sender = {};
+  p.origin = {};
+  p.body = sh.body;
+  p.seq = -1;
+  if (sh.stamp_at != 0) {  // "018963: " before the stamp: stamp_at - 2 digits
+    long v;
+    const size_t n = sh.stamp_at - 2u;
+    if (std::endian::native == std::endian::little && n <= 8) {  // as read_num computes it
+      uint64_t w;
+      std::memcpy(&w, b, 8);  // (the line has 48 characters or more)
+      v = static_cast<long>(digits_value8(w ^ 0x3030303030303030ull, n));
+    } else {
+      read_num(b, e, 10, v);
+    }
+    p.seq = v;
+  }
+  p.stamp_at = sh.stamp_at;
+  p.stamp_len = sh.stamp_len;
+  const uint64_t stamp_bits = ((uint64_t{1} << sh.stamp_len) - 1) << sh.stamp_at;
+  if (sh.values && (eq & stamp_bits) == stamp_bits) {
+    p.stamp = sh.stamp;  // the key's stamp, character for character
+    p.stamp_pending = kNone;
+  } else if (lazy) {
+    p.stamp.kind = Stamp::Kind::None;
+    p.stamp.seconds = 0;
+    p.stamp.clock_marker = 0;
+    p.stamp.text.assign({});
+    p.stamp_pending = kScan;
+    sh.values = false;  // until finish_prefix reads it (ingest_prefix)
+  } else {
+    StampParts parts;
+    scan_stamp<true>(b + sh.stamp_at, e, parts);
+    set_stamp(p.stamp, parts, b + sh.stamp_at, sh.stamp_len);
+    p.stamp_pending = kNone;
+    sh.stamp = p.stamp;
+    sh.values = true;
+  }
+  std::memcpy(sh.key, b, kShapeLine);
+  sh.digits = dig;
+}
+
+// After a full scan: makes the line the shape when it may be one (see above); true if it did.
+inline bool make_shape(std::string_view line, const LinePrefix& p, Shape& sh) {
+  if (!p.present || !p.sender.empty() || line.size() < kShapeLine || p.body > kShapeBody) return false;
+  if (p.stamp_pending != kScan && (p.stamp_pending != kNone || p.stamp.kind == Stamp::Kind::None)) return false;
+  const char* b = line.data();
+  if (b[0] == '<' || (digit(b[0]) && iso_shape(b, 0, line.size()))) return false;
+  uint64_t eq;
+  shape_masks(b, b, eq, sh.digits);
+  std::memcpy(sh.key, b, kShapeLine);
+  sh.body = static_cast<uint8_t>(p.body);
+  sh.stamp_at = static_cast<uint8_t>(p.stamp_at);
+  sh.stamp_len = static_cast<uint8_t>(p.stamp_len);
+  sh.values = p.stamp_pending == kNone;
+  if (sh.values) sh.stamp = p.stamp;
+  return true;
+}
+
 }  // namespace
 
 size_t parse_stamp(std::string_view s, Stamp& out) {
@@ -554,13 +678,42 @@ void scan_prefix(std::string_view line, bool lazy, LinePrefix& out) {
 
 // Declared in ingest.h (what is other syslog is ingest's business); defined here so that the
 // scans are inlined into it: it runs for every line.
-void ingest_prefix(std::string_view line, LinePrefix& out, bool& other, PrefixScanState& state) {
+namespace {
+// ingest_prefix's scan of a line without the shape (kept out of line: the shape's path is short).
+[[gnu::noinline]] bool scan_unshaped(std::string_view line, LinePrefix& out, PrefixScanState& state) {
   if (state.lazy)
     scan_prefix_t<true, true>(line, out, &state.memo);
   else
     scan_prefix_t<false, true>(line, out, &state.memo);
+  return make_shape(line, out, state.shape);
+}
+}  // namespace
+
+void ingest_prefix(std::string_view line, LinePrefix& out, bool& other, PrefixScanState& state) {
+  if (line.empty() || line[0] == ' ') {
+    // No prefix starts with a space (the scan would find neither <PRI>, digit, marker nor month
+    // there: a quarter of a debug capture's lines are indented continuations), nor is empty.
+    no_prefix(out);
+    other = false;  // (is_other_syslog: no prefix)
+    return;
+  }
+  Shape& sh = state.shape;
+  bool keyed;  // sh.key is this line's
+  uint64_t eq, dig;
+  if (sh.body != 0 && line.size() >= kShapeLine && shape_hit(sh, line.data(), eq, dig)) {
+    take_shape(line, out, sh, eq, dig, state.lazy);
+    keyed = true;
+  } else {
+    keyed = scan_unshaped(line, out, state);
+  }
   other = is_other_syslog(line, out);
-  if (!other && out.stamp_pending) finish_prefix(line, out);
+  if (!other && out.stamp_pending) {
+    finish_prefix(line, out);
+    if (keyed) {
+      sh.stamp = out.stamp;
+      sh.values = true;
+    }
+  }
   if (out.present) state.lazy = other;
 }
 

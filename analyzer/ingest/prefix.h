@@ -18,9 +18,10 @@ struct LinePrefix {
   std::string_view sender;      // syslog server's sender field (IP or host)
   std::string_view origin;      // `logging origin-id` host
   size_t body = 0;              // offset of the message body in the line
-  // Set by scan_prefix(line, true, ·), which leaves `stamp` unset: where the stamp is, for
-  // finish_prefix (0: `stamp` is set, or there is none; 1: a stamp at stamp_at; 2: an ISO 8601
-  // server stamp there).
+  // Set by scan_prefix(line, true, ·), which leaves `stamp` unset: whether the stamp is still
+  // to be read, by finish_prefix (0: `stamp` is set, or there is none; 1: a stamp at stamp_at;
+  // 2: an ISO 8601 server stamp there). Where the stamp is (stamp_at, stamp_len) is set by
+  // every scan that finds one.
   uint8_t stamp_pending = 0;
   uint32_t stamp_at = 0, stamp_len = 0;
 };
@@ -53,6 +54,20 @@ struct PrefixScanState {
     double seconds = 0;
     char marker = 0;
   } memo;
+  // The shape of the last prefix of a debug capture ("018963: Nov 26 2026 00:00:01.204 UTC: ",
+  // "032884: *Mar 14 19:53:26.650: "): the next lines repeat it with other digits. A line of
+  // kShapeLine characters or more whose characters up to its body's first one are the key's,
+  // but for digits in place of the key's digits, has the key's prefix with the values of its
+  // own digits (why: ingest_prefix in prefix.cc).
+  static constexpr size_t kShapeLine = 48;
+  struct {
+    char key[kShapeLine];  // the first characters of the last line with this shape
+    uint64_t digits = 0;   // bit i: key[i] is a digit
+    uint8_t body = 0;      // the body's offset (0: no shape yet)
+    uint8_t stamp_at = 0, stamp_len = 0;  // the stamp; a sequence number before it when at > 0
+    bool values = false;   // `stamp` is the key's stamp, read
+    Stamp stamp;
+  } shape;
 };
 void finish_prefix(std::string_view line, LinePrefix& p);
 

@@ -8,7 +8,9 @@
 // must find the same extent; a stamp taken from the memo must be the one the line has.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdio>
 #include <cstring>
 #include <random>
 #include <string>
@@ -19,7 +21,9 @@
 
 #include "ingest/ingest.h"
 #include "ingest/line_clean.h"
+#include "ingest/line_reader.h"
 #include "ingest/prefix.h"
+#include "test_analysis_helpers.h"
 
 using namespace ipsecdoc;
 
@@ -651,4 +655,209 @@ TEST_CASE("ingest fast paths: clean_line and strip_note agree with the reference
       line.replace(at, std::min<size_t>(6, len - at), std::string("-More-").substr(0, len - at));
       check_clean(line);
     }
+}
+
+namespace {
+
+// Runs of debug-capture lines, as a router prints them: one prefix form repeated with the
+// sequence number counting up and the clock moving on (digits that change width: 99999 ->
+// 100000, day " 9" -> "10", ".5" -> ".50"; dates rolling over), bodies of every kind (short
+// ones: lines under the shape's 48 characters; a second space; digits or '%' first), and in
+// between: continuation lines, syslog-server lines, random lines, form changes, point
+// mutations, cuts and a CR left at the end. ingest_prefix's shape of the last prefix
+// (PrefixScanState::shape) must give what the reference gives, line after line.
+struct DebugRun {
+  std::mt19937 rng;
+  int form = 0;
+  uint64_t seq = 99990;
+  int mon = 2, day = 9, h = 23, m = 59, s = 58, ms = 990, frac_digits = 3;
+  explicit DebugRun(uint32_t seed) : rng(seed) {}
+
+  std::string stamp_text() {
+    static const char* const kMon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    char frac[16];
+    std::snprintf(frac, sizeof frac, "%0*d", frac_digits, ms % (frac_digits == 1 ? 10 : frac_digits == 2 ? 100 : 1000));
+    std::string f = frac_digits == 0 ? "" : std::string(".") + frac;
+    if (frac_digits == 7) f = ".1234567";  // more than the 6 digits the clock reads
+    char buf[96];
+    switch (form) {
+      case 0: std::snprintf(buf, sizeof buf, "*%s %2d %02d:%02d:%02d%s", kMon[mon], day, h, m, s, f.c_str()); break;
+      case 1: std::snprintf(buf, sizeof buf, "%s %2d %02d:%02d:%02d", kMon[mon], day, h, m, s); break;
+      case 2: std::snprintf(buf, sizeof buf, "%s %2d 2026 %02d:%02d:%02d%s UTC", kMon[mon], day, h, m, s, f.c_str()); break;
+      case 3: std::snprintf(buf, sizeof buf, ".%s %d %d:%02d:%02d%s CHADT", kMon[mon], day, h, m, s, f.c_str()); break;
+      case 4: std::snprintf(buf, sizeof buf, "%02d:%02d:%02d%s", h, m, s, f.c_str()); break;
+      case 5: std::snprintf(buf, sizeof buf, "%dd%02dh", day, h); break;
+      default: std::snprintf(buf, sizeof buf, "%dw%dd", day % 10, day % 7); break;
+    }
+    return buf;
+  }
+
+  void tick() {
+    if (rng() % 3 == 0) return;  // the same stamp as the line before (most lines)
+    ms += static_cast<int>(rng() % 400);
+    if (ms >= 1000) { ms -= 1000; ++s; }
+    if (rng() % 16 == 0) s += 50;
+    if (s >= 60) { s -= 60; ++m; }
+    if (m >= 60) { m = 0; ++h; }
+    if (h >= 24) { h = 0; ++day; }
+    if (day > 31) { day = 1; mon = (mon + 1) % 12; }
+    if (rng() % 64 == 0) frac_digits = static_cast<int>(rng() % 4) + (rng() % 8 == 0 ? 4 : 0);
+  }
+
+  std::string line() {
+    static const char* const kBody[] = {
+        "ISAKMP (0:3597): processing SA payload. message ID = 0",
+        "ISAKMP:      encryption AES-CBC",
+        "ISAKMP-PAK: (0):received packet from 184.66.105.195 dport 500 sport 500 Global (R) MM_NO_STATE",
+        "IPSEC(validate_proposal_request): proposal part #1",
+        "%CRYPTO-4-IKMP_NO_SA: IKE message from 10.1.1.1 has no SA",
+        "%LINK-3-UPDOWN: Interface GigabitEthernet0/1, changed state to down",
+        "BGP neighbor 10.0.0.1 down (1)",
+        " ISAKMP: a second space before the body",
+        "12345 digits first ISAKMP",
+        "UTC: ISAKMP looks like a zone",
+        "x",
+        "",
+        "ISAKMP: vendor ID is DPD <-- here",
+        "ISAKMP:(1001): Old State = IKE_READY  New State = IKE_I_MM1"};
+    static const char* const kBetween[] = {
+        "  (key eng. msg.) INBOUND local= 135.94.61.225, remote= 154.73.205.182,",
+        "    local_proxy= 192.168.221.0/255.255.255.0/0/0 (type=4),",
+        "Nov 26 00:00:00 10.0.59.38 084810: R1: *Mar  1 00:42:09.431: ISAKMP: x",
+        "hq-sin-rtr01#debug crypto isakmp",
+        "Crypto ISAKMP debugging is on"};
+    std::string out;
+    switch (rng() % 24) {
+      case 0: out = kBetween[rng() % (sizeof kBetween / sizeof kBetween[0])]; break;
+      case 1: out = random_line(rng); break;
+      case 2: form = static_cast<int>(rng() % 7); [[fallthrough]];
+      default: {
+        tick();
+        seq += rng() % 5 == 0 ? 2 : 1;
+        if (rng() % 128 == 0) seq = seq < 1000 ? 99990 : seq / 1000;  // other widths
+        bool with_seq = form != 4 || rng() % 2 == 0;
+        char sq[32];
+        std::snprintf(sq, sizeof sq, form == 1 ? "%llu: " : "%06llu: ", static_cast<unsigned long long>(seq));
+        out = (with_seq ? std::string(sq) : "") + stamp_text() + ": " + kBody[rng() % (sizeof kBody / sizeof kBody[0])];
+      }
+    }
+    switch (rng() % 16) {
+      case 0: out += '\r'; break;
+      case 1: if (!out.empty()) out.resize(rng() % out.size()); break;  // cut
+      case 2: if (!out.empty()) {  // a character of the prefix changed
+        const char alphabet[] = "0123456789: .*-<>TUCaMN%";
+        out[rng() % std::min<size_t>(out.size(), 48)] = alphabet[rng() % (sizeof(alphabet) - 1)];
+      } break;
+      default: break;
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("ingest fast paths: the shape of a debug capture's prefixes gives the reference's prefix") {
+  for (uint32_t seed : {1u, 2u, 3u}) {
+    DebugRun run(seed);
+    PrefixScanState state;
+    for (int n = 0; n < 60000; ++n) {
+      std::string line = run.line();
+      check_prefix(line, state);
+      // every cut of a line, each followed by the whole line again (a hit after a cut)
+      if (n % 256 == 0)
+        for (size_t k = 0; k < line.size(); ++k) {
+          check_prefix(line.substr(0, k), state);
+          check_prefix(line, state);
+        }
+    }
+  }
+}
+
+TEST_CASE("ingest fast paths: the prefix shape is used, and only on lines with the shape") {
+  // Not a check of results (the test above compares every line with the reference): that the
+  // fast path runs, so that the test above tests it.
+  PrefixScanState state;
+  LinePrefix p;
+  bool other;
+  std::string a = "018963: Nov 26 2026 00:00:01.204 UTC: ISAKMP (0:3597): processing SA payload";
+  ingest_prefix(a, p, other, state);
+  REQUIRE(state.shape.body == 38);
+  REQUIRE(std::string_view(state.shape.key, 8) == "018963: ");
+  std::string b = "018964: Nov 26 2026 00:00:01.205 UTC: ISAKMP (0:3597): processing vendor id payload";
+  ingest_prefix(b, p, other, state);
+  CHECK(std::string_view(state.shape.key, 8) == "018964: ");  // taken: the key is the line
+  CHECK(p.seq == 18964);
+  CHECK(p.stamp.text.view() == "Nov 26 2026 00:00:01.205 UTC");
+  std::string c = "018965: Nov 26 2026 00:00:01.205 UTC:  ISAKMP (0:3597): a second space";
+  ingest_prefix(c, p, other, state);
+  CHECK(p.body == 39);
+  CHECK(state.shape.body == 39);  // not the shape: scanned, and the new shape
+}
+
+namespace ipsecdoc {
+void line_reader_use_avx2_for_tests(bool on);  // line_reader.cc: its SSE2 or AVX2 scan
+}
+
+TEST_CASE("ingest fast paths: LineReader::next's hints never say less than the line holds") {
+  // The same lines as next(line), and for each: without kMayClean, clean_line has nothing to
+  // do but remove a final CR; without kMayNote, no '<'. Lines of random characters (control
+  // characters, CR, '<', '-', 'M', bytes >= 0x80) and of plain text, read through buffers of
+  // several sizes, so lines end at every place of the 32-byte steps and cross refills, and
+  // some are longer than the buffer. Plain lines must get no hint (else the fast path would
+  // never run, and this test would test nothing).
+  std::mt19937 rng(99);
+  std::string text;
+  for (int n = 0; n < 4000; ++n) {
+    size_t len = rng() % 150;
+    std::string line;
+    bool plain = rng() % 2 == 0;
+    for (size_t k = 0; k < len; ++k) {
+      const char alphabet[] = "abcdefgh 0123:.*()=,ISAKMP";
+      const char specials[] = "\x01\t\r\x1b\b\x7f<-M\x80\xff";
+      line += (plain || rng() % 8 != 0) ? alphabet[rng() % (sizeof(alphabet) - 1)] : specials[rng() % (sizeof(specials) - 1)];
+    }
+    if (rng() % 4 == 0) line += '\r';
+    if (rng() % 16 == 0) line += "--More--";
+    text += line;
+    text += '\n';
+  }
+  text += "last line without a newline";
+  std::string path = write_temp("hints", "lines.log", text);
+  for (bool avx2 : {false, true})
+  for (size_t buffer : {size_t{64}, size_t{100}, size_t{4096}, size_t{1} << 20}) {
+    CAPTURE(avx2);
+    CAPTURE(buffer);
+    line_reader_use_avx2_for_tests(avx2);
+    LineReader a(path, buffer), b(path, buffer);
+    std::string_view la, lb;
+    uint8_t hints = 0;
+    size_t quiet = 0, lines = 0;
+    for (;;) {
+      bool ga = a.next(la, hints), gb = b.next(lb);
+      REQUIRE(ga == gb);
+      if (!ga) break;
+      ++lines;
+      std::string line(lb);
+      REQUIRE(std::string(la) == line);
+      CAPTURE(line);
+      if (!(hints & LineReader::kMayClean)) {
+        std::string scratch;
+        CleanStats full, plain;
+        REQUIRE(clean_line(line, scratch, full) == clean_plain_line(line, plain));
+        REQUIRE(full.cr == plain.cr);
+        REQUIRE(full.ansi + full.backspaces + full.pager + full.control == 0);
+      }
+      if (!(hints & LineReader::kMayNote)) REQUIRE(line.find('<') == std::string::npos);
+      if (hints == 0) ++quiet;
+    }
+    if (buffer >= 4096) {  // (smaller buffers cut the longer lines into pieces, each a line)
+      CHECK(lines == 4001);
+      CHECK(quiet > 1000);
+    }
+    CHECK(a.line_number() == b.line_number());
+    CHECK(a.overlong() == b.overlong());
+  }
+  line_reader_use_avx2_for_tests(true);  // back to what the processor allows
+  remove_temp(path);
 }
