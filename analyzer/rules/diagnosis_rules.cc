@@ -131,8 +131,11 @@ std::string condition_problem(const std::string& c) {
 
 bool signature_matches(const LogSignature& s, const Negotiation& n) {
   if (s.phase && s.phase != n.phase) return false;
-  std::vector<std::string> outcomes = s.outcome.empty() ? std::vector<std::string>{"failed", "incomplete"} : s.outcome;
-  if (std::find(outcomes.begin(), outcomes.end(), n.outcome) == outcomes.end()) return false;
+  // Without outcomes listed: failed or incomplete. (No vector built per call: this runs for
+  // every signature of every rule on every failed negotiation.)
+  if (s.outcome.empty() ? n.outcome != "failed" && n.outcome != "incomplete"
+                        : std::find(s.outcome.begin(), s.outcome.end(), n.outcome) == s.outcome.end())
+    return false;
   for (auto k : s.all)
     if (!n.has(k)) return false;
   if (!s.any.empty() && std::none_of(s.any.begin(), s.any.end(), [&](EventKind k) { return n.has(k); })) return false;
