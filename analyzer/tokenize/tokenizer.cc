@@ -636,6 +636,8 @@ bool same_head(const std::string& text, const HeadParts& head) {
 
 }  // namespace
 
+uint64_t head_cache_hash(const HeadParts& head) { return head_hash(head); }
+
 Tokenizer::CacheStats Tokenizer::cache_stats() { return caches(nullptr, false).stats; }
 
 bool Tokenizer::tokenize(const Record& r, Event& out) const {
