@@ -592,13 +592,17 @@ struct Caches {
   Tokenizer::CacheStats stats;
 };
 
-Caches& caches(const void* owner, bool claim = true) {
+// Another tokenizer than the caches' (tests load several): they start empty. Out of line,
+// so that caches(), called for every record, inlines to a thread-local access and a compare.
+[[gnu::noinline]] void claim_caches(Caches& c, const void* owner) {
+  c.owner = owner;
+  c.head.reset();
+  c.templates.reset();
+}
+[[gnu::always_inline]] inline Caches& caches(const void* owner, bool claim = true) {
   thread_local Caches c;
-  if (claim && c.owner != owner) {  // another tokenizer (tests load several): start empty
-    c.owner = owner;
-    c.head.reset();
-    c.templates.reset();
-  }
+  if (claim && c.owner != owner) [[unlikely]]
+    claim_caches(c, owner);
   return c;
 }
 
@@ -822,8 +826,7 @@ bool Tokenizer::tokenize(Record&& r, Event& out) const {
   bool templatable = false;
   uint64_t th = 0;
   if (templates_ok_) {
-    c.prefix.assign(head.level);
-    c.prefix.push_back('\0');
+    c.prefix.assign(head.level.data(), head.level.size() + 1);  // with its terminating '\0'
     // Also a head without tokens (its skeleton is itself): when the flood of one-off heads
     // has evicted it from the head cache, its template still saves the RE2 passes.
     templatable = build_skeleton(c.prefix, head.text, sk);
