@@ -8,6 +8,7 @@
 //   "CryptoEngine0: x" "crypto_engine: x" "CRYPTO_ENGINE: x" -> "ENGINE: x"
 //   "%CRYPTO-4-IKMP_NO_SA: x"                            -> unchanged
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -34,5 +35,9 @@ struct HeadParts {
   std::string lead_buf;  // the lead when it is built ("IPSEC(" + function + "): ")
 };
 bool normalize_parts(std::string_view body, HeadParts& out);
+
+// The tokenizer's head-cache hash of a head given as parts (defined in tokenizer.cc): tests
+// pick heads that fall in one set of the cache with it.
+uint64_t head_cache_hash(const HeadParts& head);
 
 }  // namespace ipsecdoc

@@ -16,7 +16,7 @@ std::string shown(const Skeleton& s) {
 }
 }  // namespace
 
-TEST_CASE("skeleton: addresses, hex values and long numbers are tokens; the rest is literal") {
+TEST_CASE("skeleton: addresses, hex values and long numbers are tokens, the rest is literal") {
   Skeleton s;
   REQUIRE(build_skeleton("L", "ISAKMP: received packet from 10.1.1.2 dport 500 sport 500 Global (R) MM_NO_STATE", s));
   CHECK(s.key.substr(0, s.base) == "L");
