@@ -46,7 +46,7 @@ TEST_CASE("patch: named ACL sequence insert and removal keep IOS order") {
   CHECK(r2.problems.empty());
 }
 
-TEST_CASE("patch: no crypto map entry removes the block; placeholders are refused") {
+TEST_CASE("patch: no crypto map entry removes the block, placeholders are refused") {
   auto cfg = text({"crypto map M 10 ipsec-isakmp", " set peer 1.1.1.1", "crypto map M 20 ipsec-isakmp", " set peer 2.2.2.2"});
   auto r = apply_commands(cfg, {"crypto map M 5 ipsec-isakmp", " set peer 2.2.2.2", "no crypto map M 20",
                                 "crypto map <map> <seq> set transform-set X"});

@@ -217,7 +217,7 @@ TEST_CASE("confirm: traffic from the logged proxies keeps their protocol and por
   CHECK(r.value("tried", nlohmann::json::array()).size() == 1);
 }
 
-TEST_CASE("confirm: every finding replays, also past the report's bounds; its negotiation keeps its steps within its own") {
+TEST_CASE("confirm: every finding replays, also past the report's bounds, its negotiation keeps its steps within its own") {
   std::string log = std::string(CORPUS_DIR) + "/logs/cases/interleaved-responder-error.log";
   struct Seen {
     std::string status;

@@ -96,7 +96,7 @@ TEST_CASE("json writer: generated trees come out as nlohmann's dump(2) writes th
   CHECK(non_plain > 1000);  // the generator reaches the escaping path often
 }
 
-TEST_CASE("json writer: json_text is the reference text; every byte alone as a string and as a key") {
+TEST_CASE("json writer: json_text is the reference text, every byte alone as a string and as a key") {
   for (int b = 0; b < 256; ++b) {
     std::string s(1, static_cast<char>(b));
     json j = {{"v", s}, {s, {1, s}}};

@@ -62,7 +62,7 @@ TEST_CASE("lint: subset ACLs — the narrower side can initiate, the wider canno
   CHECK(f->fix[1].commands.back() == " 10 permit ip 10.1.0.0 0.0.255.255 10.2.5.0 0.0.0.255");
 }
 
-TEST_CASE("lint: PFS — responder `set pfs` (group1 implied) accepts group2; named group does not") {
+TEST_CASE("lint: PFS — responder `set pfs` (group1 implied) accepts group2, named group does not") {
   auto mk = [](const std::string& a_pfs, const std::string& b_pfs) {
     return lint({sec(router("A", "192.0.2.1", "192.0.2.2", " permit ip 10.1.0.0 0.0.255.255 10.2.0.0 0.0.255.255\n", a_pfs), "a"),
                  sec(router("B", "192.0.2.2", "192.0.2.1", " permit ip 10.2.0.0 0.0.255.255 10.1.0.0 0.0.255.255\n", b_pfs), "b")});

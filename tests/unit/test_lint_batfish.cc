@@ -62,7 +62,7 @@ std::map<Edge, const DirectionPrediction*> our_edges(const LintResult& r) {
 }
 }  // namespace
 
-TEST_CASE("batfish ios-crypto-ipsec: same pairing; real IOS rejects the unmirrored crypto ACLs") {
+TEST_CASE("batfish ios-crypto-ipsec: same pairing, real IOS rejects the unmirrored crypto ACLs") {
   nlohmann::json ex;
   auto r = run_scenario("ios-crypto-ipsec", ex);
   CHECK(r.unrecognized.empty());

@@ -87,7 +87,7 @@ const Event* first(const ReplayResult& r, EventKind k) {
 
 }  // namespace
 
-TEST_CASE("model: mirrored pair establishes; proxies come from the ACE, not the packet (§1.2.1)") {
+TEST_CASE("model: mirrored pair establishes, proxies come from the ACE, not the packet (§1.2.1)") {
   auto r = run(std::string(kA) + kMapA, std::string(kB) + kMapB);
   CHECK(r.outcome == "established");
   CHECK(r.initiator == "A");
@@ -104,7 +104,7 @@ TEST_CASE("model: mirrored pair establishes; proxies come from the ACE, not the 
   CHECK(sa->get("local_proxy") == "192.168.1.0/255.255.255.0/0/0");
 }
 
-TEST_CASE("model: deny falls through to the next entry (§1.1.5); no permit = sent in clear") {
+TEST_CASE("model: deny falls through to the next entry (§1.1.5), no permit = sent in clear") {
   std::string a = std::string(kA) + R"(crypto map M 10 ipsec-isakmp
  set peer 10.9.9.9
  set transform-set T1
@@ -150,7 +150,7 @@ access-list 101 permit ip 192.168.0.0 0.0.255.255 192.168.2.0 0.0.0.255
   CHECK(count(w, EventKind::ProposalNotChosenRecv, "A") == 1);
 }
 
-TEST_CASE("model: several transform sets are offered in order; the responder takes the first it supports (§1.3.4)") {
+TEST_CASE("model: several transform sets are offered in order, the responder takes the first it supports (§1.3.4)") {
   std::string a = std::string(kA) + R"(crypto map M 10 ipsec-isakmp
  set peer 10.0.1.1
  set transform-set T1 T2
@@ -209,7 +209,7 @@ TEST_CASE("model: PFS (§2.3)") {
   CHECK(run(a_pfs, std::string(kB) + kMapB, o).failure == "pfs-mismatch");
 }
 
-TEST_CASE("model: lifetimes never fail; the smaller one is used (§2.4)") {
+TEST_CASE("model: lifetimes never fail, the smaller one is used (§2.4)") {
   std::string a = std::string(kA) + kMapA + "crypto map M 10 ipsec-isakmp\n set security-association lifetime seconds 7200\n";
   std::string b = std::string(kB) + kMapB + "crypto ipsec security-association lifetime seconds 1800\n";
   auto r = run(a, b);
@@ -217,7 +217,7 @@ TEST_CASE("model: lifetimes never fail; the smaller one is used (§2.4)") {
   CHECK(r.lifetime_seconds == 1800);
 }
 
-TEST_CASE("model: peer not listed -> peer-not-found; wording option (§2.2 step 3)") {
+TEST_CASE("model: peer not listed -> peer-not-found, wording option (§2.2 step 3)") {
   std::string b = std::string(kB) + R"(crypto map M 10 ipsec-isakmp
  set peer 10.0.0.99
  set transform-set T1

@@ -43,7 +43,7 @@ TEST_CASE("proposals: a key length on a cipher without one is a concurrent propo
   CHECK(p[0].transform->str() == "esp-des esp-sha-hmac");
 }
 
-TEST_CASE("proposals: the keyword form of a refused transform names it whole; the numeric form only fills a gap") {
+TEST_CASE("proposals: the keyword form of a refused transform names it whole, the numeric form only fills a gap") {
   // attributes say AES-256/SHA (a concurrent proposal's lines), the refusal names the offer
   auto xe = from_lines({"ISAKMP:(2262):Checking IPSec proposal 1", "ISAKMP: transform 1, ESP_AES",
                         "ISAKMP:      key length is 256", "ISAKMP:      authenticator is HMAC-SHA",

@@ -141,7 +141,7 @@ TEST_CASE("a responder's error without conn id or address goes to the proposal b
   CHECK(by_peer["98.79.17.220"]->outcome != "failed");
 }
 
-TEST_CASE("syslog-server lines: other facilities that mention crypto stay other syslog; IPSEC(f): is not a host") {
+TEST_CASE("syslog-server lines: other facilities that mention crypto stay other syslog, IPSEC(f): is not a host") {
   namespace fs = std::filesystem;
   fs::path p = fs::temp_directory_path() / "ipsecdoc-ssh-origin.log";
   {
