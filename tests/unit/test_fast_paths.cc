@@ -64,7 +64,9 @@ TEST_CASE("tokenizer head cache: a repeated record gives the event computed the 
       auto after = Tokenizer::cache_stats();
       REQUIRE(a == b);
       if (!a) continue;
-      CHECK(after.hits == before.hits + 1);  // the second time came from the cache
+      // The second time came from a cache: the head cache, or the template cache for a head
+      // with tokens (one first seen through its template is not kept in the head cache).
+      CHECK(after.hits + after.template_hits == before.hits + before.template_hits + 1);
       CHECK(after.misses == before.misses);
       INFO(path, ":", r.where.line, " ", r.body);
       CHECK(first.kind == again.kind);
