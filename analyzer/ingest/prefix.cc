@@ -706,7 +706,10 @@ void ingest_prefix(std::string_view line, LinePrefix& out, bool& other, PrefixSc
   } else {
     keyed = scan_unshaped(line, out, state);
   }
-  other = is_other_syslog(line, out);
+  // is_other_syslog, but first its answer for a debug capture's usual body, "ISAKMP...": a
+  // crypto head (is_crypto_head), so not other syslog.
+  other = !(out.present && line.size() >= out.body + 6 && std::memcmp(line.data() + out.body, "ISAKMP", 6) == 0) &&
+          is_other_syslog(line, out);
   if (!other && out.stamp_pending) {
     finish_prefix(line, out);
     if (keyed) {
