@@ -121,7 +121,9 @@ class Ingestor {
   // `other`: is_other_syslog(text, pre), -1 when not computed (ingest_prefix computes both,
   // on another thread with line blocks). may_note=false: the line has no '<' (strip_note).
   void line(uint32_t no, std::string_view text, const LinePrefix& pre, int other, bool may_note) {
-    bool blank = !pre.present && trim(text).empty();  // (a prefix is not blank)
+    // (A prefix is not blank; nor is a line that ends with something other than a space: an
+    // indented line's leading spaces are not walked through for this.)
+    bool blank = !pre.present && (text.empty() || (text.back() == ' ' && trim(text).empty()));
     if (mode_ == Mode::Log && blank) {
       flush_record();
       ++sum_.blank;
@@ -174,7 +176,7 @@ class Ingestor {
         }
       }
     }
-    std::string_view body = text.substr(pre.body);
+    std::string_view body(text.data() + pre.body, text.size() - pre.body);  // (pre.body <= size)
     bool crypto_known = false;  // mentions_crypto(body) is known to be true
     if (pre.present) {
       if (other == 1 || (other < 0 && is_other_syslog(text, pre))) {
@@ -293,7 +295,9 @@ class Ingestor {
 
   // Sets every field of rec_ (which the sink moved from, or which was flushed): assigning
   // field by field keeps whatever capacity the sink left, instead of allocating anew.
-  void begin_record(uint32_t no, const LinePrefix& pre, std::string_view body, std::string_view note) {
+  // (Inlined: a record starts on most lines of a debug capture.)
+  [[gnu::always_inline]] inline void begin_record(uint32_t no, const LinePrefix& pre, std::string_view body,
+                                                  std::string_view note) {
     rec_.where = {input_, no, no};
     // A syslog server's line is the sender's: its `logging origin-id` name, else the name an
     // earlier line from the same sender carried, else the sender as written (an IP). Never
@@ -538,10 +542,7 @@ InputSummary ingest_input(const std::string& path, uint32_t input_index, IngestS
         consume_one();
       }
     });
-    uint8_t hints;
-    while (reader.next(raw, hints)) {
-      lb.add(reader.line_number(), raw, hints, reader.generation());
-      if (!lb.block_full()) continue;
+    while (lb.fill(reader)) {
       lb.publish();
       if (!lb.can_fill()) consume_one();
     }

@@ -57,15 +57,20 @@ class LineBlocks {
   // copied: `raw` must stay valid and unchanged until its block is released. `hints`:
   // LineReader::next's for the line; `tag`: a number that does not decrease from line to line
   // (the reader's generation), for holds().
-  void add(uint32_t no, std::string_view raw, uint8_t hints, uint64_t tag = 0) {
-    Block& b = at(published_);
-    if (b.n == 0) start(b, tag);
-    Line& l = b.lines[b.n++];
-    l.no = no;
-    l.text = raw;
-    l.may_clean = (hints & LineReader::kMayClean) != 0;
-    l.may_note = (hints & LineReader::kMayNote) != 0;
-    b.clean_bytes += l.may_clean ? raw.size() : 0;
+  void add(uint32_t no, std::string_view raw, uint8_t hints, uint64_t tag = 0) { add(at(published_), no, raw, hints, tag); }
+  // add()s the reader's next lines (its line numbers, hints and generations) until the block
+  // is full (true) or the input ends (false). The reader's on_reuse may publish and consume
+  // blocks meanwhile.
+  bool fill(LineReader& r) {
+    Block* b = &at(published_);
+    std::string_view raw;
+    uint8_t hints;
+    while (b->n < kLines) {
+      if (!r.next(raw, hints)) return false;
+      b = &at(published_);  // (on_reuse may have published it)
+      add(*b, r.line_number(), raw, hints, r.generation());
+    }
+    return true;
   }
   bool filling() const { return blocks_[published_ % kBlocks].n != 0; }  // lines added since the last publish
   bool block_full() const { return blocks_[published_ % kBlocks].n >= kLines; }
@@ -100,6 +105,15 @@ class LineBlocks {
     std::string cleaned;      // lines that needed cleaning, back to back
     CleanStats stats;
   };
+  static void add(Block& b, uint32_t no, std::string_view raw, uint8_t hints, uint64_t tag) {
+    if (b.n == 0) start(b, tag);
+    Line& l = b.lines[b.n++];
+    l.no = no;
+    l.text = raw;
+    l.may_clean = (hints & LineReader::kMayClean) != 0;
+    l.may_note = (hints & LineReader::kMayNote) != 0;
+    b.clean_bytes += l.may_clean ? raw.size() : 0;
+  }
   static void start(Block& b, uint64_t tag) {  // the first line of a fresh block (its slot released)
     b.tag = tag;
     b.clean_bytes = 0;
