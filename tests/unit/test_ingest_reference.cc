@@ -963,3 +963,29 @@ TEST_CASE("ingest fast paths: line blocks that keep the reader's lines give what
   CHECK(compared == 10);
   remove_temp(path);
 }
+
+TEST_CASE("ingest fast paths: a shape whose stamp differs only in its clock reads only the clock") {
+  // Not the check of results (the shape test above compares every line with the reference):
+  // that the clock-only path runs on the lines it is for, and gives the reference's values.
+  PrefixScanState state;
+  LinePrefix p;
+  bool other;
+  const char* lines[] = {
+      "018963: Nov 26 2026 00:00:01.204 UTC: ISAKMP (0:3597): processing SA payload",
+      "018964: Nov 26 2026 00:00:01.205 UTC: ISAKMP (0:3597): processing vendor id payload",  // whole stamp read
+      "018965: Nov 26 2026 00:00:59.999 UTC: ISAKMP (0:3597): processing vendor id payload",  // the clock
+      "018966: Nov 26 2026 00:01:00.000 UTC: ISAKMP (0:3597): processing vendor id payload",  // the clock
+      "018967: Nov 27 2026 00:01:00.000 UTC: ISAKMP (0:3597): processing vendor id payload"};  // another day
+  for (size_t i = 0; i < std::size(lines); ++i) {
+    CAPTURE(lines[i]);
+    ingest_prefix(lines[i], p, other, state);
+    LinePrefix want = parse_prefix(lines[i]);
+    CHECK(!other);
+    CHECK(p.stamp.seconds == want.stamp.seconds);
+    CHECK(p.stamp.text.view() == want.stamp.text.view());
+    if (i >= 1) {
+      CHECK(state.shape.clock_len == 12);  // "00:00:01.205": known from the whole read on
+      CHECK(state.shape.clock_at == 20);
+    }
+  }
+}
