@@ -542,12 +542,19 @@ InputSummary ingest_input(const std::string& path, uint32_t input_index, IngestS
         consume_one();
       }
     });
-    while (lb.fill(reader)) {
-      lb.publish();
-      if (!lb.can_fill()) consume_one();
+    try {
+      while (lb.fill(reader)) {
+        lb.publish();
+        if (!lb.can_fill()) consume_one();
+      }
+      if (lb.filling()) lb.publish();
+      while (lb.has_published()) consume_one();
+    } catch (...) {
+      // (the sink threw) The blocks' lines are the reader's: none may be left for a helper.
+      reader.on_reuse(nullptr);
+      lb.drop();
+      throw;
     }
-    if (lb.filling()) lb.publish();
-    while (lb.has_published()) consume_one();
     reader.on_reuse(nullptr);
   } else {
     std::string scratch;

@@ -85,4 +85,22 @@ void LineBlocks::release() {
   ++consumed_;
 }
 
+void LineBlocks::drop() {
+  while (consumed_ < published_) {
+    Block& b = at(consumed_);
+    for (;;) {
+      int s = b.state.load(std::memory_order_acquire);
+      if (s == Done || s == Self) break;
+      if (s == Ready) {
+        if (!b.state.compare_exchange_strong(s, Self, std::memory_order_acq_rel)) continue;
+        ready_.fetch_sub(1, std::memory_order_acq_rel);
+        break;
+      }
+      b.state.wait(s, std::memory_order_acquire);  // the helper has it: until it is Done
+    }
+    release();
+  }
+  at(published_).n = 0;  // (consumed_ == published_: the slot is not a published block's)
+}
+
 }  // namespace ipsecdoc

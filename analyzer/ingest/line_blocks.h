@@ -87,6 +87,10 @@ class LineBlocks {
   // added to `stats`. Valid until release().
   std::span<const Line> consume(CleanStats& stats);
   void release();
+  // After an exception on the ingest thread: every block not consumed yet is dropped, once no
+  // helper works on it (its lines point into a reader that is going away), and so is the one
+  // being filled. Nothing is left for a helper.
+  void drop();
 
   // ---- helper thread
   bool work_available() const { return ready_.load(std::memory_order_acquire) > 0; }

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -988,4 +989,36 @@ TEST_CASE("ingest fast paths: a shape whose stamp differs only in its clock read
       CHECK(state.shape.clock_at == 20);
     }
   }
+}
+
+TEST_CASE("ingest fast paths: when the sink throws, no line block is left for the helper") {
+  // Blocks hold views of the reader's buffers: when ingest_input leaves by an exception, the
+  // reader goes away, so no published block may remain for a helper to process.
+  std::string text;
+  for (int n = 0; n < 5000; ++n)
+    text += fmt::format("{:06}: Nov 26 2026 00:00:01.{:03} UTC: ISAKMP (0:{}): processing SA payload\n", n, n % 1000, n);
+  std::string path = write_temp("blocks-throw", "capture.log", text);
+  struct Throwing : IngestSink {
+    int left = 1000;
+    void on_record(Record&&) override {
+      if (--left == 0) throw std::runtime_error("sink failed");
+    }
+    void on_section(SectionKind, TextSection&&) override {}
+    void on_unrecognized(uint32_t, uint32_t, std::string_view) override {}
+  };
+  for (size_t buffer : {size_t{4096}, size_t{1} << 20}) {
+    CAPTURE(buffer);
+    LineBlocks blocks;
+    IngestOptions opt;
+    opt.blocks = &blocks;
+    opt.read_buffer = buffer;
+    Throwing sink;
+    CHECK_THROWS_AS(ingest_input(path, 0, sink, opt), std::runtime_error);
+    CHECK(sink.left == 0);
+    CHECK(!blocks.work_available());
+    CHECK(!blocks.help());
+    CHECK(!blocks.has_published());
+    CHECK(!blocks.filling());
+  }
+  remove_temp(path);
 }
