@@ -121,7 +121,9 @@ class Ingestor {
   // `other`: is_other_syslog(text, pre), -1 when not computed (ingest_prefix computes both,
   // on another thread with line blocks). may_note=false: the line has no '<' (strip_note).
   void line(uint32_t no, std::string_view text, const LinePrefix& pre, int other, bool may_note) {
-    bool blank = !pre.present && trim(text).empty();  // (a prefix is not blank)
+    // (A prefix is not blank; nor is a line that ends with something other than a space: an
+    // indented line's leading spaces are not walked through for this.)
+    bool blank = !pre.present && (text.empty() || (text.back() == ' ' && trim(text).empty()));
     if (mode_ == Mode::Log && blank) {
       flush_record();
       ++sum_.blank;
@@ -132,27 +134,8 @@ class Ingestor {
     // starting with '.' or '-') is followed by '(', '#' or '>', while what starts a prefix
     // ('<', '*', '.', a stamp or sequence number) is not a host name or is one followed by
     // ':' or ' '. So most lines skip the prompt test (test_ingest_reference.cc checks this).
-    Prompt pr;
-    if (!pre.present && !blank && parse_prompt(text, pr)) {
-      flush_record();
-      set_device(pr.host);
-      if (!pr.mode.empty() && starts(pr.mode, "config")) {
-        bool comments_only = mode_ == Mode::Config && !transcript_ &&
-                             std::all_of(section_.lines.begin(), section_.lines.end(), [](const SourceLine& l) {
-                               std::string_view t = trim(l.text);
-                               return t.empty() || t[0] == '!';
-                             });
-        if (!comments_only && (mode_ != Mode::Config || !transcript_)) start_section(Mode::Config, "");
-        transcript_ = true;
-        add_to_section(no, text);
-      } else {
-        end_section();
-        switch (classify_cli(pr.command)) {
-          case CliKind::Config: start_section(Mode::Config, ""); break;
-          case CliKind::Show: start_section(Mode::Show, std::string(trim(pr.command))); break;
-          case CliKind::Other: break;  // debug/terminal/clear...: back to log reading
-        }
-      }
+    // (parse_prompt: a prompt starts with a host name's character, never a space.)
+    if (!pre.present && !blank && text[0] != ' ' && prompt_line(no, text)) {
       prev_len_ = 0;
       return;
     }
@@ -193,7 +176,7 @@ class Ingestor {
         }
       }
     }
-    std::string_view body = text.substr(pre.body);
+    std::string_view body(text.data() + pre.body, text.size() - pre.body);  // (pre.body <= size)
     bool crypto_known = false;  // mentions_crypto(body) is known to be true
     if (pre.present) {
       if (other == 1 || (other < 0 && is_other_syslog(text, pre))) {
@@ -238,6 +221,33 @@ class Ingestor {
       else sink_.on_unrecognized(input_, no, text);
     }
     prev_len_ = text.size();
+  }
+
+  // A prompt line ("R1#show crypto ipsec sa"): starts or ends a section. False when `text` is
+  // not a prompt. (Out of line: most lines are not.)
+  [[gnu::noinline]] bool prompt_line(uint32_t no, std::string_view text) {
+    Prompt pr;
+    if (!parse_prompt(text, pr)) return false;
+    flush_record();
+    set_device(pr.host);
+    if (!pr.mode.empty() && starts(pr.mode, "config")) {
+      bool comments_only = mode_ == Mode::Config && !transcript_ &&
+                           std::all_of(section_.lines.begin(), section_.lines.end(), [](const SourceLine& l) {
+                             std::string_view t = trim(l.text);
+                             return t.empty() || t[0] == '!';
+                           });
+      if (!comments_only && (mode_ != Mode::Config || !transcript_)) start_section(Mode::Config, "");
+      transcript_ = true;
+      add_to_section(no, text);
+    } else {
+      end_section();
+      switch (classify_cli(pr.command)) {
+        case CliKind::Config: start_section(Mode::Config, ""); break;
+        case CliKind::Show: start_section(Mode::Show, std::string(trim(pr.command))); break;
+        case CliKind::Other: break;  // debug/terminal/clear...: back to log reading
+      }
+    }
+    return true;
   }
 
   void finish() {
@@ -285,7 +295,9 @@ class Ingestor {
 
   // Sets every field of rec_ (which the sink moved from, or which was flushed): assigning
   // field by field keeps whatever capacity the sink left, instead of allocating anew.
-  void begin_record(uint32_t no, const LinePrefix& pre, std::string_view body, std::string_view note) {
+  // (Inlined: a record starts on most lines of a debug capture.)
+  [[gnu::always_inline]] inline void begin_record(uint32_t no, const LinePrefix& pre, std::string_view body,
+                                                  std::string_view note) {
     rec_.where = {input_, no, no};
     // A syslog server's line is the sender's: its `logging origin-id` name, else the name an
     // earlier line from the same sender carried, else the sender as written (an IP). Never
@@ -505,7 +517,7 @@ bool parse_prompt(std::string_view line, Prompt& out) {
 InputSummary ingest_input(const std::string& path, uint32_t input_index, IngestSink& sink, const IngestOptions& opt) {
   InputSummary sum;
   sum.path = path;
-  LineReader reader(path);
+  LineReader reader(path, opt.read_buffer);
   if (!reader.ok()) {
     sum.error = reader.error();
     return sum;
@@ -521,15 +533,29 @@ InputSummary ingest_input(const std::string& path, uint32_t input_index, IngestS
         ing.line(l.no, l.text, l.prefix, l.other_syslog, l.may_note);
       lb.release();
     };
-    uint8_t hints;
-    while (reader.next(raw, hints)) {
-      lb.add(reader.line_number(), raw, hints);
-      if (!lb.block_full()) continue;
-      lb.publish();
-      if (!lb.can_fill()) consume_one();
+    // Blocks hold views of the reader's buffer: before the reader writes into a buffer again,
+    // the blocks with lines in it are consumed (rare: the ring holds 2,048 lines, a buffer
+    // 1 MiB, and a buffer is written into again only after the other one was filled).
+    reader.on_reuse([&](uint64_t generation) {
+      while (lb.holds(generation)) {
+        if (!lb.has_published()) lb.publish();
+        consume_one();
+      }
+    });
+    try {
+      while (lb.fill(reader)) {
+        lb.publish();
+        if (!lb.can_fill()) consume_one();
+      }
+      if (lb.filling()) lb.publish();
+      while (lb.has_published()) consume_one();
+    } catch (...) {
+      // (the sink threw) The blocks' lines are the reader's: none may be left for a helper.
+      reader.on_reuse(nullptr);
+      lb.drop();
+      throw;
     }
-    if (lb.filling()) lb.publish();
-    while (lb.has_published()) consume_one();
+    reader.on_reuse(nullptr);
   } else {
     std::string scratch;
     uint8_t hints;  // what the line may hold (LineReader::next): most lines need no cleaning

@@ -67,6 +67,7 @@ struct IngestOptions {
   // When set, lines pass through these blocks so that another thread can clean and parse
   // them (line_blocks.h); the result is the same.
   LineBlocks* blocks = nullptr;
+  size_t read_buffer = size_t{1} << 20;  // LineReader's buffer size (tests: small, many refills)
 };
 
 // Reads one input (file path or "-"), feeding `sink`. `input_index` is stored in provenance.

@@ -7,24 +7,9 @@ namespace ipsecdoc {
 LineBlocks::LineBlocks() : blocks_(kBlocks) {}
 
 
-void LineBlocks::add(uint32_t no, std::string_view raw, uint8_t hints) {
-  Block& b = at(published_);
-  if (b.spans.empty()) {  // first line of a fresh block (its slot was released: Empty)
-    b.raw.clear();
-    b.cleaned.clear();
-    b.lines.clear();
-    b.stats = {};
-  }
-  b.raw.append(raw.data(), raw.size());
-  b.spans.push_back({no, static_cast<uint32_t>(b.raw.size()), hints});
-}
-
-bool LineBlocks::filling() const { return !blocks_[published_ % kBlocks].spans.empty(); }
-
-bool LineBlocks::block_full() const { return blocks_[published_ % kBlocks].spans.size() >= kLines; }
-
 void LineBlocks::publish() {
   Block& b = at(published_);
+  b.count = b.n;
   ++published_;
   ready_.fetch_add(1, std::memory_order_acq_rel);
   b.state.store(Ready, std::memory_order_release);
@@ -34,29 +19,20 @@ void LineBlocks::publish() {
 
 void LineBlocks::process(Block& b) {
   // Cleaning never lengthens a line, so `cleaned` does not reallocate and views stay valid.
-  b.cleaned.reserve(b.raw.size());
-  b.lines.resize(b.spans.size());
+  b.cleaned.reserve(b.clean_bytes);
   std::string scratch;
   PrefixScanState state;  // ingest_prefix's
-  uint32_t begin = 0;
-  for (size_t i = 0; i < b.spans.size(); ++i) {
-    auto [no, end, hints] = b.spans[i];
-    std::string_view raw(b.raw.data() + begin, end - begin);
-    begin = end;
-    std::string_view text = (hints & LineReader::kMayClean) ? clean_line(raw, scratch, b.stats)
-                                                             : clean_plain_line(raw, b.stats);
+  for (size_t i = 0; i < b.count; ++i) {
+    Line& l = b.lines[i];
+    std::string_view text = l.may_clean ? clean_line(l.text, scratch, b.stats) : clean_plain_line(l.text, b.stats);
     if (!text.empty() && text.data() == scratch.data()) {
       size_t at = b.cleaned.size();
       b.cleaned.append(text.data(), text.size());
       text = std::string_view(b.cleaned.data() + at, text.size());
     }
-    Line& l = b.lines[i];
-    l.no = no;
     l.text = text;
-    l.may_note = (hints & LineReader::kMayNote) != 0;
     ingest_prefix(text, l.prefix, l.other_syslog, state);
   }
-  b.spans.clear();  // the slot is "not filling" again; lines stay until release
 }
 
 bool LineBlocks::help() {
@@ -77,7 +53,7 @@ bool LineBlocks::help() {
   return false;
 }
 
-const std::vector<LineBlocks::Line>& LineBlocks::consume(CleanStats& stats) {
+std::span<const LineBlocks::Line> LineBlocks::consume(CleanStats& stats) {
   Block& b = at(consumed_);
   for (;;) {
     int s = b.state.load(std::memory_order_acquire);
@@ -99,12 +75,32 @@ const std::vector<LineBlocks::Line>& LineBlocks::consume(CleanStats& stats) {
   stats.backspaces += b.stats.backspaces;
   stats.pager += b.stats.pager;
   stats.control += b.stats.control;
-  return b.lines;
+  return {b.lines.data(), b.count};
 }
 
 void LineBlocks::release() {
-  at(consumed_).state.store(Empty, std::memory_order_release);
+  Block& b = at(consumed_);
+  b.n = 0;  // (published blocks are not filled: only this thread writes n)
+  b.state.store(Empty, std::memory_order_release);
   ++consumed_;
+}
+
+void LineBlocks::drop() {
+  while (consumed_ < published_) {
+    Block& b = at(consumed_);
+    for (;;) {
+      int s = b.state.load(std::memory_order_acquire);
+      if (s == Done || s == Self) break;
+      if (s == Ready) {
+        if (!b.state.compare_exchange_strong(s, Self, std::memory_order_acq_rel)) continue;
+        ready_.fetch_sub(1, std::memory_order_acq_rel);
+        break;
+      }
+      b.state.wait(s, std::memory_order_acquire);  // the helper has it: until it is Done
+    }
+    release();
+  }
+  at(published_).n = 0;  // (consumed_ == published_: the slot is not a published block's)
 }
 
 }  // namespace ipsecdoc

@@ -15,7 +15,8 @@
 
 namespace ipsecdoc {
 
-LineReader::LineReader(const std::string& path, size_t buffer_size) : buf_(buffer_size + 32), cap_(buffer_size) {
+LineReader::LineReader(const std::string& path, size_t buffer_size)
+    : bufs_{std::vector<char>(buffer_size + 64), std::vector<char>(buffer_size + 64)}, cap_(buffer_size) {
   if (path == "-") {
     fd_ = 0;
   } else {
@@ -51,14 +52,20 @@ LineReader::~LineReader() {
 bool LineReader::fill() {
   if (eof_) return false;
   if (begin_ > 0) {
-    std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+    // On to the other buffer, with the rest of this one's last line: the lines of this one
+    // stay valid, those of the other (generation gen_ - 1) are about to be overwritten.
+    if (gen_ > 0 && release_) release_(gen_ - 1);
+    const char* rest = data() + begin_;
+    ++gen_;
+    cur_ = bufs_[gen_ & 1].data();
+    std::memcpy(data(), rest, end_ - begin_);
     end_ -= begin_;
     begin_ = 0;
   }
   if (end_ == cap_) return true;  // full: caller cuts an overlong line
   long n;
   if (gz_) {
-    n = gzread(static_cast<gzFile>(gz_), buf_.data() + end_, static_cast<unsigned>(cap_ - end_));
+    n = gzread(static_cast<gzFile>(gz_), data() + end_, static_cast<unsigned>(cap_ - end_));
     if (n < 0) {
       int errnum = 0;
       const char* msg = gzerror(static_cast<gzFile>(gz_), &errnum);
@@ -68,7 +75,7 @@ bool LineReader::fill() {
     }
   } else {
     do {
-      n = ::read(fd_, buf_.data() + end_, cap_ - end_);
+      n = ::read(fd_, data() + end_, cap_ - end_);
     } while (n < 0 && errno == EINTR);
     if (n < 0) {
       error_ = std::strerror(errno);
@@ -85,14 +92,14 @@ bool LineReader::fill() {
     size_t ctrl = 0, nul = 0;
     size_t look = std::min<size_t>(static_cast<size_t>(n), 8192);
     for (size_t i = 0; i < look; ++i) {
-      unsigned char c = static_cast<unsigned char>(buf_[end_ + i]);
+      unsigned char c = static_cast<unsigned char>(data()[end_ + i]);
       if (c == 0) ++nul;
       else if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\b' && c != 0x1b && c != '\f') ++ctrl;
     }
     binary_ = nul > 0 || ctrl * 20 > look;  // >5% control bytes or any NUL up front
   }
   // Count NULs (kept as data; the cleaner replaces them) for the input summary.
-  for (const char* p = buf_.data() + end_; (p = static_cast<const char*>(std::memchr(p, 0, buf_.data() + end_ + n - p)));
+  for (const char* p = data() + end_; (p = static_cast<const char*>(std::memchr(p, 0, data() + end_ + n - p)));
        ++p)
     ++nuls_;
   end_ += static_cast<size_t>(n);
@@ -103,7 +110,7 @@ bool LineReader::fill() {
 bool LineReader::next(std::string_view& line) {
   if (!error_.empty() && fd_ < 0) return false;
   for (;;) {
-    const char* start = buf_.data() + begin_;
+    const char* start = data() + begin_;
     const char* nl = static_cast<const char*>(std::memchr(start, '\n', end_ - begin_));
     if (nl) {
       line = std::string_view(start, static_cast<size_t>(nl - start));
@@ -114,7 +121,7 @@ bool LineReader::next(std::string_view& line) {
     size_t before = end_ - begin_;
     if (eof_ || !fill()) {
       if (end_ > begin_) {  // last line without '\n'
-        line = std::string_view(buf_.data() + begin_, end_ - begin_);
+        line = std::string_view(data() + begin_, end_ - begin_);
         begin_ = end_;
         ++line_no_;
         no_final_newline_ = true;
@@ -124,7 +131,7 @@ bool LineReader::next(std::string_view& line) {
     }
     if (end_ - begin_ == cap_ && before == cap_) {
       // The buffer holds one line longer than itself: hand it out in pieces.
-      line = std::string_view(buf_.data() + begin_, end_ - begin_);
+      line = std::string_view(data() + begin_, end_ - begin_);
       begin_ = end_;
       ++line_no_;
       ++overlong_;
@@ -135,98 +142,98 @@ bool LineReader::next(std::string_view& line) {
 
 namespace {
 
-// LineReader::next's hints of the line [p, stop), stop being where clean_line's input ends
-// (before the final CR, if any): whether it has a control character or a "-M" (kMayClean), a
-// '<' (kMayNote). Steps of 32 characters: x, and the same shifted by one, y, for "-M" (at the
-// end, y's last character is the CR or the '\n'). Whole steps only OR their tests together;
-// the last, partial one is masked to the line (its reads past stop stay inside the buffer: 32
-// spare bytes). Control characters are tested as (c + 1) < 0x21, signed: < 0x20 and 0x7f
-// (clean_line's), and bytes >= 0x80 (too much: clean_line then finds nothing to do; hints may
-// say too much, never too little).
+// LineReader::next's search for the end of the line that starts at p (the first '\n' before
+// end; nullptr if none), and in the same pass the line's hints: whether it has a control
+// character other than a final CR, or a "-M" (kMayClean: clean_line may have work), a '<'
+// (kMayNote). One test per character, 16 (SSE2) or 32 (AVX2) at a time: is it a control
+// character, a '-' or a '<'? Most steps of a line find none; the characters found are then
+// looked at one by one, in order: the '\n' ends the line; a CR followed by it is the final CR
+// (clean_line's to count, not a hint); a '-' gives kMayClean if an 'M' follows; a '<',
+// kMayNote; anything else found is a control character: kMayClean. A character found at or
+// past end is not in the buffer's text: no line end there. (Reads past end stay inside the
+// buffer: 64 spare bytes.) Control characters are tested as (c + 1) < 0x21, signed: < 0x20
+// and 0x7f (clean_line's), and bytes >= 0x80 (too much: clean_line then finds nothing to do;
+// hints may say too much, never too little).
+inline const char* scan_found(const char* p, uint32_t m, const char* end, uint8_t& hints) {
+  for (; m; m &= m - 1) {
+    const char* q = p + __builtin_ctz(m);
+    if (q >= end) return nullptr;
+    const char ch = *q;
+    if (ch == '\n') return q;
+    if (ch == '-') {
+      if (q[1] == 'M') hints |= LineReader::kMayClean;
+    } else if (ch == '<') {
+      hints |= LineReader::kMayNote;
+    } else if (!(ch == '\r' && q[1] == '\n')) {
+      hints |= LineReader::kMayClean;
+    }
+  }
+  return end;  // (not a line end: the caller goes on)
+}
+
 #if defined(__SSE2__)
-uint8_t hints_sse2(const char* p, const char* stop) {
+const char* scan_sse2(const char* p, const char* end, uint8_t& hints) {
   const __m128i k1 = _mm_set1_epi8(1), k21 = _mm_set1_epi8(0x21), klt = _mm_set1_epi8('<'),
-                kdash = _mm_set1_epi8('-'), kM = _mm_set1_epi8('M');
-  auto load = [](const char* q) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(q)); };
-  auto clean = [&](const char* q) {
-    const __m128i x = load(q);
-    return _mm_or_si128(_mm_cmplt_epi8(_mm_add_epi8(x, k1), k21),
-                        _mm_and_si128(_mm_cmpeq_epi8(x, kdash), _mm_cmpeq_epi8(load(q + 1), kM)));
-  };
-  __m128i c = _mm_setzero_si128(), l = _mm_setzero_si128();
-  for (; stop - p >= 16; p += 16) {
-    c = _mm_or_si128(c, clean(p));
-    l = _mm_or_si128(l, _mm_cmpeq_epi8(load(p), klt));
+                kdash = _mm_set1_epi8('-');
+  hints = 0;
+  for (; p < end; p += 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i f = _mm_or_si128(_mm_cmplt_epi8(_mm_add_epi8(x, k1), k21),
+                                   _mm_or_si128(_mm_cmpeq_epi8(x, kdash), _mm_cmpeq_epi8(x, klt)));
+    const uint32_t m = static_cast<uint32_t>(_mm_movemask_epi8(f));
+    if (!m) continue;
+    const char* q = scan_found(p, m, end, hints);
+    if (q != end) return q;
   }
-  uint32_t cm = static_cast<uint32_t>(_mm_movemask_epi8(c)), lm = static_cast<uint32_t>(_mm_movemask_epi8(l));
-  if (p < stop) {
-    const uint32_t valid = (1u << (stop - p)) - 1;
-    cm |= static_cast<uint32_t>(_mm_movemask_epi8(clean(p))) & valid;
-    lm |= static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(load(p), klt))) & valid;
-  }
-  return static_cast<uint8_t>((cm ? LineReader::kMayClean : 0) | (lm ? LineReader::kMayNote : 0));
+  return nullptr;
 }
 
 // The same in 32-byte words, where the processor has AVX2 (chosen at run time: the binary does
 // not require it).
-__attribute__((target("avx2"))) uint8_t hints_avx2(const char* p, const char* stop) {
+__attribute__((target("avx2"))) const char* scan_avx2(const char* p, const char* end, uint8_t& hints) {
   const __m256i k1 = _mm256_set1_epi8(1), k21 = _mm256_set1_epi8(0x21), klt = _mm256_set1_epi8('<'),
-                kdash = _mm256_set1_epi8('-'), kM = _mm256_set1_epi8('M');
-  __m256i c = _mm256_setzero_si256(), l = _mm256_setzero_si256();
-  uint32_t cm = 0, lm = 0;
-  for (;; p += 32) {
+                kdash = _mm256_set1_epi8('-');
+  hints = 0;
+  for (; p < end; p += 32) {
     const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-    const __m256i y = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 1));
-    const __m256i cx = _mm256_or_si256(_mm256_cmpgt_epi8(k21, _mm256_add_epi8(x, k1)),
-                                       _mm256_and_si256(_mm256_cmpeq_epi8(x, kdash), _mm256_cmpeq_epi8(y, kM)));
-    const __m256i lx = _mm256_cmpeq_epi8(x, klt);
-    if (stop - p >= 32) {
-      c = _mm256_or_si256(c, cx);
-      l = _mm256_or_si256(l, lx);
-      continue;
-    }
-    if (p < stop) {
-      const uint32_t valid = (1u << (stop - p)) - 1;
-      cm = static_cast<uint32_t>(_mm256_movemask_epi8(cx)) & valid;
-      lm = static_cast<uint32_t>(_mm256_movemask_epi8(lx)) & valid;
-    }
-    break;
+    const __m256i f = _mm256_or_si256(_mm256_cmpgt_epi8(k21, _mm256_add_epi8(x, k1)),
+                                      _mm256_or_si256(_mm256_cmpeq_epi8(x, kdash), _mm256_cmpeq_epi8(x, klt)));
+    const uint32_t m = static_cast<uint32_t>(_mm256_movemask_epi8(f));
+    if (!m) continue;
+    const char* q = scan_found(p, m, end, hints);
+    if (q != end) return q;
   }
-  cm |= static_cast<uint32_t>(_mm256_movemask_epi8(c));
-  lm |= static_cast<uint32_t>(_mm256_movemask_epi8(l));
-  return static_cast<uint8_t>((cm ? LineReader::kMayClean : 0) | (lm ? LineReader::kMayNote : 0));
+  return nullptr;
 }
 
-using Hints = uint8_t (*)(const char*, const char*);
-Hints g_hints = __builtin_cpu_supports("avx2") ? hints_avx2 : hints_sse2;
+#else
+const char* scan_plain(const char* p, const char* end, uint8_t& hints) {
+  hints = LineReader::kMayClean | LineReader::kMayNote;
+  return static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+}
 #endif
 
 }  // namespace
+
+#if defined(__SSE2__)
+LineReader::Scan LineReader::scan_ = __builtin_cpu_supports("avx2") ? scan_avx2 : scan_sse2;
+#else
+LineReader::Scan LineReader::scan_ = scan_plain;
+#endif
 
 // Tests run both scans (where the processor has AVX2). Declared by the test only: nothing else
 // is to call it.
 void line_reader_use_avx2_for_tests(bool on) {
 #if defined(__SSE2__)
-  g_hints = on && __builtin_cpu_supports("avx2") ? hints_avx2 : hints_sse2;
+  LineReader::scan_ = on && __builtin_cpu_supports("avx2") ? scan_avx2 : scan_sse2;
 #else
   (void)on;
 #endif
 }
 
-bool LineReader::next(std::string_view& line, uint8_t& hints) {
-#if defined(__SSE2__)
-  if (error_.empty() || fd_ >= 0) {
-    const char* start = buf_.data() + begin_;
-    if (const char* nl = static_cast<const char*>(std::memchr(start, '\n', end_ - begin_))) {
-      line = std::string_view(start, static_cast<size_t>(nl - start));
-      begin_ += line.size() + 1;
-      ++line_no_;
-      hints = g_hints(start, nl > start && nl[-1] == '\r' ? nl - 1 : nl);  // (a final CR: clean_line's to count)
-      return true;
-    }
-  }
-#endif
-  // No '\n' in the buffer (or no SSE2): the general path, and hints that say everything.
+// next(line, hints) when the buffer holds no '\n': the general path, and hints that say
+// everything.
+bool LineReader::next_refilled(std::string_view& line, uint8_t& hints) {
   hints = kMayClean | kMayNote;
   return next(line);
 }

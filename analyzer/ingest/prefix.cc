@@ -169,6 +169,11 @@ struct StampParts {
   Stamp::Kind kind = Stamp::Kind::None;
   double seconds = 0;
   char marker = 0;
+  // With values, a stamp with a clock (datetime, or uptime "HH:MM:SS"): where the clock is in
+  // the stamp, its length (0: no clock), and what seconds adds the clock's value to (the date's
+  // seconds; 0 for uptime): seconds == base + read_clock's value (take_shape).
+  uint8_t clock_at = 0, clock_len = 0;
+  double base = 0;
 };
 
 using StampMemo = decltype(PrefixScanState::memo);
@@ -254,12 +259,15 @@ size_t scan_stamp(const char* s, const char* e, StampParts& out, StampMemo* memo
     double secs = 0;
     size_t c = read_clock<kValues>(s + j, e, secs);
     if (c == 0) return 0;
-    j += c;
     if constexpr (kValues) {
       out.kind = Stamp::Kind::Datetime;
-      out.seconds = (kDaysBefore[static_cast<size_t>(mon)] + day - 1) * 86400.0 + secs;
+      out.base = (kDaysBefore[static_cast<size_t>(mon)] + day - 1) * 86400.0;
+      out.seconds = out.base + secs;
       out.marker = marker;
+      out.clock_at = static_cast<uint8_t>(j < 256 ? j : 0);
+      out.clock_len = static_cast<uint8_t>(j < 256 && c < 256 ? c : 0);
     }
+    j += c;
     if (memo != nullptr && j + 2 <= sizeof memo->key) {
       std::memcpy(memo->key, s, sizeof memo->key);  // (n >= kMemoLine > 32)
       memo->core = static_cast<uint8_t>(j);
@@ -281,6 +289,9 @@ size_t scan_stamp(const char* s, const char* e, StampParts& out, StampMemo* memo
       out.kind = Stamp::Kind::Uptime;
       out.seconds = secs;
       out.marker = marker;
+      out.base = 0;  // (0 + secs == secs: secs >= 0)
+      out.clock_at = static_cast<uint8_t>(i);
+      out.clock_len = static_cast<uint8_t>(c < 256 ? c : 0);
     }
     return i + c;
   }
@@ -625,6 +636,20 @@ inline void take_shape(std::string_view line, LinePrefix& p, Shape& sh, uint64_t
     p.stamp.text.assign({});
     p.stamp_pending = kScan;
     sh.values = false;  // until finish_prefix reads it (ingest_prefix)
+  } else if (const uint64_t date_bits = stamp_bits & ~(((uint64_t{1} << sh.clock_len) - 1) << sh.clock_at);
+             sh.values && sh.clock_len != 0 && (eq & date_bits) == date_bits) {
+    // Only the clock differs from the key's stamp (most new stamps of a capture: the next
+    // millisecond): the same date, so the same base, plus this clock's value, read by the same
+    // read_clock at the same place as scan_stamp would (the shape: digits for digits), and
+    // added as scan_stamp adds it.
+    double secs = 0;
+    read_clock<true>(b + sh.clock_at, e, secs);
+    p.stamp.kind = sh.stamp.kind;
+    p.stamp.seconds = sh.base + secs;
+    p.stamp.clock_marker = sh.stamp.clock_marker;
+    p.stamp.text.assign(std::string_view(b + sh.stamp_at, sh.stamp_len));
+    p.stamp_pending = kNone;
+    sh.stamp = p.stamp;
   } else {
     StampParts parts;
     scan_stamp<true>(b + sh.stamp_at, e, parts);
@@ -632,6 +657,12 @@ inline void take_shape(std::string_view line, LinePrefix& p, Shape& sh, uint64_t
     p.stamp_pending = kNone;
     sh.stamp = p.stamp;
     sh.values = true;
+    // (clock_len 0: no clock, or one that does not lie within the key's characters)
+    const size_t clock_at = sh.stamp_at + size_t{parts.clock_at};
+    const bool in_key = parts.clock_len != 0 && clock_at + parts.clock_len <= sh.stamp_at + size_t{sh.stamp_len};
+    sh.clock_at = static_cast<uint8_t>(in_key ? clock_at : 0);
+    sh.clock_len = static_cast<uint8_t>(in_key ? parts.clock_len : 0);
+    sh.base = parts.base;
   }
   std::memcpy(sh.key, b, kShapeLine);
   sh.digits = dig;
@@ -651,6 +682,7 @@ inline bool make_shape(std::string_view line, const LinePrefix& p, Shape& sh) {
   sh.stamp_len = static_cast<uint8_t>(p.stamp_len);
   sh.values = p.stamp_pending == kNone;
   if (sh.values) sh.stamp = p.stamp;
+  sh.clock_len = 0;  // (not known: take_shape reads the whole stamp next time it differs)
   return true;
 }
 
@@ -706,12 +738,16 @@ void ingest_prefix(std::string_view line, LinePrefix& out, bool& other, PrefixSc
   } else {
     keyed = scan_unshaped(line, out, state);
   }
-  other = is_other_syslog(line, out);
+  // is_other_syslog, but first its answer for a debug capture's usual body, "ISAKMP...": a
+  // crypto head (is_crypto_head), so not other syslog.
+  other = !(out.present && line.size() >= out.body + 6 && std::memcmp(line.data() + out.body, "ISAKMP", 6) == 0) &&
+          is_other_syslog(line, out);
   if (!other && out.stamp_pending) {
     finish_prefix(line, out);
     if (keyed) {
       sh.stamp = out.stamp;
       sh.values = true;
+      sh.clock_len = 0;  // (finish_prefix does not say where the clock is)
     }
   }
   if (out.present) state.lazy = other;

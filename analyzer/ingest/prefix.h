@@ -67,6 +67,11 @@ struct PrefixScanState {
     uint8_t stamp_at = 0, stamp_len = 0;  // the stamp; a sequence number before it when at > 0
     bool values = false;   // `stamp` is the key's stamp, read
     Stamp stamp;
+    // With values: the stamp's clock (clock_len 0: not known), and stamp.seconds minus the
+    // clock's value (as scan_stamp adds them): a line whose stamp differs only in the clock's
+    // characters has that base plus its own clock's value.
+    uint8_t clock_at = 0, clock_len = 0;
+    double base = 0;
   } shape;
 };
 void finish_prefix(std::string_view line, LinePrefix& p);

@@ -10,16 +10,23 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstdio>
 #include <cstring>
 #include <random>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "ingest/ingest.h"
+#include "ingest/line_blocks.h"
 #include "ingest/line_clean.h"
 #include "ingest/line_reader.h"
 #include "ingest/prefix.h"
@@ -859,5 +866,159 @@ TEST_CASE("ingest fast paths: LineReader::next's hints never say less than the l
     CHECK(a.overlong() == b.overlong());
   }
   line_reader_use_avx2_for_tests(true);  // back to what the processor allows
+  remove_temp(path);
+}
+
+namespace {
+
+// Everything ingest hands its sink, in order, as text (records field by field).
+struct Transcript : IngestSink {
+  std::string out;
+  void on_record(Record&& r) override {
+    out += fmt::format("R {} {}-{} [{}] {} {:.17g} {} '{}' {} {} |{}|", r.where.input, r.where.line, r.where.last_line,
+                       r.device, static_cast<int>(r.stamp.kind), r.stamp.seconds, r.stamp.clock_marker,
+                       r.stamp.text.view(), r.seq, r.physical_lines, r.body);
+    for (const auto& n : r.notes) out += "<" + n + ">";
+    out += '\n';
+  }
+  void on_section(SectionKind kind, TextSection&& s) override {
+    out += fmt::format("S {} {} {} {}\n", static_cast<int>(kind), s.device, s.command, s.lines.size());
+    for (const auto& l : s.lines) out += fmt::format("  {} {}\n", l.line, l.text);
+  }
+  void on_unrecognized(uint32_t input, uint32_t line, std::string_view text) override {
+    out += fmt::format("U {} {} {}\n", input, line, text);
+  }
+};
+
+std::string summary_text(const InputSummary& s) {
+  return fmt::format("{} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {}", s.lines, s.blank, s.log_records,
+                     s.other_syslog, s.config_lines, s.show_lines, s.overlong, s.nul_bytes, s.bytes,
+                     s.no_final_newline, s.clean.cr, s.clean.ansi, s.clean.backspaces, s.clean.pager,
+                     s.clean.control, fmt::join(s.devices, ","), fmt::join(s.sections, ";"), s.error);
+}
+
+}  // namespace
+
+TEST_CASE("ingest fast paths: line blocks that keep the reader's lines give what ingest gives line by line") {
+  // Line blocks hold views of the reader's two buffers, not copies: before the reader writes
+  // into a buffer again, the blocks with lines in it are consumed (LineReader::on_reuse). With
+  // small buffers that happens every few lines, with blocks being filled, published, or taken by
+  // a helper thread. Everything ingest hands on (records with stamps, sections, unrecognized
+  // lines, the input summary) must be what the line-by-line path gives with the same buffer.
+  std::mt19937 rng(4711);
+  std::string text;
+  uint32_t seq = 18963;
+  for (int n = 0; n < 6000; ++n) {
+    int kind = static_cast<int>(rng() % 20);
+    std::string ms = fmt::format("{:03}", rng() % 1000);
+    std::string stamp = fmt::format("{:06}: Nov 26 2026 00:00:{:02}.{} UTC: ", seq++, n / 120 % 60, ms);
+    std::string cr = rng() % 5 == 0 ? "\r" : "";
+    switch (kind) {
+      case 0: text += "        local_proxy= 10.1.1.0/255.255.255.0/0/0 (type=4)," + cr + "\n"; break;
+      case 1: text += stamp + "%SYS-5-CONFIG_I: Configured from console by vty0" + cr + "\n"; break;
+      case 2: text += stamp + "ISAKMP (0:" + std::to_string(n % 97) + "): atts are not acceptable <-- here\n"; break;
+      case 3: text += "hq-rtr01#show crypto isakmp sa\n" "dst             src             state\n"
+                      "10.0.0.1        10.0.0.2        QM_IDLE\n" "hq-rtr01#\n"; break;
+      case 4: text += stamp + "IPSEC(validate_proposal_request): proposal part #1,\x1b[0m" + cr + "\n"; break;
+      case 5: text += "\n"; break;
+      case 6: text += stamp + std::string(200 + rng() % 300, 'x') + " ISAKMP long line --More-- end\n"; break;
+      case 7: text += "*Mar  1 00:0" + std::to_string(n % 10) + ":09.431: ISAKMP:(1001): sending packet (" +
+                      std::to_string(n % 99) + ")" + cr + "\n"; break;
+      default: text += stamp + "ISAKMP (0:3597): processing SA payload. message ID = " + std::to_string(rng()) + cr + "\n";
+    }
+  }
+  text += "018962: Nov 26 2026 00:00:01.204 UTC: ISAKMP (0:1): last line without a newline";
+  std::string path = write_temp("blocks", "capture.log", text);
+  size_t compared = 0;
+  for (size_t buffer : {size_t{100}, size_t{333}, size_t{4096}, size_t{65536}, size_t{1} << 20}) {
+    CAPTURE(buffer);
+    IngestOptions opt;
+    opt.read_buffer = buffer;
+    Transcript alone;
+    std::string alone_sum = summary_text(ingest_input(path, 0, alone, opt));
+    REQUIRE(alone.out.size() > text.size() / 2);
+    for (bool helper : {false, true}) {
+      CAPTURE(helper);
+      LineBlocks blocks;
+      IngestOptions with = opt;
+      with.blocks = &blocks;
+      std::atomic<bool> stop{false};
+      std::thread th;
+      if (helper) {  // takes blocks as soon as they are published; the ingest thread waits for them
+        blocks.helper_only(true);
+        th = std::thread([&] {
+          while (!stop.load()) {
+            if (!blocks.help()) std::this_thread::yield();
+          }
+        });
+      }
+      Transcript got;
+      std::string got_sum = summary_text(ingest_input(path, 0, got, with));
+      stop = true;
+      if (th.joinable()) th.join();
+      CHECK(got_sum == alone_sum);
+      CHECK(got.out == alone.out);
+      ++compared;
+    }
+  }
+  CHECK(compared == 10);
+  remove_temp(path);
+}
+
+TEST_CASE("ingest fast paths: a shape whose stamp differs only in its clock reads only the clock") {
+  // Not the check of results (the shape test above compares every line with the reference):
+  // that the clock-only path runs on the lines it is for, and gives the reference's values.
+  PrefixScanState state;
+  LinePrefix p;
+  bool other;
+  const char* lines[] = {
+      "018963: Nov 26 2026 00:00:01.204 UTC: ISAKMP (0:3597): processing SA payload",
+      "018964: Nov 26 2026 00:00:01.205 UTC: ISAKMP (0:3597): processing vendor id payload",  // whole stamp read
+      "018965: Nov 26 2026 00:00:59.999 UTC: ISAKMP (0:3597): processing vendor id payload",  // the clock
+      "018966: Nov 26 2026 00:01:00.000 UTC: ISAKMP (0:3597): processing vendor id payload",  // the clock
+      "018967: Nov 27 2026 00:01:00.000 UTC: ISAKMP (0:3597): processing vendor id payload"};  // another day
+  for (size_t i = 0; i < std::size(lines); ++i) {
+    CAPTURE(lines[i]);
+    ingest_prefix(lines[i], p, other, state);
+    LinePrefix want = parse_prefix(lines[i]);
+    CHECK(!other);
+    CHECK(p.stamp.seconds == want.stamp.seconds);
+    CHECK(p.stamp.text.view() == want.stamp.text.view());
+    if (i >= 1) {
+      CHECK(state.shape.clock_len == 12);  // "00:00:01.205": known from the whole read on
+      CHECK(state.shape.clock_at == 20);
+    }
+  }
+}
+
+TEST_CASE("ingest fast paths: when the sink throws, no line block is left for the helper") {
+  // Blocks hold views of the reader's buffers: when ingest_input leaves by an exception, the
+  // reader goes away, so no published block may remain for a helper to process.
+  std::string text;
+  for (int n = 0; n < 5000; ++n)
+    text += fmt::format("{:06}: Nov 26 2026 00:00:01.{:03} UTC: ISAKMP (0:{}): processing SA payload\n", n, n % 1000, n);
+  std::string path = write_temp("blocks-throw", "capture.log", text);
+  struct Throwing : IngestSink {
+    int left = 1000;
+    void on_record(Record&&) override {
+      if (--left == 0) throw std::runtime_error("sink failed");
+    }
+    void on_section(SectionKind, TextSection&&) override {}
+    void on_unrecognized(uint32_t, uint32_t, std::string_view) override {}
+  };
+  for (size_t buffer : {size_t{4096}, size_t{1} << 20}) {
+    CAPTURE(buffer);
+    LineBlocks blocks;
+    IngestOptions opt;
+    opt.blocks = &blocks;
+    opt.read_buffer = buffer;
+    Throwing sink;
+    CHECK_THROWS_AS(ingest_input(path, 0, sink, opt), std::runtime_error);
+    CHECK(sink.left == 0);
+    CHECK(!blocks.work_available());
+    CHECK(!blocks.help());
+    CHECK(!blocks.has_published());
+    CHECK(!blocks.filling());
+  }
   remove_temp(path);
 }
