@@ -7,6 +7,8 @@
 #include <string>
 #include <system_error>
 
+#include <doctest/doctest.h>
+
 #include "app/analysis.h"
 #include "app/reconstruct.h"
 
@@ -81,3 +83,14 @@ struct RecordSink : ipsecdoc::IngestSink {
   void on_section(ipsecdoc::SectionKind, ipsecdoc::TextSection&&) override { ++sections; }
   void on_unrecognized(uint32_t, uint32_t, std::string_view) override { ++unrecognized; }
 };
+
+// A fast path's event against the reference's (the tokenizer's caches and plans against
+// tokenize_uncached, a repeat against its first time): kind, pattern, connection id, text
+// and fields.
+inline void check_same_event(const ipsecdoc::Event& got, const ipsecdoc::Event& want) {
+  CHECK(got.kind == want.kind);
+  CHECK(got.pattern == want.pattern);
+  CHECK(got.conn_id == want.conn_id);
+  CHECK(got.text == want.text);
+  REQUIRE(got.fields == want.fields);
+}

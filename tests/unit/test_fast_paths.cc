@@ -69,11 +69,7 @@ TEST_CASE("tokenizer head cache: a repeated record gives the event computed the 
       CHECK(after.hits + after.template_hits == before.hits + before.template_hits + 1);
       CHECK(after.misses == before.misses);
       INFO(path, ":", r.where.line, " ", r.body);
-      CHECK(first.kind == again.kind);
-      CHECK(first.pattern == again.pattern);
-      CHECK(first.conn_id == again.conn_id);
-      CHECK(first.text == again.text);
-      CHECK(first.fields == again.fields);
+      check_same_event(again, first);
       ++compared;
     }
   }

@@ -25,6 +25,7 @@
 #include "tokenize/normalize.h"
 #include "tokenize/skeleton.h"
 #include "core/text_hash.h"
+#include "test_analysis_helpers.h"
 #include "ingest/ingest.h"
 #include "tokenize/tokenizer.h"
 #include "test_analysis_helpers.h"
@@ -256,10 +257,7 @@ TEST_CASE("key-engine fields: the fast path gives the reference path's fields, i
     INFO(r.body);
     REQUIRE(a == b);
     if (!a) continue;
-    CHECK(fast.kind == slow.kind);
-    CHECK(fast.pattern == slow.pattern);
-    CHECK(fast.text == slow.text);
-    REQUIRE(fast.fields == slow.fields);
+    check_same_event(fast, slow);
     // and the same record again comes out of the head cache alike
     Event again;
     REQUIRE(tok.tokenize(r, again));
@@ -478,11 +476,7 @@ TEST_CASE("template plans: heads with new addresses and numbers give the referen
       INFO(slow.text);
       REQUIRE(a == b);
       if (!a) continue;
-      CHECK(fast.kind == slow.kind);
-      CHECK(fast.pattern == slow.pattern);
-      CHECK(fast.conn_id == slow.conn_id);
-      CHECK(fast.text == slow.text);
-      REQUIRE(fast.fields == slow.fields);
+      check_same_event(fast, slow);
       ++compared;
       key_engine += fast.has("local_net") || fast.has("sa_dest");
     }
