@@ -138,7 +138,7 @@ bool build_skeleton(std::string_view prefix, std::string_view text, Skeleton& s)
   // address), so the key fits in prefix + text: sized once and written through a pointer.
   s.key.resize(prefix.size() + text.size());
   char* const key = s.key.data();
-  std::memcpy(key, prefix.data(), prefix.size());
+  if (!prefix.empty()) std::memcpy(key, prefix.data(), prefix.size());  // (an empty view's data may be null)
   s.base = prefix.size();
   char* w = key + s.base;
   s.n = 0;

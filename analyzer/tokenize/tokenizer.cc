@@ -812,8 +812,9 @@ bool Tokenizer::tokenize(Record&& r, Event& out) const {
   head.conn_id = parts.conn_id;
   head.level.assign(parts.level);
   head.text.resize(parts.lead.size() + parts.rest.size());
-  std::memcpy(head.text.data(), parts.lead.data(), parts.lead.size());
-  std::memcpy(head.text.data() + parts.lead.size(), parts.rest.data(), parts.rest.size());
+  // (sizes tested: an empty view's data may be null, which memcpy must not get)
+  if (!parts.lead.empty()) std::memcpy(head.text.data(), parts.lead.data(), parts.lead.size());
+  if (!parts.rest.empty()) std::memcpy(head.text.data() + parts.lead.size(), parts.rest.data(), parts.rest.size());
   auto remember = [&](int pattern) {
     HeadSlot& slot = c.head.replace(h);
     slot.level = head.level;
