@@ -65,3 +65,19 @@ TEST_CASE("unrelated and unknown lines are not recognised") {
   CHECK_FALSE(tok().tokenize_lines({"%SYS-5-CONFIG_I: Configured from console by console"}, e));
   CHECK_FALSE(tok().tokenize_lines({"ISAKMP: some message no release ever printed"}, e));
 }
+
+TEST_CASE("render_template: placeholders, missing fields, and braces that are not placeholders") {
+  Event e;
+  e.fields.emplace_back("peer", "10.0.0.2");
+  e.fields.emplace_back("spi", "0x1A2B");
+  e.fields.emplace_back("empty", "");
+  CHECK(render_template("no placeholders", e) == "no placeholders");
+  CHECK(render_template("", e) == "");
+  CHECK(render_template("peer {peer}, SPI {spi}.", e) == "peer 10.0.0.2, SPI 0x1A2B.");
+  CHECK(render_template("{peer}{spi}", e) == "10.0.0.20x1A2B");
+  CHECK(render_template("[{empty}]", e) == "[]");                        // present but empty
+  CHECK(render_template("map {map} seq", e) == "map (not logged) seq");  // absent
+  CHECK(render_template("a {peer", e) == "a {peer");                      // unclosed: literal
+  CHECK(render_template("x } {peer} {", e) == "x } 10.0.0.2 {");
+  CHECK(render_template("{a{peer}", e) == "(not logged)");                // the name runs to the first '}'
+}
