@@ -18,6 +18,7 @@
 #include "app/jobs.h"
 #include "app/reconstruct.h"
 #include "app/rules_dir.h"
+#include "core/text_hash.h"
 #include "ingest/line_blocks.h"
 #include "ingest/line_reader.h"
 
@@ -158,7 +159,7 @@ class Collector : public IngestSink {
     // Once per record: the device of the record before, mostly (a debug capture is one
     // device's for thousands of lines), else a hash lookup (the devices of a syslog archive
     // interleave, so a linear search compared a dozen names of the same length per record).
-    if (d.empty() || d == last_noted_) return;
+    if (d.empty() || same_text(d, last_noted_)) return;
     last_noted_ = d;
     if (devices_seen_.insert(d).second) out_.devices.push_back(d);
   }

@@ -31,6 +31,23 @@ constexpr uint64_t kK0 = 0x9E3779B97F4A7C15ull;
 constexpr uint64_t kK1 = 0xD6E8FEB86659FD93ull;
 }  // namespace text_hash_detail
 
+// a == b without a call for texts of up to 16 bytes (device names, addresses): two
+// overlapping loads from each end, the way text_hash reads them; memcmp beyond.
+inline bool same_text(std::string_view a, std::string_view b) {
+  using namespace text_hash_detail;
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  const char *p = a.data(), *q = b.data();
+  if (n >= 8) {
+    if (n > 16) return std::memcmp(p, q, n) == 0;
+    return load64(p) == load64(q) && load64(p + n - 8) == load64(q + n - 8);
+  }
+  if (n >= 4) return load32(p) == load32(q) && load32(p + n - 4) == load32(q + n - 4);
+  for (size_t i = 0; i < n; ++i)
+    if (p[i] != q[i]) return false;
+  return true;
+}
+
 inline uint64_t text_hash(std::string_view s, uint64_t seed = 0) {
   using namespace text_hash_detail;
   const char* p = s.data();

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdio>
 
+#include "core/text_hash.h"
 #include "tokenize/tokenizer.h"
 
 namespace ipsecdoc {
@@ -142,12 +143,21 @@ int phase_hint(const Event& e) {
   }
 }
 
+// The first non-empty of fields remote, peer, peer2 (in that order of preference): one
+// pass over the fields (three lookups walked them three times, for every event).
 std::string event_peer(const Event& e) {
-  for (const char* k : {"remote", "peer", "peer2"}) {
-    std::string_view v = e.get(k);
-    if (!v.empty()) return std::string(v);
+  std::string_view best;
+  int rank = 3;  // of `best`: 0 remote, 1 peer, 2 peer2
+  for (const auto& [k, v] : e.fields) {
+    if (v.empty() || k.size() < 4 || k[0] != (k.size() == 6 ? 'r' : 'p')) continue;
+    int r = k == "remote"sv ? 0 : k == "peer"sv ? 1 : k == "peer2"sv ? 2 : 3;
+    if (r < rank) {
+      rank = r;
+      best = v;
+      if (r == 0) break;
+    }
   }
-  return {};
+  return std::string(best);
 }
 
 }  // namespace
@@ -163,11 +173,24 @@ struct TimelineBuilder::DeviceState {
   uint32_t focus = 0;                               // negotiation that took the last event
   uint64_t events = 0;
 
+  // The last answer is remembered (most events go to the negotiation of the one before);
+  // forget() when a negotiation leaves `open`.
   Negotiation* find(uint32_t id) {
+    if (id == found_id && found) return found;
     for (auto& n : open)
-      if (n->id == id) return n.get();
+      if (n->id == id) {
+        found_id = id;
+        return found = n.get();
+      }
     return nullptr;
   }
+  void forget(uint32_t id) {
+    if (id == found_id) found = nullptr;
+  }
+
+ private:
+  Negotiation* found = nullptr;
+  uint32_t found_id = 0;
 };
 
 TimelineBuilder::TimelineBuilder(const Tokenizer& tok, Sink on_close, StandaloneSink on_standalone, size_t max_steps)
@@ -177,7 +200,8 @@ TimelineBuilder::~TimelineBuilder() = default;
 
 TimelineBuilder::DeviceState& TimelineBuilder::state_for(const Event& e) {
   // Consecutive events mostly come from the same device: skip building the key.
-  if (last_state_ && last_device_ == e.device && (!e.device.empty() || last_input_ == e.where.input)) return *last_state_;
+  if (last_state_ && same_text(last_device_, e.device) && (!e.device.empty() || last_input_ == e.where.input))
+    return *last_state_;
   last_device_ = e.device;
   last_input_ = e.where.input;
   std::string key = e.device.empty() ? "#" + std::to_string(e.where.input) : e.device;
@@ -231,6 +255,7 @@ void TimelineBuilder::close(DeviceState& d, uint32_t id) {
   if (it == d.open.end()) return;
   std::unique_ptr<Negotiation> n = std::move(*it);
   d.open.erase(it);
+  d.forget(id);
   --open_total_;
   if (d.focus == id) d.focus = 0;
   sink_(std::move(*n));
@@ -427,6 +452,7 @@ void TimelineBuilder::merge(DeviceState& d, Negotiation& from, Negotiation& into
   auto it = std::find_if(d.open.begin(), d.open.end(), [&](auto& n) { return n->id == gone; });
   if (it != d.open.end()) {
     d.open.erase(it);
+    d.forget(gone);
     --open_total_;
   }
   if (d.focus == gone) d.focus = into.id;

@@ -52,6 +52,27 @@ TEST_CASE("text_hash: every byte and the length count") {
   CHECK(text_hash(std::string(1, '\0')) != text_hash(std::string(2, '\0')));
 }
 
+TEST_CASE("same_text: equal to operator== for every length up to 40 and a difference at every position") {
+  std::string a;
+  for (size_t n = 0; n <= 40; ++n) {
+    a.assign(n, 'x');
+    for (size_t i = 0; i < n; ++i) a[i] = static_cast<char>('a' + (i * 7) % 26);
+    std::string b = a;
+    CHECK(same_text(a, b));
+    for (size_t i = 0; i < n; ++i) {  // one byte changed, in turn at each position
+      std::string c = a;
+      c[i] = static_cast<char>(c[i] ^ 0x20);
+      CHECK_FALSE(same_text(a, c));
+      CHECK_FALSE(same_text(c, a));
+    }
+    CHECK_FALSE(same_text(a, a + "x"));  // lengths differ
+    CHECK_FALSE(same_text(a + "x", a));
+    // views into a longer buffer: nothing past the end is read into the answer
+    std::string padded_a = a + "1", padded_b = a + "2";
+    CHECK(same_text(std::string_view(padded_a).substr(0, n), std::string_view(padded_b).substr(0, n)));
+  }
+}
+
 TEST_CASE("text_hash: similar keys spread over the low bits that pick a cache slot") {
   std::vector<int> buckets(1024, 0);
   for (int i = 0; i < 4096; ++i)
