@@ -182,14 +182,15 @@ class Collector : public IngestSink {
       return out_.findings.size() < opt_.max_findings && !index_.count(f.key);
     };
     if (auto f = rules_.book.diagnose(n, out_.paths, wanted)) {
-      f->extra["source"] = "log";
+      // (A repeat is only counted by add_finding: no need to label it.)
+      if (!index_.count(f->key)) f->extra["source"] = "log";
       // A lone %CRYPTO-6-IKMP_MODE_FAILURE that arrives after the exchange it ends was closed
       // repeats a failure already diagnosed for this device and peer: count it there.
       bool lone_mode_failure = f->rule == "negotiation-failed" && !n.steps.empty() &&
                                std::all_of(n.steps.begin(), n.steps.end(),
                                            [](const Step& s) { return s.event.kind == EventKind::ModeFailure; });
-      auto known = coarse_peer_.find(n.device + "|" + n.peer);
-      if (lone_mode_failure && known != coarse_peer_.end()) {
+      auto known = lone_mode_failure ? coarse_peer_.find(n.device + "|" + n.peer) : coarse_peer_.end();
+      if (known != coarse_peer_.end()) {
         ++out_.findings[known->second].occurrences;
       } else {
         std::string key = f->key, rule = f->rule;
@@ -223,7 +224,8 @@ class Collector : public IngestSink {
             }
           }
         }
-        auto it = index_.find(key);
+        // (A repeat's device and peer were noted with the finding it repeats: same key.)
+        auto it = new_finding ? index_.find(key) : index_.end();
         if (rule != "negotiation-failed" && it != index_.end()) coarse_peer_.emplace(n.device + "|" + n.peer, it->second);
       }
     }

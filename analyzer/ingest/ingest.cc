@@ -309,7 +309,8 @@ class Ingestor {
       auto it = sender_names_.find(pre.sender);
       device = it != sender_names_.end() ? std::string_view(it->second) : pre.sender;
     }
-    rec_.device.assign(device.data(), device.size());
+    // (rec_ got a record's buffers back from the sink: mostly one of the same device.)
+    if (!same_text(rec_.device, device)) rec_.device.assign(device.data(), device.size());
     rec_.stamp = pre.stamp;
     rec_.seq = pre.seq;
     rec_.body.assign(body.data(), body.size());

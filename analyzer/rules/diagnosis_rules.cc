@@ -267,6 +267,11 @@ std::optional<Finding> RuleBook::diagnose(Negotiation& n, const std::vector<std:
         offered.clear();
         for (const auto& p : props) offered.push_back(p.transform->str());
       }
+      f.key = fmt::format("{}|{}|{}|{}|{}|{}", r.id, n.device, n.peer, n.local_proxy, n.remote_proxy,
+                          offered.empty() ? "" : offered.front());
+      // A repeat (not wanted) is only counted: its key and first evidence line are all it
+      // needs (the collector notes where it was last seen).
+      const bool whole = !wanted || wanted(f);
       // Evidence: every decisive/failure event, plus the proposal it was about.
       std::vector<const Event*> evidence;
       for (const auto& s : n.steps) {
@@ -276,15 +281,12 @@ std::optional<Finding> RuleBook::diagnose(Negotiation& n, const std::vector<std:
         for (auto k : sig.all) wanted |= e.kind == k;
         for (auto k : sig.any) wanted |= e.kind == k;
         if (!wanted) continue;
-        if (f.evidence.size() >= 12) break;
+        if (f.evidence.size() >= (whole ? 12u : 1u)) break;
         std::string path = e.where.input < paths.size() ? paths[e.where.input] : "";
         f.evidence.push_back({path, e.where.line, e.text});
         evidence.push_back(&e);
       }
-      f.key = fmt::format("{}|{}|{}|{}|{}|{}", r.id, n.device, n.peer, n.local_proxy, n.remote_proxy,
-                          offered.empty() ? "" : offered.front());
-      // A repeat (not wanted) is only counted: its key and evidence are all it needs.
-      if (wanted && !wanted(f)) return f;
+      if (!whole) return f;
       // Template context.
       std::map<std::string, std::string> ctx;
       ctx["device"] = n.device.empty() ? "this router (the one that logged it)" : n.device;

@@ -114,9 +114,11 @@ int phase_hint(const Event& e) {
   int p = event_kind_phase(e.kind);
   if (p != 0) return p;
   switch (e.kind) {
-    case EventKind::StateChange: {
-      auto s = std::string(e.get("new")) + std::string(e.get("old"));
-      return s.find("QM") != std::string::npos ? 2 : 1;
+    case EventKind::StateChange: {  // QM in either state (the two joined could put Q|M across them)
+      std::string_view to = e.get("new"), from = e.get("old");
+      bool qm = to.find("QM") != std::string_view::npos || from.find("QM") != std::string_view::npos ||
+                (!to.empty() && to.back() == 'Q' && !from.empty() && from.front() == 'M');
+      return qm ? 2 : 1;
     }
     case EventKind::ProposalNotChosenSent:
     case EventKind::ProposalNotChosenRecv:
