@@ -659,7 +659,7 @@ void start_event(const Pattern& p, int idx, Record&& r, int head_conn_id, Event&
   auto& [kind, where, device, stamp, text, conn_id, pattern, fields] = out;
   kind = p.event;
   where = r.where;
-  device = std::move(r.device);
+  device.swap(r.device);  // (r keeps a device name, mostly this one: ingest then need not write it again)
   stamp = r.stamp;
   text = std::move(r.body);
   conn_id = head_conn_id;
