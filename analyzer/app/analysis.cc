@@ -596,7 +596,11 @@ Analysis analyze(const std::vector<std::string>& paths, const RuleData& rules, c
     auto c = show::command_from_content(line);
     return c == show::Command::Unknown ? std::string() : std::string(show::command_name(c));
   };
-  Jobs jobs;
+  // Up to 256 replays wait (each a negotiation's copy, ~10 KB: +1 MB peak): with 32, the
+  // analysis thread, the busier one during a debug capture, ran half of them itself (~245 M
+  // instructions of 100 MB) when the queue was full; now mostly the ingest thread runs them
+  // while it waits, and both threads after the input ends (that thread: -100 M).
+  Jobs jobs(256);
   Collector col(rules, opt, out, jobs);
   size_t usable = 0;
   for (auto& s : ingest_all(ex.files, rules, io, col, jobs, opt.pipeline && rules.tokenizer, opt.pipeline_helper_only)) {
