@@ -14,6 +14,7 @@
 
 #include "config/config.h"
 #include "config/patch.h"
+#include "config/words.h"
 #include "core/ip.h"
 #include "core/transform.h"
 #include "model/render.h"
@@ -1107,9 +1108,9 @@ std::vector<std::string> fill_fix_placeholders(const std::vector<std::string>& c
       }
       if (p.rfind("as on the peer", 0) == 0 && !r.peer_absent && !r.peer.policies.empty()) {
         const IkePolicy& o = r.peer.policies.front();
-        std::istringstream in(cmd);
-        std::string verb;
-        in >> verb;
+        std::vector<std::string_view> cw;
+        split_words(cmd, cw);
+        std::string_view verb = cw.empty() ? std::string_view() : cw[0];
         if (verb == "encryption" || verb == "encr") return encryption_words(o);
         if (verb == "hash") return o.hash;
         if (verb == "group") return std::to_string(o.group);
@@ -1162,15 +1163,18 @@ std::vector<std::string> fill_fix_placeholders(const std::vector<std::string>& c
       i = close;
     }
     // "crypto map M S set ..." is not an IOS command: IOS wants the entry, then the sub-command.
-    std::istringstream in(s);
-    std::vector<std::string> w;
-    for (std::string x; in >> x;) w.push_back(x);
+    // (The words `istream >> string` reads, as views: no stream per command.)
+    std::vector<std::string_view> w;
+    split_words(s, w);
     bool one_line = w.size() > 4 && w[0] == "crypto" && w[1] == "map" &&
                     std::all_of(w[3].begin(), w[3].end(), ::isdigit) && w[4] != "ipsec-isakmp" && w[4] != "ipsec-manual";
     if (one_line) {
       out.push_back(fmt::format("crypto map {} {} ipsec-isakmp", w[2], w[3]));
       std::string sub;
-      for (size_t k = 4; k < w.size(); ++k) sub += " " + w[k];
+      for (size_t k = 4; k < w.size(); ++k) {
+        sub += ' ';
+        sub += w[k];
+      }
       out.push_back(sub);
     } else {
       out.push_back(s);
