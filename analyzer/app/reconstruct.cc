@@ -1284,15 +1284,20 @@ class ParsedConfigs {
   std::map<std::string, DeviceConfig> cache_;
 };
 
+// The reconstructed configs as the replay record shows them: {hostname: [lines]}.
+void add_configs(const Reconstruction& rc, nlohmann::json& rep) {
+  rep["configs"] = nlohmann::json::object();
+  rep["configs"][rc.logger.hostname] = lines_of(rc.logger.config);
+  if (!rc.peer_absent) rep["configs"][rc.peer.hostname] = lines_of(rc.peer.config);
+}
+
 // Replays a reconstruction and compares the logging router's rendered log with the capture.
-// Fills rep (before, failing_check, compared, differences, why) and returns the status.
+// Fills rep (dialect, traffic, before, failing_check, compared, differences, why; not the
+// configs: add_configs) and returns the status.
 std::string replay_before(const Reconstruction& rc, const Negotiation& n, const model::ModelOptions& opt,
                           const Tokenizer* tok, ParsedConfigs& parsed, nlohmann::json& rep) {
   rep["dialect"] = std::string(model::dialect_name(rc.dialect));
   rep["dialect_why"] = rc.dialect_why;
-  rep["configs"] = nlohmann::json::object();
-  rep["configs"][rc.logger.hostname] = lines_of(rc.logger.config);
-  if (!rc.peer_absent) rep["configs"][rc.peer.hostname] = lines_of(rc.peer.config);
   std::vector<const DeviceConfig*> devs{&parsed.get(rc.logger.config)};
   if (!rc.peer_absent) devs.push_back(&parsed.get(rc.peer.config));
   auto res = model::replay(devs, rc.trigger, rc.initiator, opt);
@@ -1455,6 +1460,9 @@ nlohmann::json replay_from_log(const Finding& f, const Negotiation* n, const mod
     // once one is, the others are compared on the model's typed events (same records, read
     // back identically - model render tests), which saves rendering and tokenizing each.
     attempt["status"] = replay_before(x, *n, opt, chosen.is_null() ? tok : nullptr, parsed, attempt);
+    // The configs go into the records that can be shown: a finding's only one, and the first
+    // candidate confirmed (of the other candidates only the cause and the why are kept).
+    if (causes.size() == 1 || (chosen.is_null() && attempt["status"] == "confirmed")) add_configs(x, attempt);
     if (attempt["status"] == "confirmed") {
       reproduced.push_back(x.cause);
       if (chosen.is_null()) {
