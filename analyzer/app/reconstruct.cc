@@ -1231,16 +1231,24 @@ bool same_proxy(std::string_view a, std::string_view b) {
 // The decisive values: addresses printed, the attribute that differed (and for which policy and
 // transform), the state a retransmission was in, the mode that failed, the notify's protocol.
 std::string disagreement(const Event& want, const Event& got, std::vector<std::string>& notes) {
-  auto value = [](const Event& e, const std::string& k) {
+  auto value = [](const Event& e, std::string_view k) {
     std::string_view v = e.get(k);
-    return v.empty() && k[0] != '_' ? e.get("_" + k) : v;  // the model's typed events keep some as rendering hints
+    if (!v.empty() || k[0] == '_') return v;
+    std::string hint = "_";  // the model's typed events keep some as rendering hints
+    hint += k;
+    return e.get(hint);
   };
-  std::vector<std::string> keys{"address", "peer", "attr", "_check", "state", "mode", "protocol"};
-  if (want.kind == EventKind::P1PolicyNotAcceptable) keys.insert(keys.end(), {"local", "remote"});
-  for (const auto& k : keys) {
-    std::string_view w = want.get(k), g = value(got, k);
-    if (!w.empty() && w != g)
-      return fmt::format("{} {} vs {}", k == "_check" ? "transform/priority" : k, w, g.empty() ? "(none)" : g);
+  // (A fixed list: a vector of strings cost seven allocations per comparison.)
+  static constexpr std::string_view kKeys[] = {"address", "peer", "attr", "_check", "state", "mode", "protocol",
+                                               "local", "remote"};
+  const size_t keys = want.kind == EventKind::P1PolicyNotAcceptable ? 9 : 7;  // local, remote: that record only
+  for (size_t i = 0; i < keys; ++i) {
+    std::string_view k = kKeys[i], w = want.get(k);
+    if (w.empty()) continue;
+    std::string_view g = value(got, k);
+    if (w != g)
+      return fmt::format("{} {} vs {}", k == "_check" ? std::string_view("transform/priority") : k, w,
+                         g.empty() ? std::string_view("(none)") : g);
   }
   if (!want.get("transform").empty() && !got.get("transform").empty() && !same_transform(want.get("transform"), got.get("transform")))
     return fmt::format("transform {} vs {}", want.get("transform"), got.get("transform"));
@@ -1317,13 +1325,15 @@ std::string replay_before(const Reconstruction& rc, const Negotiation& n, const 
   annotate_checks(got);
   // The capture's records the comparison below looks at (failures and offers), and the policy
   // checks annotate_checks needs to name each verdict's check: copying every step cost more.
-  std::vector<Event> wanted;
-  for (const auto& s : n.steps) {
-    EventKind k = s.event.kind;
-    if (event_kind_is_failure(k) || k == EventKind::ProposalRequest || k == EventKind::SaRequest ||
-        k == EventKind::P1PolicyCheck)
-      wanted.push_back(s.event);
-  }
+  auto is_wanted = [](EventKind k) {
+    return event_kind_is_failure(k) || k == EventKind::ProposalRequest || k == EventKind::SaRequest ||
+           k == EventKind::P1PolicyCheck;
+  };
+  std::vector<Event> wanted;  // (counted first: regrowing moved every event copied so far)
+  wanted.reserve(static_cast<size_t>(
+      std::count_if(n.steps.begin(), n.steps.end(), [&](const auto& s) { return is_wanted(s.event.kind); })));
+  for (const auto& s : n.steps)
+    if (is_wanted(s.event.kind)) wanted.push_back(s.event);
   annotate_checks(wanted);
   for (auto& u : unread) notes.push_back("a rendered record the tokenizer does not read: " + u);
   nlohmann::json compared = nlohmann::json::array();
