@@ -14,6 +14,7 @@
 
 #include "config/config.h"
 #include "config/patch.h"
+#include "config/words.h"
 #include "core/ip.h"
 #include "core/transform.h"
 #include "model/render.h"
@@ -1107,9 +1108,9 @@ std::vector<std::string> fill_fix_placeholders(const std::vector<std::string>& c
       }
       if (p.rfind("as on the peer", 0) == 0 && !r.peer_absent && !r.peer.policies.empty()) {
         const IkePolicy& o = r.peer.policies.front();
-        std::istringstream in(cmd);
-        std::string verb;
-        in >> verb;
+        std::vector<std::string_view> cw;
+        split_words(cmd, cw);
+        std::string_view verb = cw.empty() ? std::string_view() : cw[0];
         if (verb == "encryption" || verb == "encr") return encryption_words(o);
         if (verb == "hash") return o.hash;
         if (verb == "group") return std::to_string(o.group);
@@ -1162,15 +1163,18 @@ std::vector<std::string> fill_fix_placeholders(const std::vector<std::string>& c
       i = close;
     }
     // "crypto map M S set ..." is not an IOS command: IOS wants the entry, then the sub-command.
-    std::istringstream in(s);
-    std::vector<std::string> w;
-    for (std::string x; in >> x;) w.push_back(x);
+    // (The words `istream >> string` reads, as views: no stream per command.)
+    std::vector<std::string_view> w;
+    split_words(s, w);
     bool one_line = w.size() > 4 && w[0] == "crypto" && w[1] == "map" &&
                     std::all_of(w[3].begin(), w[3].end(), ::isdigit) && w[4] != "ipsec-isakmp" && w[4] != "ipsec-manual";
     if (one_line) {
       out.push_back(fmt::format("crypto map {} {} ipsec-isakmp", w[2], w[3]));
       std::string sub;
-      for (size_t k = 4; k < w.size(); ++k) sub += " " + w[k];
+      for (size_t k = 4; k < w.size(); ++k) {
+        sub += ' ';
+        sub += w[k];
+      }
       out.push_back(sub);
     } else {
       out.push_back(s);
@@ -1227,16 +1231,24 @@ bool same_proxy(std::string_view a, std::string_view b) {
 // The decisive values: addresses printed, the attribute that differed (and for which policy and
 // transform), the state a retransmission was in, the mode that failed, the notify's protocol.
 std::string disagreement(const Event& want, const Event& got, std::vector<std::string>& notes) {
-  auto value = [](const Event& e, const std::string& k) {
+  auto value = [](const Event& e, std::string_view k) {
     std::string_view v = e.get(k);
-    return v.empty() && k[0] != '_' ? e.get("_" + k) : v;  // the model's typed events keep some as rendering hints
+    if (!v.empty() || k[0] == '_') return v;
+    std::string hint = "_";  // the model's typed events keep some as rendering hints
+    hint += k;
+    return e.get(hint);
   };
-  std::vector<std::string> keys{"address", "peer", "attr", "_check", "state", "mode", "protocol"};
-  if (want.kind == EventKind::P1PolicyNotAcceptable) keys.insert(keys.end(), {"local", "remote"});
-  for (const auto& k : keys) {
-    std::string_view w = want.get(k), g = value(got, k);
-    if (!w.empty() && w != g)
-      return fmt::format("{} {} vs {}", k == "_check" ? "transform/priority" : k, w, g.empty() ? "(none)" : g);
+  // (A fixed list: a vector of strings cost seven allocations per comparison.)
+  static constexpr std::string_view kKeys[] = {"address", "peer", "attr", "_check", "state", "mode", "protocol",
+                                               "local", "remote"};
+  const size_t keys = want.kind == EventKind::P1PolicyNotAcceptable ? 9 : 7;  // local, remote: that record only
+  for (size_t i = 0; i < keys; ++i) {
+    std::string_view k = kKeys[i], w = want.get(k);
+    if (w.empty()) continue;
+    std::string_view g = value(got, k);
+    if (w != g)
+      return fmt::format("{} {} vs {}", k == "_check" ? std::string_view("transform/priority") : k, w,
+                         g.empty() ? std::string_view("(none)") : g);
   }
   if (!want.get("transform").empty() && !got.get("transform").empty() && !same_transform(want.get("transform"), got.get("transform")))
     return fmt::format("transform {} vs {}", want.get("transform"), got.get("transform"));
@@ -1280,15 +1292,20 @@ class ParsedConfigs {
   std::map<std::string, DeviceConfig> cache_;
 };
 
+// The reconstructed configs as the replay record shows them: {hostname: [lines]}.
+void add_configs(const Reconstruction& rc, nlohmann::json& rep) {
+  rep["configs"] = nlohmann::json::object();
+  rep["configs"][rc.logger.hostname] = lines_of(rc.logger.config);
+  if (!rc.peer_absent) rep["configs"][rc.peer.hostname] = lines_of(rc.peer.config);
+}
+
 // Replays a reconstruction and compares the logging router's rendered log with the capture.
-// Fills rep (before, failing_check, compared, differences, why) and returns the status.
+// Fills rep (dialect, traffic, before, failing_check, compared, differences, why; not the
+// configs: add_configs) and returns the status.
 std::string replay_before(const Reconstruction& rc, const Negotiation& n, const model::ModelOptions& opt,
                           const Tokenizer* tok, ParsedConfigs& parsed, nlohmann::json& rep) {
   rep["dialect"] = std::string(model::dialect_name(rc.dialect));
   rep["dialect_why"] = rc.dialect_why;
-  rep["configs"] = nlohmann::json::object();
-  rep["configs"][rc.logger.hostname] = lines_of(rc.logger.config);
-  if (!rc.peer_absent) rep["configs"][rc.peer.hostname] = lines_of(rc.peer.config);
   std::vector<const DeviceConfig*> devs{&parsed.get(rc.logger.config)};
   if (!rc.peer_absent) devs.push_back(&parsed.get(rc.peer.config));
   auto res = model::replay(devs, rc.trigger, rc.initiator, opt);
@@ -1308,13 +1325,15 @@ std::string replay_before(const Reconstruction& rc, const Negotiation& n, const 
   annotate_checks(got);
   // The capture's records the comparison below looks at (failures and offers), and the policy
   // checks annotate_checks needs to name each verdict's check: copying every step cost more.
-  std::vector<Event> wanted;
-  for (const auto& s : n.steps) {
-    EventKind k = s.event.kind;
-    if (event_kind_is_failure(k) || k == EventKind::ProposalRequest || k == EventKind::SaRequest ||
-        k == EventKind::P1PolicyCheck)
-      wanted.push_back(s.event);
-  }
+  auto is_wanted = [](EventKind k) {
+    return event_kind_is_failure(k) || k == EventKind::ProposalRequest || k == EventKind::SaRequest ||
+           k == EventKind::P1PolicyCheck;
+  };
+  std::vector<Event> wanted;  // (counted first: regrowing moved every event copied so far)
+  wanted.reserve(static_cast<size_t>(
+      std::count_if(n.steps.begin(), n.steps.end(), [&](const auto& s) { return is_wanted(s.event.kind); })));
+  for (const auto& s : n.steps)
+    if (is_wanted(s.event.kind)) wanted.push_back(s.event);
   annotate_checks(wanted);
   for (auto& u : unread) notes.push_back("a rendered record the tokenizer does not read: " + u);
   nlohmann::json compared = nlohmann::json::array();
@@ -1451,6 +1470,9 @@ nlohmann::json replay_from_log(const Finding& f, const Negotiation* n, const mod
     // once one is, the others are compared on the model's typed events (same records, read
     // back identically - model render tests), which saves rendering and tokenizing each.
     attempt["status"] = replay_before(x, *n, opt, chosen.is_null() ? tok : nullptr, parsed, attempt);
+    // The configs go into the records that can be shown: a finding's only one, and the first
+    // candidate confirmed (of the other candidates only the cause and the why are kept).
+    if (causes.size() == 1 || (chosen.is_null() && attempt["status"] == "confirmed")) add_configs(x, attempt);
     if (attempt["status"] == "confirmed") {
       reproduced.push_back(x.cause);
       if (chosen.is_null()) {

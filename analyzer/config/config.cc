@@ -4,6 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include <fmt/format.h>
 
@@ -197,23 +201,63 @@ std::optional<std::string> decode_type7(std::string_view enc) {
   return out;
 }
 
+namespace {
+
+// Does a secret keyword that redact_line looks for contain the text at line[i]'s start: key
+// (key-string, pre-shared-key), password, secret, community, md5?
+bool keyword_at(std::string_view line, size_t i) {
+  std::string_view rest = line.substr(i);
+  switch (line[i]) {
+    case 'k': return rest.starts_with("key");
+    case 'p': return rest.starts_with("password");
+    case 's': return rest.starts_with("secret");
+    case 'c': return rest.starts_with("community");
+    case 'm': return rest.starts_with("md5");
+    default: return false;
+  }
+}
+
+// Does one of those keywords stand anywhere in `line`? With SSE2, 16 positions at a time are
+// tested for the keywords' first two letters (ke pa se co md) and only the few that have them are
+// compared: most lines have many c, s, p ("crypto isakmp policy") but hardly a "ke" or "pa".
+bool may_hold_secret(std::string_view line) {
+  const size_t n = line.size();
+  size_t i = 0;
+#ifdef __SSE2__
+  // p[0..16] readable; the positions base + 0..15 of `line` are p[0..15].
+  auto block = [&](const char* p, size_t base) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1));
+    auto pair = [&](char x, char y) {
+      return _mm_and_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8(x)), _mm_cmpeq_epi8(b, _mm_set1_epi8(y)));
+    };
+    const __m128i m = _mm_or_si128(_mm_or_si128(pair('k', 'e'), pair('p', 'a')),
+                                   _mm_or_si128(_mm_or_si128(pair('s', 'e'), pair('c', 'o')), pair('m', 'd')));
+    for (auto bits = static_cast<unsigned>(_mm_movemask_epi8(m)); bits; bits &= bits - 1)
+      if (keyword_at(line, base + static_cast<size_t>(__builtin_ctz(bits)))) return true;
+    return false;
+  };
+  for (; i + 17 <= n; i += 16)
+    if (block(line.data() + i, i)) return true;
+  if (i == n) return false;
+  // The last 1-16 characters, copied before zeros (a zero matches no letter: no position past
+  // the end is compared).
+  char tail[32] = {};
+  std::memcpy(tail, line.data() + i, n - i);
+  return block(tail, i);
+#else
+  for (; i < n; ++i)
+    if (keyword_at(line, i)) return true;
+  return false;
+#endif
+}
+
+}  // namespace
+
 std::string redact_line(std::string_view line) {
   // Every secret keyword below contains one of these: a line without them is kept as is
   // (most lines; the word split is the costly part).
-  // One pass over the line (five `find`s cost five scans).
-  bool may_hold_secret = false;
-  for (size_t i = 0; i < line.size() && !may_hold_secret; ++i) {
-    std::string_view rest = line.substr(i);
-    switch (line[i]) {
-      case 'k': may_hold_secret = rest.starts_with("key"); break;
-      case 'p': may_hold_secret = rest.starts_with("password"); break;
-      case 's': may_hold_secret = rest.starts_with("secret"); break;
-      case 'c': may_hold_secret = rest.starts_with("community"); break;
-      case 'm': may_hold_secret = rest.starts_with("md5"); break;
-      default: break;
-    }
-  }
-  if (!may_hold_secret) return std::string(line);
+  if (!may_hold_secret(line)) return std::string(line);
   // Tokenise keeping the leading indentation; replace the token after a secret keyword.
   size_t indent = 0;
   while (indent < line.size() && (line[indent] == ' ' || line[indent] == '\t')) ++indent;

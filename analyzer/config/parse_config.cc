@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstring>
 #include <set>
 #include <sstream>
 
@@ -26,11 +27,12 @@ namespace {
 // Words of a command, as views into its text (which outlives them).
 using Words = std::vector<std::string_view>;
 
-std::string trim(std::string_view s) {
+// `s` without leading and trailing white space (a view into it).
+std::string_view trim(std::string_view s) {
   size_t a = 0, b = s.size();
-  while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
-  while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
-  return std::string(s.substr(a, b - a));
+  while (a < b && config_space(s[a])) ++a;
+  while (b > a && config_space(s[b - 1])) --b;
+  return s.substr(a, b - a);
 }
 
 std::optional<uint64_t> to_u64(std::string_view s) {
@@ -129,19 +131,20 @@ class Parser {
       bool sub = false;
       // Both prompt forms need a '#' or '>': most configuration lines have neither and skip
       // the two capture matches.
-      // (A plain loop: string_view::find_first_of calls memchr on "#>" for every character.)
-      bool maybe_prompt = std::any_of(raw.begin(), raw.end(), [](char ch) { return ch == '#' || ch == '>'; });
+      // (Two memchr: string_view::find_first_of calls memchr on "#>" for every character.)
+      bool maybe_prompt = !raw.empty() && (std::memchr(raw.data(), '#', raw.size()) != nullptr ||
+                                           std::memchr(raw.data(), '>', raw.size()) != nullptr);
       if (maybe_prompt && RE2::FullMatch(raw, kPrompt, &host, &mode, &rest)) {
         prompted = true;
         d_.transcript = true;
         if (prompt_host_.empty()) prompt_host_ = host;
         text = trim(rest);
         sub = mode != "config";
-      } else if (last_prompted && !raw.empty() && std::isspace(static_cast<unsigned char>(raw[0])) &&
-                 !trim(raw).empty() && !cmds_.empty()) {
+      } else if (last_prompted && !raw.empty() && config_space(raw[0]) && !trim(raw).empty() && !cmds_.empty()) {
         // Terminal-wrapped continuation of the previous prompted command (seed Example 19-15).
         Cmd& c = cmds_.back();
-        c.text += " " + trim(raw);
+        c.text += ' ';
+        c.text += trim(raw);
         c.last_line = sl.line;
         c.nphys++;
         c.more.push_back(&sl);
@@ -154,7 +157,7 @@ class Parser {
         continue;
       } else {
         text = trim(raw);
-        sub = !raw.empty() && std::isspace(static_cast<unsigned char>(raw[0]));
+        sub = !raw.empty() && config_space(raw[0]);
       }
       last_prompted = prompted;
       if (text.empty() || text[0] == '!' || text[0] == '#') { skip_lines(1); continue; }
@@ -1062,7 +1065,7 @@ class Parser {
     }
     if (w[0] == "reverse-route") { e->reverse_route = true; modelled(c); return; }
     if (w[0] == "description") {
-      e->description = trim(std::string_view(c.text).substr(std::min(c.text.size(), size_t{11})));
+      e->description = std::string(trim(std::string_view(c.text).substr(std::min(c.text.size(), size_t{11}))));
       modelled(c);
       return;
     }

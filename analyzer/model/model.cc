@@ -5,6 +5,7 @@
 #include "model/model.h"
 
 #include <algorithm>
+#include <new>
 
 #include <fmt/format.h>
 
@@ -37,11 +38,13 @@ struct Out {
     te.event.device = dev;
     te.event.conn_id = conn;
     // Encoded in one pass and one allocation (`assign`: the same bytes as appending each).
-    Fields::Entry e[16];
+    // Raw storage: only the f.size() entries used are constructed (zeroing all 16 cost more
+    // than encoding them).
+    alignas(Fields::Entry) unsigned char raw[16 * sizeof(Fields::Entry)];
     std::vector<Fields::Entry> more;
-    Fields::Entry* at = f.size() <= 16 ? e : (more.resize(f.size()), more.data());
+    Fields::Entry* at = f.size() <= 16 ? reinterpret_cast<Fields::Entry*>(raw) : (more.resize(f.size()), more.data());
     size_t n = 0;
-    for (auto& [a, b] : f) at[n++] = {a, b};
+    for (auto& [a, b] : f) new (at + n++) Fields::Entry{a, b};
     te.event.fields.assign(at, n);
     return te;
   }

@@ -201,6 +201,33 @@ end
   CHECK(d.stats.lines_modelled + d.stats.lines_skipped + d.stats.unrecognized.size() == d.stats.lines_total);
 }
 
+TEST_CASE("config: exec prompts are skipped and commands are trimmed of tabs and trailing blanks") {
+  // Exec prompts end in '>' or '#'; white space around a command is any of the C isspace set,
+  // and an indentation by a tab makes a sub-command as a space does.
+  auto d = parse_config(section(
+      "r1>enable\n"
+      "r1#show running-config\n"
+      "hostname r1 \t\n"
+      "interface Gi0/0\t \n"
+      "\tip address 10.0.0.1 255.255.255.0\v\n"
+      "crypto map CM 10 ipsec-isakmp\n"
+      " description \t to hub \f\n"
+      " set peer 10.0.0.2\n"));
+  CHECK(d.stats.unrecognized.empty());
+  CHECK(d.stats.lines_skipped == 2);
+  CHECK(d.stats.lines_modelled == 6);
+  CHECK(d.hostname == "r1");
+  CHECK(d.hostname_src.text == "hostname r1");
+  REQUIRE(d.interfaces.size() == 1);
+  CHECK(d.interfaces[0].src.text == "interface Gi0/0");
+  REQUIRE(d.interfaces[0].addresses.size() == 1);
+  CHECK(d.interfaces[0].addresses[0].src.text == "ip address 10.0.0.1 255.255.255.0");
+  REQUIRE(d.crypto_map("CM"));
+  REQUIRE(d.crypto_map("CM")->entries.size() == 1);
+  CHECK(d.crypto_map("CM")->entries[0].description == "to hub");
+  CHECK(d.crypto_map("CM")->entries[0].peers.at(0).str() == "10.0.0.2");
+}
+
 TEST_CASE("config: type 7 decoding and redaction") {
   CHECK(decode_type7("0822455D0A16").value() == "cisco");
   CHECK_FALSE(decode_type7("ZZ22").has_value());

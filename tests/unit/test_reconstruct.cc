@@ -175,6 +175,9 @@ TEST_CASE("reconstruct: a capture the model cannot print is refuted, with the re
   CHECK(r["status"] == "refuted");
   CHECK(r.value("why", "").find("invalid-local-address") != std::string::npos);
   CHECK(f->extra["confidence"] == "low");
+  // a refuted record shows the configs that were replayed, both routers'
+  REQUIRE(r.contains("configs"));
+  CHECK(r["configs"].size() == 2);
   remove_temp(p);
 }
 
