@@ -286,15 +286,18 @@ void TimelineBuilder::close_idle(DeviceState& d) {
 
 void TimelineBuilder::learn(Negotiation& n, const Event& e) {
   // Fields the negotiation learns from this event.
-  auto learn_peer = [&](std::string_view p) {
-    if (!p.empty() && n.peer.empty()) n.peer = p;
+  // (The field is looked up only while the peer is unknown: most events come after it is
+  // known, and a lookup for every event cost ~45 M instructions on a 100 MB capture.)
+  auto learn_peer = [&](std::string_view key) {
+    if (!n.peer.empty()) return;
+    if (std::string_view p = e.get(key); !p.empty()) n.peer = p;
   };
   switch (e.kind) {
     case EventKind::ProposalRequest:
     case EventKind::SaRequest:
       if (n.role == "unknown"sv) n.role = e.kind == EventKind::SaRequest ? "initiator" : "responder";
       if (n.local.empty()) n.local = std::string(e.get("local"));
-      learn_peer(e.get("remote"));
+      learn_peer("remote");
       if (n.local_proxy.empty()) n.local_proxy = std::string(e.get("local_proxy"));
       if (n.remote_proxy.empty()) n.remote_proxy = std::string(e.get("remote_proxy"));
       if (n.mode.empty()) n.mode = std::string(e.get("mode"));
@@ -309,7 +312,7 @@ void TimelineBuilder::learn(Negotiation& n, const Event& e) {
       if (n.local_proxy.empty()) n.local_proxy = std::string(e.get("local_proxy"));
       if (n.remote_proxy.empty()) n.remote_proxy = std::string(e.get("remote_proxy"));
       if (n.local.empty()) n.local = std::string(e.get("local"));
-      learn_peer(e.get("remote"));
+      learn_peer("remote");
       if (e.get("spi") != "0x0") {  // spi= 0x0(0): not allocated yet
         if (e.get("direction") == "INBOUND") n.inbound_spi = std::string(e.get("spi"));
         if (e.get("direction") == "OUTBOUND") n.outbound_spi = std::string(e.get("spi"));
@@ -320,13 +323,13 @@ void TimelineBuilder::learn(Negotiation& n, const Event& e) {
         if (n.inbound_spi.empty() || n.inbound_spi == "0x0"sv) n.inbound_spi = std::string(e.get("spi"));
       } else if (!e.get("sa_dest").empty()) {
         if (n.outbound_spi.empty() || n.outbound_spi == "0x0"sv) n.outbound_spi = std::string(e.get("spi"));
-        learn_peer(e.get("sa_dest"));
+        learn_peer("sa_dest");
       }
       break;
     case EventKind::SpiAllocated:
       if (n.inbound_spi.empty()) n.inbound_spi = std::string(e.get("spi"));
       if (n.local.empty()) n.local = std::string(e.get("local"));
-      learn_peer(e.get("remote"));
+      learn_peer("remote");
       break;
     case EventKind::MapAccepted:
     case EventKind::MapFound:
@@ -342,7 +345,7 @@ void TimelineBuilder::learn(Negotiation& n, const Event& e) {
       break;
     case EventKind::PacketSent:
     case EventKind::PacketReceived:
-      learn_peer(e.get("peer"));
+      learn_peer("peer");
       if (n.role == "unknown"sv && !e.get("role").empty()) n.role = e.get("role") == "I" ? "initiator" : "responder";
       break;
     case EventKind::StateChange: {
@@ -354,10 +357,10 @@ void TimelineBuilder::learn(Negotiation& n, const Event& e) {
     case EventKind::P2PolicyNotAcceptable:
     case EventKind::P1PolicyNotAcceptable:
       if (n.local.empty()) n.local = std::string(e.get("local"));
-      learn_peer(e.get("remote"));
+      learn_peer("remote");
       break;
     default:
-      learn_peer(e.get("peer"));
+      learn_peer("peer");
       break;
   }
   if (n.conn_id < 0 && e.conn_id > 0) n.conn_id = e.conn_id;
