@@ -1,6 +1,7 @@
 #include "report/json_writer.h"
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -43,6 +44,17 @@ void put_string(std::string& out, std::string_view s) {
     return;
   }
   out += nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// As dump() writes a double: its own to_chars (shortest round trip, ".0" on whole numbers),
+// "null" for NaN and infinity.
+void put_double(std::string& out, double d) {
+  if (!std::isfinite(d)) {
+    out += "null";
+    return;
+  }
+  std::array<char, 64> buf;  // the size of dump()'s number buffer
+  out.append(buf.data(), static_cast<size_t>(nlohmann::detail::to_chars(buf.data(), buf.data() + buf.size(), d) - buf.data()));
 }
 
 void put_pad(std::string& out, int depth) { out.append(static_cast<size_t>(2 * depth), ' '); }
@@ -97,7 +109,16 @@ void put(std::string& out, const nlohmann::json& j, int depth) {
     case V::null:
       out += "null";
       return;
-    default: {  // numbers (and binary, which reports never hold): nlohmann's own text
+    case V::number_integer:
+      JsonText(out, depth).value(j.get<int64_t>());
+      return;
+    case V::number_unsigned:
+      JsonText(out, depth).value(j.get<uint64_t>());
+      return;
+    case V::number_float:
+      put_double(out, j.get<double>());
+      return;
+    default: {  // binary, which reports never hold (nor anything else left): nlohmann's own text
       std::string text = j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
       for (char c : text) {  // a binary value spans lines: keep them at this depth
         out += c;
@@ -111,5 +132,9 @@ void put(std::string& out, const nlohmann::json& j, int depth) {
 }  // namespace
 
 void append_json(std::string& out, const nlohmann::json& j, int depth) { put(out, j, depth); }
+
+void JsonText::value(std::string_view s) { put_string(out_, s); }
+
+void JsonText::value(double d) { put_double(out_, d); }
 
 }  // namespace ipsecdoc

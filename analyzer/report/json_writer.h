@@ -2,19 +2,92 @@
 // its cost. dump() decodes every byte of every string as UTF-8 on its way out (~24
 // instructions a byte; a report of a large capture is ~10 MB of mostly plain ASCII). Here a
 // string or key whose bytes need no escaping and no UTF-8 check (printable ASCII other than
-// '"' and '\\', a table lookup a byte) is copied as it is; any other string, and every
-// number, is still written by nlohmann's own serializer. The layout (indentation, ": ",
-// ",\n", "[]"/"{}" when empty, key order) is dump()'s. tests/unit/test_json_writer.cc
-// compares the two on generated trees with every kind of byte.
+// '"' and '\\', a table lookup a byte) is copied as it is; any other string is still written
+// by nlohmann's own serializer, and numbers by the functions it uses (integers as decimal
+// digits, doubles by its to_chars; "null" for NaN and infinity). The layout (indentation,
+// ": ", ",\n", "[]"/"{}" when empty, key order) is dump()'s.
+//
+// Two ways to produce that text: append_json renders a tree; JsonText writes a value given
+// as the calls of an emitter (core/json_emit.h), with no tree at all. JsonTree takes the
+// same calls and builds the tree, so one function template, generic over the emitter,
+// defines an element of the report once for both (report.cc, core/finding.h).
+// tests/unit/test_json_writer.cc compares append_json with dump() on generated trees with
+// every kind of byte; tests/unit/test_json_emit.cc compares JsonText with dump(2) of
+// JsonTree's tree on generated calls and on the corpus's reports.
 #pragma once
+#include <charconv>
+#include <concepts>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
+
+#include "core/json_emit.h"
 
 namespace ipsecdoc {
 
 // Appends `j` as dump(2) writes it, nested `depth` levels deep: every line after the first
 // is indented by 2*depth more spaces (the first line is not indented at all).
 void append_json(std::string& out, const nlohmann::json& j, int depth = 0);
+
+// The emitter (core/json_emit.h) that appends the value's text to `out`, as append_json
+// would append its tree, nested `depth` levels deep. It writes keys as they come: they must
+// come in the order dump() writes them (std::map's, byte-wise ascending) and each key once -
+// a tree would sort them and keep the last value of a repeated key.
+class JsonText {
+ public:
+  explicit JsonText(std::string& out, int depth = 0) : out_(out), depth_(depth) {}
+  void begin_object() { open('{'); }
+  void end_object() { close('}'); }
+  void begin_array() { open('['); }
+  void end_array() { close(']'); }
+  void key(std::string_view k) {
+    item();
+    value(k);
+    out_ += ": ";
+  }
+  void item() {
+    out_ += first_ ? "\n" : ",\n";
+    first_ = false;
+    out_.append(static_cast<size_t>(2 * depth_), ' ');
+  }
+  void value(std::string_view s);
+  void value(const std::string& s) { value(std::string_view(s)); }
+  void value(const char* s) { value(std::string_view(s)); }
+  void value(bool b) { out_ += b ? "true" : "false"; }
+  void value(std::nullptr_t) { out_ += "null"; }
+  void value(double d);
+  template <std::integral T>
+    requires(!std::same_as<T, bool>)
+  void value(T v) {
+    char buf[24];
+    out_.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
+  }
+  void value(const nlohmann::json& j) { append_json(out_, j, depth_); }
+  template <class T>
+  void member(std::string_view k, const T& v) {
+    key(k);
+    value(v);
+  }
+
+ private:
+  void open(char c) {
+    out_ += c;
+    ++depth_;
+    first_ = true;
+  }
+  void close(char c) {
+    --depth_;
+    if (!first_) {  // "{}" and "[]" when empty, else the closing on its own line
+      out_ += '\n';
+      out_.append(static_cast<size_t>(2 * depth_), ' ');
+    }
+    out_ += c;
+    first_ = false;
+  }
+  std::string& out_;
+  int depth_;
+  bool first_ = false;  // in the innermost open container, before its first member
+};
 
 }  // namespace ipsecdoc
