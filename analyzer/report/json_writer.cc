@@ -6,6 +6,10 @@
 #include <cstring>
 #include <string_view>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace ipsecdoc {
 namespace {
 
@@ -17,30 +21,74 @@ constexpr std::array<bool, 256> kPlain = [] {
   return t;
 }();
 
-// Eight bytes at a time: a word holds a byte that is not plain iff one is >= 0x80, < 0x20,
-// '"' or '\\' (each test below is exact as a whole, as the zero-byte trick is); the tail
-// goes through the table.
-bool plain(std::string_view s) {
-  constexpr uint64_t kOnes = ~uint64_t{0} / 255, kHigh = kOnes * 0x80;
+// A string is plain when no byte of it is >= 0x80, < 0x20, '"' or '\\'. Sixteen bytes at a
+// time with SSE2 (as signed bytes, those >= 0x80 are negative: one "less than 0x20" finds
+// them and the control characters), else eight at a time in a word (each test in word_plain
+// is exact as a whole, as the zero-byte trick is). The last block or word of a string is
+// read ending at its end, overlapping the one before: no byte-by-byte tail but for strings
+// shorter than four bytes (most strings and keys are short).
+constexpr uint64_t kOnes = ~uint64_t{0} / 255, kHigh = kOnes * 0x80;
+
+bool word_plain(uint64_t x) {
   auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  return !((x & kHigh) | ((x - kOnes * 0x20) & ~x & kHigh) | has_zero(x ^ (kOnes * '"')) | has_zero(x ^ (kOnes * '\\')));
+}
+
+bool plain(std::string_view s) {
   const char* p = s.data();
-  size_t n = s.size(), i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t x;
-    std::memcpy(&x, p + i, 8);
-    if ((x & kHigh) | ((x - kOnes * 0x20) & ~x & kHigh) | has_zero(x ^ (kOnes * '"')) | has_zero(x ^ (kOnes * '\\')))
-      return false;
+  const size_t n = s.size();
+  if (n < 4) {
+    for (size_t i = 0; i < n; ++i)
+      if (!kPlain[static_cast<unsigned char>(p[i])]) return false;
+    return true;
   }
-  for (; i < n; ++i)
-    if (!kPlain[static_cast<unsigned char>(p[i])]) return false;
-  return true;
+  if (n < 8) {
+    uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    return word_plain(a | uint64_t{b} << 32);
+  }
+#ifdef __SSE2__
+  if (n >= 16) {
+    const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+    auto block_plain = [&](const char* at) {
+      __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+      return !_mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(x, space),
+                                             _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash))));
+    };
+    for (size_t i = 0; i + 16 < n; i += 16)
+      if (!block_plain(p + i)) return false;
+    return block_plain(p + n - 16);
+  }
+#endif
+  uint64_t x;
+  for (size_t i = 0; i + 8 < n; i += 8) {
+    std::memcpy(&x, p + i, 8);
+    if (!word_plain(x)) return false;
+  }
+  std::memcpy(&x, p + n - 8, 8);
+  return word_plain(x);
+}
+
+// Grows `out` by n bytes (spaces, the indentation's) and returns where they start: a piece of
+// text is written with one resize, not an append for each part.
+char* grow(std::string& out, size_t n) {
+  size_t old = out.size();
+  out.resize(old + n, ' ');
+  return out.data() + old;
+}
+
+char* put_bytes(char* p, std::string_view s) {
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());
+  return p + s.size();
 }
 
 void put_string(std::string& out, std::string_view s) {
   if (plain(s)) {
-    out += '"';
-    out.append(s);
-    out += '"';
+    char* p = grow(out, s.size() + 2);
+    *p = '"';
+    p[s.size() + 1] = '"';
+    put_bytes(p + 1, s);
     return;
   }
   out += nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -57,84 +105,89 @@ void put_double(std::string& out, double d) {
   out.append(buf.data(), static_cast<size_t>(nlohmann::detail::to_chars(buf.data(), buf.data() + buf.size(), d) - buf.data()));
 }
 
-void put_pad(std::string& out, int depth) { out.append(static_cast<size_t>(2 * depth), ' '); }
+// Where a member or element starts: ",\n" ("\n" before a container's first) and the
+// indentation of `depth`, `extra` bytes more grown; returns where those start.
+char* put_lead(std::string& out, bool first, int depth, size_t extra) {
+  char* p = grow(out, (first ? 1 : 2) + static_cast<size_t>(2 * depth) + extra);
+  if (!first) *p++ = ',';
+  *p++ = '\n';
+  return p + 2 * depth;
+}
 
-void put(std::string& out, const nlohmann::json& j, int depth) {
+}  // namespace
+
+void append_json(std::string& out, const nlohmann::json& j, int depth) { JsonText(out, depth).value(j); }
+
+void JsonText::key(std::string_view k) {
+  if (plain(k)) {  // "k": in one piece (the space is grown already)
+    char* p = put_lead(out_, first_, depth_, k.size() + 4);
+    *p = '"';
+    p = put_bytes(p + 1, k);
+    p[0] = '"';
+    p[1] = ':';
+  } else {
+    put_lead(out_, first_, depth_, 0);
+    put_string(out_, k);
+    out_ += ": ";
+  }
+  first_ = false;
+}
+
+void JsonText::item() {
+  put_lead(out_, first_, depth_, 0);
+  first_ = false;
+}
+
+void JsonText::close(char c) {
+  --depth_;
+  if (first_) {  // empty: "{}", "[]"
+    out_ += c;
+  } else {  // the closing on its own line
+    char* p = grow(out_, static_cast<size_t>(2 * depth_) + 2);
+    *p = '\n';
+    p[2 * depth_ + 1] = c;
+  }
+  first_ = false;
+}
+
+void JsonText::value(std::string_view s) { put_string(out_, s); }
+
+void JsonText::value(double d) { put_double(out_, d); }
+
+void JsonText::value(const nlohmann::json& j) {
   using V = nlohmann::json::value_t;
   switch (j.type()) {
-    case V::object: {
-      if (j.empty()) {
-        out += "{}";
-        return;
-      }
-      out += "{\n";
-      bool first = true;
+    case V::object:
+      begin_object();
       for (auto it = j.begin(); it != j.end(); ++it) {
-        if (!first) out += ",\n";
-        first = false;
-        put_pad(out, depth + 1);
-        put_string(out, it.key());
-        out += ": ";
-        put(out, it.value(), depth + 1);
+        key(it.key());
+        value(it.value());
       }
-      out += '\n';
-      put_pad(out, depth);
-      out += '}';
+      end_object();
       return;
-    }
-    case V::array: {
-      if (j.empty()) {
-        out += "[]";
-        return;
-      }
-      out += "[\n";
-      bool first = true;
+    case V::array:
+      begin_array();
       for (const auto& v : j) {
-        if (!first) out += ",\n";
-        first = false;
-        put_pad(out, depth + 1);
-        put(out, v, depth + 1);
+        item();
+        value(v);
       }
-      out += '\n';
-      put_pad(out, depth);
-      out += ']';
+      end_array();
       return;
-    }
-    case V::string:
-      put_string(out, j.get_ref<const std::string&>());
-      return;
-    case V::boolean:
-      out += j.get<bool>() ? "true" : "false";
-      return;
-    case V::null:
-      out += "null";
-      return;
-    case V::number_integer:
-      JsonText(out, depth).value(j.get<int64_t>());
-      return;
-    case V::number_unsigned:
-      JsonText(out, depth).value(j.get<uint64_t>());
-      return;
-    case V::number_float:
-      put_double(out, j.get<double>());
-      return;
+    case V::string: return value(std::string_view(j.get_ref<const std::string&>()));
+    case V::boolean: return value(j.get<bool>());
+    case V::null: return value(nullptr);
+    case V::number_integer: return value(j.get<int64_t>());
+    case V::number_unsigned: return value(j.get<uint64_t>());
+    case V::number_float: return value(j.get<double>());
     default: {  // binary, which reports never hold (nor anything else left): nlohmann's own text
       std::string text = j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
       for (char c : text) {  // a binary value spans lines: keep them at this depth
-        out += c;
-        if (c == '\n') put_pad(out, depth);
+        out_ += c;
+        if (c == '\n') out_.append(static_cast<size_t>(2 * depth_), ' ');
       }
       return;
     }
   }
 }
-
-}  // namespace
-
-void append_json(std::string& out, const nlohmann::json& j, int depth) { put(out, j, depth); }
-
-void JsonText::value(std::string_view s) { put_string(out_, s); }
-
-void JsonText::value(double d) { put_double(out_, d); }
 
 }  // namespace ipsecdoc

@@ -41,16 +41,8 @@ class JsonText {
   void end_object() { close('}'); }
   void begin_array() { open('['); }
   void end_array() { close(']'); }
-  void key(std::string_view k) {
-    item();
-    value(k);
-    out_ += ": ";
-  }
-  void item() {
-    out_ += first_ ? "\n" : ",\n";
-    first_ = false;
-    out_.append(static_cast<size_t>(2 * depth_), ' ');
-  }
+  void key(std::string_view k);
+  void item();
   void value(std::string_view s);
   void value(const std::string& s) { value(std::string_view(s)); }
   void value(const char* s) { value(std::string_view(s)); }
@@ -63,7 +55,7 @@ class JsonText {
     char buf[24];
     out_.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
   }
-  void value(const nlohmann::json& j) { append_json(out_, j, depth_); }
+  void value(const nlohmann::json& j);  // the tree's text, as append_json writes it
   template <class T>
   void member(std::string_view k, const T& v) {
     key(k);
@@ -76,15 +68,7 @@ class JsonText {
     ++depth_;
     first_ = true;
   }
-  void close(char c) {
-    --depth_;
-    if (!first_) {  // "{}" and "[]" when empty, else the closing on its own line
-      out_ += '\n';
-      out_.append(static_cast<size_t>(2 * depth_), ' ');
-    }
-    out_ += c;
-    first_ = false;
-  }
+  void close(char c);
   std::string& out_;
   int depth_;
   bool first_ = false;  // in the innermost open container, before its first member

@@ -43,6 +43,22 @@ TEST_CASE("json writer: json_text is the reference text, every byte alone as a s
   CHECK(json_text(empties) == reference(empties));
 }
 
+TEST_CASE("json writer: a byte to escape is found at any place of a string of any length") {
+  // the scan reads blocks of 16 and words of 8 bytes, the last of each overlapping the one
+  // before, and shorter strings in pieces: each place of each length is a different path
+  for (char bad : {'\0', '\x1f', '"', '\\', '\x80', '\xff', '\x7f'}) {
+    for (size_t n = 1; n <= 48; ++n) {
+      for (size_t at = 0; at < n; ++at) {
+        std::string s(n, 'a');
+        s[at] = bad;
+        json j = {{s, s}};
+        INFO("byte " << static_cast<int>(static_cast<unsigned char>(bad)) << " at " << at << " of " << n);
+        REQUIRE(json_text(j) == reference(j));
+      }
+    }
+  }
+}
+
 TEST_CASE("json writer: the corpus's golden reports come out the same") {
   int seen = 0;
   for (const auto& f : std::filesystem::recursive_directory_iterator(std::string(CORPUS_DIR) + "/golden")) {
