@@ -2,7 +2,7 @@
 // its cost. dump() decodes every byte of every string as UTF-8 on its way out (~24
 // instructions a byte; a report of a large capture is ~10 MB of mostly plain ASCII). Here a
 // string or key whose bytes need no escaping and no UTF-8 check (printable ASCII other than
-// '"' and '\\', a table lookup a byte) is copied as it is; any other string is still written
+// '"' and '\\', checked 16 bytes at a time) is copied as it is; any other string is still written
 // by nlohmann's own serializer, and numbers by the functions it uses (integers as decimal
 // digits, doubles by its to_chars; "null" for NaN and infinity). The layout (indentation,
 // ": ", ",\n", "[]"/"{}" when empty, key order) is dump()'s.
