@@ -2,15 +2,16 @@
 // its cost. dump() decodes every byte of every string as UTF-8 on its way out (~24
 // instructions a byte; a report of a large capture is ~10 MB of mostly plain ASCII). Here a
 // string or key whose bytes need no escaping and no UTF-8 check (printable ASCII other than
-// '"' and '\\', checked 16 bytes at a time) is copied as it is; any other string is still written
-// by nlohmann's own serializer, and numbers by the functions it uses (integers as decimal
+// '"' and '\\', checked 16 bytes at a time) is copied as it is; any other string is still
+// written by nlohmann's own serializer, and numbers by the functions it uses (integers as decimal
 // digits, doubles by its to_chars; "null" for NaN and infinity). The layout (indentation,
 // ": ", ",\n", "[]"/"{}" when empty, key order) is dump()'s.
 //
-// Two ways to produce that text: append_json renders a tree; JsonText writes a value given
-// as the calls of an emitter (core/json_emit.h), with no tree at all. JsonTree takes the
-// same calls and builds the tree, so one function template, generic over the emitter,
-// defines an element of the report once for both (report.cc, core/finding.h).
+// JsonText writes a value given as the calls of an emitter (core/json_emit.h), with no tree
+// at all; append_json renders a tree by walking it through a JsonText, so the layout is
+// written in one place. JsonTree takes the same calls and builds the tree, so one function
+// template, generic over the emitter, defines an element of the report once for both
+// (report.cc, core/finding_json.h).
 // tests/unit/test_json_writer.cc compares append_json with dump() on generated trees with
 // every kind of byte; tests/unit/test_json_emit.cc compares JsonText with dump(2) of
 // JsonTree's tree on generated calls and on the corpus's reports.
