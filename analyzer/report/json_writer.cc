@@ -70,89 +70,80 @@ bool plain(std::string_view s) {
   return word_plain(x);
 }
 
-// Grows `out` by n bytes (spaces, the indentation's) and returns where they start: a piece of
-// text is written with one resize, not an append for each part.
-char* grow(std::string& out, size_t n) {
-  size_t old = out.size();
-  out.resize(old + n, ' ');
-  return out.data() + old;
-}
-
-char* put_bytes(char* p, std::string_view s) {
-  if (!s.empty()) std::memcpy(p, s.data(), s.size());
-  return p + s.size();
-}
-
-void put_string(std::string& out, std::string_view s) {
-  if (plain(s)) {
-    char* p = grow(out, s.size() + 2);
-    *p = '"';
-    p[s.size() + 1] = '"';
-    put_bytes(p + 1, s);
-    return;
-  }
-  out += nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-// As dump() writes a double: its own to_chars (shortest round trip, ".0" on whole numbers),
-// "null" for NaN and infinity.
-void put_double(std::string& out, double d) {
-  if (!std::isfinite(d)) {
-    out += "null";
-    return;
-  }
-  std::array<char, 64> buf;  // the size of dump()'s number buffer
-  out.append(buf.data(), static_cast<size_t>(nlohmann::detail::to_chars(buf.data(), buf.data() + buf.size(), d) - buf.data()));
-}
-
-// Where a member or element starts: ",\n" ("\n" before a container's first) and the
-// indentation of `depth`, `extra` bytes more grown; returns where those start.
-char* put_lead(std::string& out, bool first, int depth, size_t extra) {
-  char* p = grow(out, (first ? 1 : 2) + static_cast<size_t>(2 * depth) + extra);
-  if (!first) *p++ = ',';
-  *p++ = '\n';
-  return p + 2 * depth;
-}
-
 }  // namespace
 
 void append_json(std::string& out, const nlohmann::json& j, int depth) { JsonText(out, depth).value(j); }
 
-void JsonText::key(std::string_view k) {
-  if (plain(k)) {  // "k": in one piece (the space is grown already)
-    char* p = put_lead(out_, first_, depth_, k.size() + 4);
-    *p = '"';
-    p = put_bytes(p + 1, k);
-    p[0] = '"';
-    p[1] = ':';
-  } else {
-    put_lead(out_, first_, depth_, 0);
-    put_string(out_, k);
-    out_ += ": ";
-  }
-  first_ = false;
+// Room for this piece and ~512 bytes more: the string's capacity grows geometrically as ever,
+// and only the room resized (zeroed) is touched, not the whole of a long string's slack.
+void JsonText::more(size_t n) { out_.resize(len_ + n + 512); }
+
+void JsonText::put(std::string_view s) {
+  if (!s.empty()) std::memcpy(room(s.size()), s.data(), s.size());
 }
 
-void JsonText::item() {
-  put_lead(out_, first_, depth_, 0);
+// Where a member or element starts: ",\n" ("\n" before a container's first) and the
+// indentation, `extra` bytes more of room; returns where those start.
+char* JsonText::lead(size_t extra) {
+  const size_t pad = static_cast<size_t>(2 * depth_);
+  char* p = room((first_ ? 1 : 2) + pad + extra);
+  if (!first_) *p++ = ',';
+  *p++ = '\n';
+  std::memset(p, ' ', pad);
   first_ = false;
+  return p + pad;
 }
+
+void JsonText::key(std::string_view k) {
+  if (plain(k)) {  // "k": in one piece
+    char* p = lead(k.size() + 4);
+    *p = '"';
+    if (!k.empty()) std::memcpy(p + 1, k.data(), k.size());
+    std::memcpy(p + 1 + k.size(), "\": ", 3);
+  } else {
+    lead(0);
+    value(k);
+    put(": ");
+  }
+}
+
+void JsonText::item() { lead(0); }
 
 void JsonText::close(char c) {
   --depth_;
   if (first_) {  // empty: "{}", "[]"
-    out_ += c;
+    *room(1) = c;
   } else {  // the closing on its own line
-    char* p = grow(out_, static_cast<size_t>(2 * depth_) + 2);
+    const size_t pad = static_cast<size_t>(2 * depth_);
+    char* p = room(pad + 2);
     *p = '\n';
-    p[2 * depth_ + 1] = c;
+    std::memset(p + 1, ' ', pad);
+    p[pad + 1] = c;
   }
   first_ = false;
 }
 
-void JsonText::value(std::string_view s) { put_string(out_, s); }
+void JsonText::value(std::string_view s) {
+  if (plain(s)) {
+    char* p = room(s.size() + 2);
+    *p = '"';
+    if (!s.empty()) std::memcpy(p + 1, s.data(), s.size());
+    p[s.size() + 1] = '"';
+    return;
+  }
+  put(nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
 
-void JsonText::value(double d) { put_double(out_, d); }
+// As dump() writes a double: its own to_chars (shortest round trip, ".0" on whole numbers),
+// "null" for NaN and infinity.
+void JsonText::value(double d) {
+  if (!std::isfinite(d)) {
+    put("null");
+    return;
+  }
+  std::array<char, 64> buf;  // the size of dump()'s number buffer
+  put({buf.data(), static_cast<size_t>(nlohmann::detail::to_chars(buf.data(), buf.data() + buf.size(), d) - buf.data())});
+}
 
 void JsonText::value(const nlohmann::json& j) {
   using V = nlohmann::json::value_t;
@@ -182,8 +173,8 @@ void JsonText::value(const nlohmann::json& j) {
     default: {  // binary, which reports never hold (nor anything else left): nlohmann's own text
       std::string text = j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
       for (char c : text) {  // a binary value spans lines: keep them at this depth
-        out_ += c;
-        if (c == '\n') out_.append(static_cast<size_t>(2 * depth_), ' ');
+        *room(1) = c;
+        if (c == '\n') std::memset(room(static_cast<size_t>(2 * depth_)), ' ', static_cast<size_t>(2 * depth_));
       }
       return;
     }

@@ -34,10 +34,15 @@ void append_json(std::string& out, const nlohmann::json& j, int depth = 0);
 // The emitter (core/json_emit.h) that appends the value's text to `out`, as append_json
 // would append its tree, nested `depth` levels deep. It writes keys as they come: they must
 // come in the order dump() writes them (std::map's, byte-wise ascending) and each key once -
-// a tree would sort them and keep the last value of a repeated key.
+// a tree would sort them and keep the last value of a repeated key. While it lives, `out` is
+// longer than the text (room to write pieces into without an append each); its destructor
+// cuts `out` to the text, so read `out` when the JsonText is gone.
 class JsonText {
  public:
-  explicit JsonText(std::string& out, int depth = 0) : out_(out), depth_(depth) {}
+  explicit JsonText(std::string& out, int depth = 0) : out_(out), len_(out.size()), depth_(depth) {}
+  ~JsonText() { out_.resize(len_); }
+  JsonText(const JsonText&) = delete;
+  JsonText& operator=(const JsonText&) = delete;
   void begin_object() { open('{'); }
   void end_object() { close('}'); }
   void begin_array() { open('['); }
@@ -47,14 +52,14 @@ class JsonText {
   void value(std::string_view s);
   void value(const std::string& s) { value(std::string_view(s)); }
   void value(const char* s) { value(std::string_view(s)); }
-  void value(bool b) { out_ += b ? "true" : "false"; }
-  void value(std::nullptr_t) { out_ += "null"; }
+  void value(bool b) { put(b ? "true" : "false"); }
+  void value(std::nullptr_t) { put("null"); }
   void value(double d);
   template <std::integral T>
     requires(!std::same_as<T, bool>)
   void value(T v) {
     char buf[24];
-    out_.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
+    put({buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf)});
   }
   void value(const nlohmann::json& j);  // the tree's text, as append_json writes it
   template <class T>
@@ -64,13 +69,24 @@ class JsonText {
   }
 
  private:
+  // `n` more bytes of text, to be written by the caller.
+  char* room(size_t n) {
+    if (out_.size() - len_ < n) more(n);
+    char* p = out_.data() + len_;
+    len_ += n;
+    return p;
+  }
+  void more(size_t n);
+  void put(std::string_view s);
+  char* lead(size_t extra);
   void open(char c) {
-    out_ += c;
+    *room(1) = c;
     ++depth_;
     first_ = true;
   }
   void close(char c);
   std::string& out_;
+  size_t len_;  // of the text in out_
   int depth_;
   bool first_ = false;  // in the innermost open container, before its first member
 };

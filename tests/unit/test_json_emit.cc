@@ -187,8 +187,10 @@ TEST_CASE("json emit: generated calls give the text of the tree they build, at a
     emit_tree(tree, j, 0);
     json built = tree.take();
     std::string text = "prefix ";
-    JsonText out(text, depth);
-    emit_tree(out, j, 0);
+    {
+      JsonText out(text, depth);
+      emit_tree(out, j, 0);
+    }  // gone: `text` holds the text alone
     INFO("tree: " << reference(j));
     INFO("depth: " << depth);
     REQUIRE(reference(built) == reference(j));
