@@ -1,5 +1,7 @@
 #include "core/finding.h"
 
+#include "core/finding_json.h"
+
 namespace ipsecdoc {
 
 std::string_view severity_name(Severity s) {
@@ -20,30 +22,15 @@ bool parse_severity(std::string_view s, Severity& out) {
 }
 
 nlohmann::json to_json(const Evidence& e) {
-  return {{"path", e.path}, {"line", e.line}, {"text", e.text}};
+  JsonTree t;
+  emit_evidence(t, e);
+  return t.take();
 }
 
 nlohmann::json to_json(const Finding& f) {
-  nlohmann::json j;
-  j["rule"] = f.rule;
-  j["severity"] = severity_name(f.severity);
-  j["device"] = f.device;
-  j["peer"] = f.peer;
-  j["message"] = f.message;
-  j["explanation"] = f.explanation;
-  j["evidence"] = nlohmann::json::array();
-  for (auto& e : f.evidence) j["evidence"].push_back(to_json(e));
-  j["fix"] = nlohmann::json::array();
-  for (auto& s : f.fix) {
-    nlohmann::json fj{{"device", s.device}, {"commands", s.commands}};
-    if (!s.note.empty()) fj["note"] = s.note;
-    j["fix"].push_back(fj);
-  }
-  j["next"] = f.next;
-  if (!f.candidates.empty()) j["candidates"] = f.candidates;
-  j["occurrences"] = f.occurrences;
-  for (auto& [k, v] : f.extra.items()) j[k] = v;
-  return j;
+  JsonTree t;
+  emit_finding(t, f);
+  return t.take();
 }
 
 }  // namespace ipsecdoc

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "core/finding_json.h"
 #include "core/ip.h"
 #include "lint/lint.h"
 #include "report/json_writer.h"
@@ -32,82 +33,147 @@ std::string proxy_text(const std::string& ios) {
   return p ? p->str() : ios;
 }
 
-std::string path_of(uint32_t input, const std::vector<std::string>& paths) {
-  return input < paths.size() ? paths[input] : "";
+const std::string& path_of(uint32_t input, const std::vector<std::string>& paths) {
+  static const std::string none;
+  return input < paths.size() ? paths[input] : none;
+}
+
+// The report's elements, each defined once for both emitters (core/json_emit.h): JsonTree
+// for event_json and negotiation_json, JsonText for the streamed report. JsonText writes
+// keys as they come, so each function gives an object's keys in dump()'s order (byte-wise
+// ascending); tests/unit/test_json_emit.cc holds its text to the tree's.
+
+// An event's fields as the object a tree assigned them to one by one would be: keys sorted,
+// a repeated key once, with its last value.
+template <class E>
+void emit_fields(E& e, const Fields& fields) {
+  thread_local std::vector<Fields::Entry> sorted;
+  sorted.clear();
+  for (const auto& f : fields) sorted.push_back(f);
+  for (size_t i = 1; i < sorted.size(); ++i) {  // insertion sort: a handful of fields, and stable
+    Fields::Entry x = sorted[i];
+    size_t j = i;
+    for (; j > 0 && x.first < sorted[j - 1].first; --j) sorted[j] = sorted[j - 1];
+    sorted[j] = x;
+  }
+  e.begin_object();
+  for (size_t i = 0; i < sorted.size(); ++i)
+    if (i + 1 == sorted.size() || sorted[i + 1].first != sorted[i].first) e.member(sorted[i].first, sorted[i].second);
+  e.end_object();
+}
+
+template <class E>
+void emit_event(E& e, const Event& ev, const std::vector<std::string>& paths, std::string_view explain) {
+  e.begin_object();
+  if (ev.conn_id >= 0) e.member("conn_id", ev.conn_id);
+  if (!ev.device.empty()) e.member("device", ev.device);
+  if (!explain.empty()) e.member("explain", explain);
+  if (!ev.fields.empty()) {
+    e.key("fields");
+    emit_fields(e, ev.fields);
+  }
+  e.member("kind", event_kind_name(ev.kind));
+  if (ev.where.last_line > ev.where.line) e.member("last_line", ev.where.last_line);
+  e.member("line", ev.where.line);
+  e.member("path", path_of(ev.where.input, paths));
+  e.member("text", ev.text);
+  if (ev.stamp.kind != Stamp::Kind::None) e.member("time", ev.stamp.text.view());
+  e.end_object();
+}
+
+template <class E>
+void emit_negotiation(E& e, const Negotiation& n, const std::vector<std::string>& paths, const Tokenizer* tok) {
+  e.begin_object();
+  if (n.conn_id >= 0) e.member("conn_id", n.conn_id);
+  if (!n.map.empty()) {
+    e.key("crypto_map");
+    e.begin_object();
+    e.member("name", n.map);
+    e.member("seq", n.map_seq);
+    e.end_object();
+  }
+  e.member("device", n.device);
+  double d = n.duration();
+  if (d >= 0) e.member("duration_s", std::round(d * 1000) / 1000);
+  e.key("events");
+  std::string rendered;
+  emit_array(e, n.steps, [&](const Step& s) {
+    emit_event(e, s.event, paths,
+               !s.explain.empty() || !tok ? std::string_view(s.explain) : (rendered = tok->explain(s.event)));
+  });
+  if (n.steps_omitted) e.member("events_omitted", n.steps_omitted);
+  if (n.failure.empty()) e.member("failure", nullptr);
+  else e.member("failure", n.failure);
+  e.member("id", n.id);
+  if (n.ike) e.member("ike_negotiation", n.ike);
+  if (!n.inbound_spi.empty()) e.member("inbound_spi", n.inbound_spi);
+  e.member("local", n.local);
+  e.member("local_proxy", n.local_proxy.empty() ? std::string() : proxy_text(n.local_proxy));
+  if (!n.mode.empty()) e.member("mode", n.mode);
+  if (!n.outbound_spi.empty()) e.member("outbound_spi", n.outbound_spi);
+  e.member("outcome", n.outcome);
+  e.member("peer", n.peer);
+  if (!n.pfs_group.empty()) e.member("pfs_group", n.pfs_group);
+  e.member("phase", n.phase);
+  e.member("remote_proxy", n.remote_proxy.empty() ? std::string() : proxy_text(n.remote_proxy));
+  e.member("role", n.role);
+  if (n.first.kind != Stamp::Kind::None) e.member("start", n.first.text.view());
+  e.key("transforms");
+  emit_strings(e, n.transforms);
+  e.end_object();
 }
 
 }  // namespace
 
 nlohmann::json event_json(const Event& e, const std::vector<std::string>& paths, const std::string& explain) {
-  // Members assigned one by one: an initializer list copies every element once more, and
-  // reports hold tens of thousands of events.
-  nlohmann::json j(nlohmann::json::value_t::object);
-  j["path"] = path_of(e.where.input, paths);
-  j["line"] = e.where.line;
-  j["kind"] = event_kind_name(e.kind);
-  j["text"] = e.text;
-  if (e.where.last_line > e.where.line) j["last_line"] = e.where.last_line;
-  if (!explain.empty()) j["explain"] = explain;
-  if (!e.device.empty()) j["device"] = e.device;
-  if (e.stamp.kind != Stamp::Kind::None) j["time"] = e.stamp.text.str();
-  if (e.conn_id >= 0) j["conn_id"] = e.conn_id;
-  if (!e.fields.empty()) {
-    nlohmann::json& f = j["fields"] = nlohmann::json::object();
-    for (const auto& [k, v] : e.fields) f[std::string(k)] = v;
-  }
-  return j;
+  JsonTree t;
+  emit_event(t, e, paths, explain);
+  return t.take();
 }
 
 nlohmann::json negotiation_json(const Negotiation& n, const std::vector<std::string>& paths, const Tokenizer* tok) {
-  nlohmann::json j(nlohmann::json::value_t::object);
-  j["id"] = n.id;
-  j["phase"] = n.phase;
-  j["device"] = n.device;
-  j["role"] = n.role;
-  j["local"] = n.local;
-  j["peer"] = n.peer;
-  j["local_proxy"] = n.local_proxy.empty() ? "" : proxy_text(n.local_proxy);
-  j["remote_proxy"] = n.remote_proxy.empty() ? "" : proxy_text(n.remote_proxy);
-  j["transforms"] = n.transforms;
-  j["outcome"] = n.outcome;
-  j["failure"] = n.failure.empty() ? nlohmann::json(nullptr) : nlohmann::json(n.failure);
-  if (n.conn_id >= 0) j["conn_id"] = n.conn_id;
-  if (n.ike) j["ike_negotiation"] = n.ike;
-  if (!n.inbound_spi.empty()) j["inbound_spi"] = n.inbound_spi;
-  if (!n.outbound_spi.empty()) j["outbound_spi"] = n.outbound_spi;
-  if (!n.map.empty()) j["crypto_map"] = {{"name", n.map}, {"seq", n.map_seq}};
-  if (!n.pfs_group.empty()) j["pfs_group"] = n.pfs_group;
-  if (!n.mode.empty()) j["mode"] = n.mode;
-  if (n.first.kind != Stamp::Kind::None) j["start"] = n.first.text.str();
-  double d = n.duration();
-  if (d >= 0) j["duration_s"] = std::round(d * 1000) / 1000;
-  nlohmann::json& events = j["events"] = nlohmann::json::array();
-  events.get_ref<nlohmann::json::array_t&>().reserve(n.steps.size());
-  for (const auto& s : n.steps)
-    events.push_back(event_json(s.event, paths, !s.explain.empty() || !tok ? s.explain : tok->explain(s.event)));
-  if (n.steps_omitted) j["events_omitted"] = n.steps_omitted;
-  return j;
+  JsonTree t;
+  emit_negotiation(t, n, paths, tok);
+  return t.take();
 }
 
 namespace {
 
-// The report's arrays that grow with the input: built one element at a time, so that
-// write_analysis_json never holds more than one element's tree (the whole tree of a large
-// report is several times its text).
+// The report's arrays that grow with the input: each element emitted on its own, written
+// as text by write_analysis_json with no tree at all (JsonText), or built as a tree for
+// analysis_json (JsonTree), from the same emitting function.
 struct BigArray {
   const char* key;
   size_t n;
-  std::function<nlohmann::json(size_t)> at;
+  std::function<void(JsonText&, size_t)> write;
+  std::function<nlohmann::json(size_t)> build;
 };
 
+// `emit(e, i)` emits element i through either emitter.
+template <class F>
+BigArray big_array(const char* key, size_t n, F emit) {
+  return {key, n, [emit](JsonText& e, size_t i) { emit(e, i); },
+          [emit](size_t i) {
+            JsonTree t;
+            emit(t, i);
+            return t.take();
+          }};
+}
+
+BigArray negotiations_array(const Analysis& a) {
+  return big_array("negotiations", a.negotiations.size(), [&a](auto& e, size_t i) {
+    emit_negotiation(e, a.negotiations[i], a.paths, a.tokenizer);
+  });
+}
+
 std::vector<BigArray> big_arrays(const Analysis& a, const ReportOptions& opt) {
+  auto events = [](const char* key, const std::vector<Event>& v, const Analysis& a) {
+    return big_array(key, v.size(), [&v, &a](auto& e, size_t i) { emit_event(e, v[i], a.paths, {}); });
+  };
   std::vector<BigArray> v{
-      {"negotiations", a.negotiations.size(),
-       [&a](size_t i) { return negotiation_json(a.negotiations[i], a.paths, a.tokenizer); }},
-      {"syslog", a.standalone.size(), [&a](size_t i) { return event_json(a.standalone[i], a.paths); }},
-      {"findings", a.findings.size(), [&a](size_t i) { return to_json(a.findings[i]); }}};
-  if (opt.include_events)
-    v.push_back({"events", a.events.size(), [&a](size_t i) { return event_json(a.events[i], a.paths); }});
+      negotiations_array(a), events("syslog", a.standalone, a),
+      big_array("findings", a.findings.size(), [&a](auto& e, size_t i) { emit_finding(e, a.findings[i]); })};
+  if (opt.include_events) v.push_back(events("events", a.events, a));
   // a key the caller supplies in `extra` replaces the report's own
   v.erase(std::remove_if(v.begin(), v.end(), [&](const BigArray& b) { return opt.extra.contains(b.key); }), v.end());
   return v;
@@ -200,11 +266,11 @@ nlohmann::json report_frame(const Analysis& a, const ReportOptions& opt) {
   return j;
 }
 
-// Rendering the elements (a json tree each, then its text: json_writer) is the report's
-// largest cost, ~35 instructions per byte (trees included). With `parallel`, a second thread renders every other block of
-// elements while this one renders the others and writes them all in order: the same bytes,
-// and at most two blocks of text held at a time.
-void put_array(std::ostream& out, size_t n, const std::function<nlohmann::json(size_t)>& at, int depth, bool parallel) {
+// Writing the elements' text is the report's largest cost. With `parallel`, a second thread
+// renders every other block of elements while this one renders the others and writes them
+// all in order: the same bytes, and at most two blocks of text held at a time.
+void put_array(std::ostream& out, const BigArray& arr, int depth, bool parallel) {
+  const size_t n = arr.n;
   if (n == 0) {
     out << "[]";
     return;
@@ -215,7 +281,8 @@ void put_array(std::ostream& out, size_t n, const std::function<nlohmann::json(s
     for (size_t i = block * kBlock; i < std::min(n, (block + 1) * kBlock); ++i) {
       if (i) text += ",\n";
       text.append(static_cast<size_t>(2 * (depth + 1)), ' ');
-      append_json(text, at(i), depth + 1);
+      JsonText e(text, depth + 1);
+      arr.write(e, i);
     }
     return text;
   };
@@ -246,7 +313,7 @@ nlohmann::json analysis_json(const Analysis& a, const ReportOptions& opt) {
   nlohmann::json j = report_frame(a, opt);
   for (const auto& b : big_arrays(a, opt)) {
     auto& arr = j[b.key];
-    for (size_t i = 0; i < b.n; ++i) arr.push_back(b.at(i));
+    for (size_t i = 0; i < b.n; ++i) arr.push_back(b.build(i));
   }
   return j;
 }
@@ -262,7 +329,7 @@ void write_analysis_json(std::ostream& out, const Analysis& a, const ReportOptio
     out << "  " << nlohmann::json(it.key()).dump() << ": ";
     auto b = std::find_if(big.begin(), big.end(), [&](const BigArray& x) { return it.key() == x.key; });
     if (b != big.end()) {
-      put_array(out, b->n, b->at, 1, opt.parallel);
+      put_array(out, *b, 1, opt.parallel);
     } else {
       std::string text;
       append_json(text, it.value(), 1);
@@ -273,8 +340,7 @@ void write_analysis_json(std::ostream& out, const Analysis& a, const ReportOptio
 }
 
 void write_negotiations_json(std::ostream& out, const Analysis& a, bool parallel) {
-  put_array(out, a.negotiations.size(),
-            [&a](size_t i) { return negotiation_json(a.negotiations[i], a.paths, a.tokenizer); }, 0, parallel);
+  put_array(out, negotiations_array(a), 0, parallel);
 }
 
 void write_finding_text(std::ostream& out, const Finding& f, bool color) {

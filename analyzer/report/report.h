@@ -27,9 +27,10 @@ nlohmann::json event_json(const Event& e, const std::vector<std::string>& paths,
 nlohmann::json analysis_json(const Analysis& a, const ReportOptions& opt);
 // How the CLI prints JSON: indent 2, UTF-8 kept, invalid UTF-8 replaced.
 std::string json_text(const nlohmann::json& j);  // = j.dump(2, ' ', false, replace) (json_writer.h)
-// json_text(analysis_json(a, opt)), byte for byte, written as it is built: the arrays that
-// grow with the input (negotiations, findings, syslog, events) one element at a time, so a
-// large report never exists as one tree in memory.
+// json_text(analysis_json(a, opt)), byte for byte, written as it is built: the elements of
+// the arrays that grow with the input (negotiations, findings, syslog, events) are written
+// straight as text, from the same emitting functions that build analysis_json's trees
+// (core/json_emit.h): of a large report, only the frame around them is ever a tree.
 void write_analysis_json(std::ostream& out, const Analysis& a, const ReportOptions& opt);
 // json_text of the array of negotiation_json of every listed negotiation, written likewise.
 void write_negotiations_json(std::ostream& out, const Analysis& a, bool parallel = true);

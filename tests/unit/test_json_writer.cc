@@ -6,83 +6,20 @@
 
 #include <filesystem>
 #include <fstream>
-#include <limits>
 #include <random>
 #include <sstream>
 
 #include "report/json_writer.h"
 #include "report/report.h"
+#include "test_json_random.h"
 
 using namespace ipsecdoc;
+using namespace ipsecdoc::testing;
 using nlohmann::json;
 
-namespace {
-
-std::string reference(const json& j) { return j.dump(2, ' ', false, json::error_handler_t::replace); }
-
-// What append_json(out, j, depth) must append: the reference text with every line after the
-// first indented by 2*depth more spaces.
-std::string reference_at(const json& j, int depth) {
-  std::string text = reference(j), out;
-  for (char c : text) {
-    out += c;
-    if (c == '\n') out.append(static_cast<size_t>(2 * depth), ' ');
-  }
-  return out;
-}
-
-std::string random_string(std::mt19937& rng) {
-  static const std::vector<std::string> pieces = {
-      "a", "ISAKMP:(1001): ", "\"", "\\", "\n", "\t", "\r", "\b", "\f", std::string(1, '\0'), "\x01", "\x1f",
-      "\x7f", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xc3", "\xff", "\x80", "\xed\xa0\x80", " ", "/", "{}[]:,"};
-  std::string s;
-  int n = static_cast<int>(rng() % 6);
-  for (int i = 0; i < n; ++i) {
-    if (rng() % 3 == 0) {
-      s += static_cast<char>(rng() % 256);  // any byte at all
-    } else {
-      s += pieces[rng() % pieces.size()];
-    }
-  }
-  return s;
-}
-
-json random_tree(std::mt19937& rng, int depth) {
-  switch (rng() % (depth > 3 ? 7 : 9)) {
-    case 0: return random_string(rng);
-    case 1: return static_cast<int64_t>(rng()) - (int64_t{1} << 31);
-    case 2: return static_cast<uint64_t>(rng()) * 1000003u;
-    case 3: {
-      static const double doubles[] = {0.0, -0.0, 0.1, 1.0, 1e300, -2.5e-8, 3.0, 123.456,
-                                       std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()};
-      return doubles[rng() % std::size(doubles)];
-    }
-    case 4: return rng() % 2 == 0;
-    case 5: return nullptr;
-    case 6: return json::binary({1, 2, static_cast<uint8_t>(rng() % 256)});
-    case 7: {
-      json a = json::array();
-      int n = static_cast<int>(rng() % 4);
-      for (int i = 0; i < n; ++i) a.push_back(random_tree(rng, depth + 1));
-      return a;
-    }
-    default: {
-      json o = json::object();
-      int n = static_cast<int>(rng() % 4);
-      for (int i = 0; i < n; ++i) o[random_string(rng)] = random_tree(rng, depth + 1);
-      return o;
-    }
-  }
-}
-
-}  // namespace
-
 TEST_CASE("json writer: generated trees come out as nlohmann's dump(2) writes them, at any depth") {
-  std::mt19937 rng(20261127);
   int non_plain = 0;
-  for (int i = 0; i < 20000; ++i) {
-    json j = random_tree(rng, 0);
-    int depth = static_cast<int>(rng() % 4);
+  for_random_trees(20261127, 20000, [&](const json& j, int depth) {
     std::string out = "prefix ";
     append_json(out, j, depth);
     std::string want = "prefix " + reference_at(j, depth);
@@ -92,7 +29,7 @@ TEST_CASE("json writer: generated trees come out as nlohmann's dump(2) writes th
       REQUIRE(out == want);
     }
     if (reference(j).find('\\') != std::string::npos) ++non_plain;
-  }
+  });
   CHECK(non_plain > 1000);  // the generator reaches the escaping path often
 }
 
@@ -104,6 +41,22 @@ TEST_CASE("json writer: json_text is the reference text, every byte alone as a s
   }
   json empties = {{"a", json::array()}, {"o", json::object()}, {"n", {json::object(), json::array()}}};
   CHECK(json_text(empties) == reference(empties));
+}
+
+TEST_CASE("json writer: a byte to escape is found at any place of a string of any length") {
+  // the scan reads blocks of 16 and words of 8 bytes, the last of each overlapping the one
+  // before, and shorter strings in pieces: each place of each length is a different path
+  for (char bad : {'\0', '\x1f', '"', '\\', '\x80', '\xff', '\x7f'}) {
+    for (size_t n = 1; n <= 48; ++n) {
+      for (size_t at = 0; at < n; ++at) {
+        std::string s(n, 'a');
+        s[at] = bad;
+        json j = {{s, s}};
+        INFO("byte " << static_cast<int>(static_cast<unsigned char>(bad)) << " at " << at << " of " << n);
+        REQUIRE(json_text(j) == reference(j));
+      }
+    }
+  }
 }
 
 TEST_CASE("json writer: the corpus's golden reports come out the same") {
