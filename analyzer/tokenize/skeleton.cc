@@ -7,6 +7,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "tokenize/copy_short.h"
+
 namespace ipsecdoc {
 namespace {
 
@@ -138,7 +140,7 @@ bool build_skeleton(std::string_view prefix, std::string_view text, Skeleton& s)
   // address), so the key fits in prefix + text: sized once and written through a pointer.
   s.key.resize(prefix.size() + text.size());
   char* const key = s.key.data();
-  if (!prefix.empty()) std::memcpy(key, prefix.data(), prefix.size());  // (an empty view's data may be null)
+  copy_short(key, prefix.data(), prefix.size());  // (not memcpy: an empty view's data may be null)
   s.base = prefix.size();
   char* w = key + s.base;
   s.n = 0;
@@ -158,7 +160,7 @@ bool build_skeleton(std::string_view prefix, std::string_view text, Skeleton& s)
         *w++ = cls;
       },
       [&](size_t a, size_t b) {
-        if (b > a) std::memcpy(w, text.data() + a, b - a);
+        copy_short(w, text.data() + a, b - a);
         w += b - a;
       });
   s.key.resize(static_cast<size_t>(w - key));

@@ -651,7 +651,7 @@ uint64_t head_hash(const HeadParts& head) {
 }
 bool same_head(const std::string& text, const HeadParts& head) {
   return text.size() == head.lead.size() + head.rest.size() &&
-         std::memcmp(text.data(), head.lead.data(), head.lead.size()) == 0 &&
+         same_text({text.data(), head.lead.size()}, head.lead) &&  // (a lead is short: no call)
          std::memcmp(text.data() + head.lead.size(), head.rest.data(), head.rest.size()) == 0;
 }
 
@@ -830,9 +830,9 @@ bool Tokenizer::tokenize(Record&& r, Event& out) const {
   head.conn_id = parts.conn_id;
   head.level.assign(parts.level);
   head.text.resize(parts.lead.size() + parts.rest.size());
-  // (sizes tested: an empty view's data may be null, which memcpy must not get)
-  if (!parts.lead.empty()) std::memcpy(head.text.data(), parts.lead.data(), parts.lead.size());
-  if (!parts.rest.empty()) std::memcpy(head.text.data() + parts.lead.size(), parts.rest.data(), parts.rest.size());
+  // (copy_short reads nothing for an empty part, whose data may be null)
+  copy_short(head.text.data(), parts.lead.data(), parts.lead.size());
+  copy_short(head.text.data() + parts.lead.size(), parts.rest.data(), parts.rest.size());
   auto remember = [&](int pattern) {
     HeadSlot& slot = c.head.replace(h);
     slot.level = head.level;
