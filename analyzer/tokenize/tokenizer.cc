@@ -77,8 +77,8 @@ void parse_key_values_into(std::string_view t, KeyValues& out) {
 // Canonical forms of the proxies and transforms of key-engine messages. A capture repeats
 // a handful of them thousands of times and parsing one costs a string stream, so results
 // are remembered (per thread; parse_proxy and parse_transform are pure). Bounded, but only
-// emptied by trim(), which normalise_kv calls before its lookups: an entry it looked up
-// stays valid until the record's fields are written (FieldList holds views of entries).
+// emptied by trim(), which normalise_kv and replay call before their lookups: an entry
+// looked up stays valid until the record's fields are written (both hold views of entries).
 struct KvMemo {
   static constexpr size_t kMax = 256;
   struct Hash {
