@@ -7,6 +7,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "tokenize/copy_short.h"
+
 namespace ipsecdoc {
 namespace {
 
@@ -14,11 +16,11 @@ inline bool digit(char c) { return c >= '0' && c <= '9'; }
 inline bool hex(char c) { return digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 inline bool word(char c) { return digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 
-// Digits starting at i (at most `max`); returns the count.
-size_t digits(std::string_view t, size_t i, size_t max) {
-  size_t stop = t.size() - i < max ? t.size() : i + max;
+// The number of digits starting at i. (Not capped: an address group of four digits or
+// more is refused all the same, and a cap cost a bound computation on every digit site.)
+inline size_t digits(std::string_view t, size_t i) {
   size_t k = i;
-  while (k < stop && digit(t[k])) ++k;
+  while (k < t.size() && digit(t[k])) ++k;
   return k - i;
 }
 
@@ -30,12 +32,12 @@ inline char token_at(std::string_view t, size_t i, size_t& end) {
     while (end < t.size() && hex(t[end])) ++end;
     return 'X';
   }
-  size_t run = digits(t, i, SIZE_MAX);
+  size_t run = digits(t, i);
   if (run <= 3 && i + run + 1 < t.size() && t[i + run] == '.') {  // IPv4: four groups of 1-3 digits
     size_t p = i + run;
     int groups = 1;
     while (groups < 4 && p + 1 < t.size() && t[p] == '.') {
-      size_t g = digits(t, p + 1, 4);
+      size_t g = digits(t, p + 1);
       if (g == 0 || g > 3) break;
       p += 1 + g;
       ++groups;
@@ -138,7 +140,7 @@ bool build_skeleton(std::string_view prefix, std::string_view text, Skeleton& s)
   // address), so the key fits in prefix + text: sized once and written through a pointer.
   s.key.resize(prefix.size() + text.size());
   char* const key = s.key.data();
-  if (!prefix.empty()) std::memcpy(key, prefix.data(), prefix.size());  // (an empty view's data may be null)
+  copy_short(key, prefix.data(), prefix.size());  // (not memcpy: an empty view's data may be null)
   s.base = prefix.size();
   char* w = key + s.base;
   s.n = 0;
@@ -158,7 +160,7 @@ bool build_skeleton(std::string_view prefix, std::string_view text, Skeleton& s)
         *w++ = cls;
       },
       [&](size_t a, size_t b) {
-        if (b > a) std::memcpy(w, text.data() + a, b - a);
+        copy_short(w, text.data() + a, b - a);
         w += b - a;
       });
   s.key.resize(static_cast<size_t>(w - key));

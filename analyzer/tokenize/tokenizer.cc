@@ -11,6 +11,7 @@
 #include "core/transform.h"
 #include "ingest/line_clean.h"
 #include "ingest/prefix.h"
+#include "tokenize/copy_short.h"
 #include "tokenize/normalize.h"
 #include "tokenize/skeleton.h"
 #include "core/text_hash.h"
@@ -76,8 +77,8 @@ void parse_key_values_into(std::string_view t, KeyValues& out) {
 // Canonical forms of the proxies and transforms of key-engine messages. A capture repeats
 // a handful of them thousands of times and parsing one costs a string stream, so results
 // are remembered (per thread; parse_proxy and parse_transform are pure). Bounded, but only
-// emptied by trim(), which normalise_kv calls before its lookups: an entry it looked up
-// stays valid until the record's fields are written (FieldList holds views of entries).
+// emptied by trim(), which normalise_kv and replay call before their lookups: an entry
+// looked up stays valid until the record's fields are written (both hold views of entries).
 struct KvMemo {
   static constexpr size_t kMax = 256;
   struct Hash {
@@ -143,8 +144,6 @@ class FieldList {
       }
     v_.push_back({key, value});
   }
-  // Appends without looking for `key` (a plan's keys are distinct).
-  void push(std::string_view key, std::string_view value) { v_.push_back({key, value}); }
   void write_to(Fields& out) const { out.assign(v_.data(), v_.size()); }
 
  private:
@@ -207,7 +206,7 @@ struct PlanSrc {
 struct Tokenizer::Template::Plan {
   static constexpr size_t kMaxLookups = 4;  // normalise_kv makes three
   struct Slot {
-    uint32_t key_off = 0, key_len = 0;  // in store
+    uint32_t key_off = 0, key_len = 0;  // in store, after the key's length byte (Fields' encoding)
     PlanSrc src, fallback;
     int cond = -1;
   };
@@ -310,7 +309,9 @@ class PlanRecorder {
     return nullptr;
   }
   void append(std::string_view key, PlanSrc s, int cond) {
+    if (key.size() > 255) ok_ = false;  // (Fields cuts such a key; none is that long)
     Plan::Slot slot;
+    plan_.store.push_back(static_cast<char>(static_cast<unsigned char>(key.size())));
     slot.key_off = static_cast<uint32_t>(plan_.store.size());
     slot.key_len = static_cast<uint32_t>(key.size());
     plan_.store.append(key.data(), key.size());
@@ -358,8 +359,11 @@ bool keys_clear_of_tokens(std::string_view t, const Skeleton& sk) {
 }
 
 // A template hit's fields from its plan: spans of `text` (a head with the plan's skeleton
-// `sk`), constants and memo lookups, in the plan's order, into `out`.
-void replay(const Plan& plan, std::string_view text, const Skeleton& sk, FieldList& out) {
+// `sk`), constants and memo lookups, in the plan's order, encoded as Fields encodes them
+// into `buf` (from its start, growing it when short); returns the size. Going through a
+// FieldList and Fields::assign cost a vector of views, a size pass and two memcpy calls a
+// field.
+size_t replay(const Plan& plan, std::string_view text, const Skeleton& sk, std::string& buf) {
   size_t grow[Skeleton::kMaxTokens + 1];  // text position - skeleton position after k tokens
   grow[0] = 0;
   for (size_t k = 0; k < sk.n; ++k) grow[k + 1] = grow[k] + (sk.orig_end[k] - sk.orig_start[k]) - Skeleton::kMarker;
@@ -387,17 +391,30 @@ void replay(const Plan& plan, std::string_view text, const Skeleton& sk, FieldLi
       }
     }
   }
+  char* w = buf.data();
+  char* end = w + buf.size();
   for (const Plan::Slot& slot : plan.slots) {
     if (slot.cond >= 0 && !found[slot.cond][0]) continue;
-    std::string_view key(plan.store.data() + slot.key_off, slot.key_len);
-    if (slot.src.kind != PlanSrc::Lookup) {
-      out.push(key, view(slot.src));
-    } else if (const std::string* v = found[slot.src.lookup][slot.src.part]) {
-      out.push(key, *v);
-    } else {
-      out.push(key, view(slot.fallback));
+    std::string_view v;
+    if (slot.src.kind != PlanSrc::Lookup) v = view(slot.src);
+    else if (const std::string* f = found[slot.src.lookup][slot.src.part]) v = *f;
+    else v = view(slot.fallback);
+    const size_t need = 1 + slot.key_len + 4 + v.size();
+    if (static_cast<size_t>(end - w) < need) {
+      const size_t at = static_cast<size_t>(w - buf.data());
+      buf.resize(2 * (at + need));
+      w = buf.data() + at;
+      end = buf.data() + buf.size();
     }
+    copy_short(w, plan.store.data() + slot.key_off - 1, 1 + slot.key_len);  // [length][key]
+    w += 1 + slot.key_len;
+    auto vl = static_cast<uint32_t>(v.size());
+    std::memcpy(w, &vl, 4);
+    w += 4;
+    copy_short(w, v.data(), v.size());
+    w += v.size();
   }
+  return static_cast<size_t>(w - buf.data());
 }
 
 // Maps the key-engine vocabulary of all releases onto one set of field names. `F` is the
@@ -634,7 +651,7 @@ uint64_t head_hash(const HeadParts& head) {
 }
 bool same_head(const std::string& text, const HeadParts& head) {
   return text.size() == head.lead.size() + head.rest.size() &&
-         std::memcmp(text.data(), head.lead.data(), head.lead.size()) == 0 &&
+         same_text({text.data(), head.lead.size()}, head.lead) &&  // (a lead is short: no call)
          std::memcmp(text.data() + head.lead.size(), head.rest.data(), head.rest.size()) == 0;
 }
 
@@ -720,6 +737,7 @@ bool templated_fields(const Pattern& p, const Tokenizer::Template& t, const Norm
 struct DeriveScratch {
   FieldList fields;
   KeyValues kv;
+  std::string encoded;  // a plan's fields as Fields encodes them (replay)
 };
 DeriveScratch& derive_scratch() {
   thread_local DeriveScratch s;
@@ -767,13 +785,13 @@ bool Tokenizer::derive(const NormalizedHead& head, int idx, Event& out, const Sk
 bool Tokenizer::derive_from(const NormalizedHead& head, const Template& t, const Skeleton& sk, Event& out) const {
   const Pattern& p = set_.at(t.pattern);
   DeriveScratch& s = derive_scratch();
-  s.fields.clear();
   if (t.plan) {  // no key-engine parse, no normalisation: the plan says where each field comes from
-    replay(*t.plan, head.text, sk, s.fields);
-    s.fields.write_to(out.fields);
+    size_t bytes = replay(*t.plan, head.text, sk, s.encoded);
+    out.fields.assign_raw({s.encoded.data(), bytes});
     enrich(out);
     return true;
   }
+  s.fields.clear();
   if (!templated_fields(p, t, head, sk, s.fields)) return false;
   finish_fields(p, head, s, out);
   return true;
@@ -812,9 +830,9 @@ bool Tokenizer::tokenize(Record&& r, Event& out) const {
   head.conn_id = parts.conn_id;
   head.level.assign(parts.level);
   head.text.resize(parts.lead.size() + parts.rest.size());
-  // (sizes tested: an empty view's data may be null, which memcpy must not get)
-  if (!parts.lead.empty()) std::memcpy(head.text.data(), parts.lead.data(), parts.lead.size());
-  if (!parts.rest.empty()) std::memcpy(head.text.data() + parts.lead.size(), parts.rest.data(), parts.rest.size());
+  // (copy_short reads nothing for an empty part, whose data may be null)
+  copy_short(head.text.data(), parts.lead.data(), parts.lead.size());
+  copy_short(head.text.data() + parts.lead.size(), parts.rest.data(), parts.rest.size());
   auto remember = [&](int pattern) {
     HeadSlot& slot = c.head.replace(h);
     slot.level = head.level;

@@ -11,7 +11,9 @@
 //  - normalize_head reusing its buffer (and the connection id's edge cases), and Fields::assign;
 //  - template plans: corpus and generated key-engine records followed by variants with
 //    random token values (octets over 255, numbers over 32 bits: proxies that stop parsing)
-//    come out of the template cache with the fields tokenize_uncached computes.
+//    come out of the template cache with the fields tokenize_uncached computes (written
+//    straight in Fields' encoding);
+//  - copy_short copies exactly the bytes memcpy does, at every length and alignment.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -22,6 +24,7 @@
 
 #include <fmt/format.h>
 
+#include "tokenize/copy_short.h"
 #include "tokenize/normalize.h"
 #include "tokenize/skeleton.h"
 #include "core/text_hash.h"
@@ -410,6 +413,19 @@ TEST_CASE("Fields::assign encodes what emplace_back does, also from views of its
   CHECK(back[3] == std::pair<std::string, std::string>("local", "10.0.0.1"));
   got.assign(nullptr, 0);
   CHECK(got.empty());
+}
+
+TEST_CASE("copy_short: the bytes memcpy copies, none before or after") {
+  std::string src(64, '\0');
+  for (size_t i = 0; i < src.size(); ++i) src[i] = static_cast<char>('A' + i % 53);
+  for (size_t n = 0; n <= 40; ++n)
+    for (size_t at = 0; at < 8; ++at) {
+      std::string want(64, '.'), got(64, '.');
+      std::memcpy(want.data() + at + 4, src.data() + at, n);
+      copy_short(got.data() + at + 4, src.data() + at, n);
+      INFO("n ", n, " at ", at);
+      CHECK(got == want);
+    }
 }
 
 TEST_CASE("Fields::set and emplace_back with a value that is a view of the fields themselves") {
