@@ -104,7 +104,8 @@ class Fields {
   void reserve(size_t fields) { buf_.reserve(fields * 24); }
   void clear() { buf_.clear(); }
   bool operator==(const Fields& o) const { return buf_ == o.buf_; }
-  // The encoded buffer, to move fields between threads in bulk (app/analysis.cc).
+  // The encoded buffer as is: a template hit's fields are encoded by the tokenizer's plan
+  // replay and taken whole (tokenize/tokenizer.cc).
   std::string_view raw() const { return buf_; }
   void assign_raw(std::string_view raw) { buf_.assign(raw.data(), raw.size()); }
   void swap(Fields& o) noexcept { buf_.swap(o.buf_); }

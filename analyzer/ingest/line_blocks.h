@@ -53,14 +53,11 @@ class LineBlocks {
   // ---- ingest thread
   // Room for another block? (false when every block is published and not consumed yet)
   bool can_fill() const { return published_ - consumed_ < kBlocks; }
-  // Appends a raw line to the block being filled; publish() hands it over. The line is not
-  // copied: `raw` must stay valid and unchanged until its block is released. `hints`:
-  // LineReader::next's for the line; `tag`: a number that does not decrease from line to line
-  // (the reader's generation), for holds().
-  void add(uint32_t no, std::string_view raw, uint8_t hints, uint64_t tag = 0) { add(at(published_), no, raw, hints, tag); }
-  // add()s the reader's next lines (its line numbers, hints and generations) until the block
-  // is full (true) or the input ends (false). The reader's on_reuse may publish and consume
-  // blocks meanwhile.
+  // Appends the reader's next lines (its line numbers, hints and generations: the generation
+  // is a tag that does not decrease, for holds()) to the block being filled until it is full
+  // (true) or the input ends (false); publish() hands the block over. The lines are not
+  // copied: each must stay valid and unchanged until its block is released. The reader's
+  // on_reuse may publish and consume blocks meanwhile.
   bool fill(LineReader& r) {
     Block* b = &at(published_);
     std::string_view raw;
@@ -73,7 +70,6 @@ class LineBlocks {
     return true;
   }
   bool filling() const { return blocks_[published_ % kBlocks].n != 0; }  // lines added since the last publish
-  bool block_full() const { return blocks_[published_ % kBlocks].n >= kLines; }
   void publish();
   bool has_published() const { return consumed_ < published_; }
   // Does the oldest block not released yet (published, or being filled) hold a line added
