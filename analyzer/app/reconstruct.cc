@@ -1193,6 +1193,8 @@ std::string describe(const model::ReplayResult& r) { return r.outcome == "failed
 std::vector<Event> rendered_events(const model::ReplayResult& res, const std::string& device, Dialect d,
                                    const Tokenizer* tok, std::vector<std::string>& unread) {
   std::vector<Event> out;
+  // (At most one event per record of the trace: growing the vector moved every event so far.)
+  out.reserve(res.trace.size());
   for (const auto& te : res.trace) {
     if (te.device != device || !te.printed_by(d)) continue;
     if (!tok) {
