@@ -259,15 +259,17 @@ struct Router {
     return t;
   }
 
-  ReconRouter out() const {
+  // The router as the reconstruction keeps it: the last use of this one (its parts are moved).
+  ReconRouter out() && {
     ReconRouter r;
-    r.hostname = host;
-    r.map = map;
-    for (auto& en : entries) r.entries.push_back(en.e);
-    for (auto& i : itfs) r.interfaces.emplace_back(i.name, i.addr);
-    r.policies = policies;
-    r.keys = keys;
     r.config = render();
+    r.entries.reserve(entries.size());
+    for (auto& en : entries) r.entries.push_back(std::move(en.e));
+    for (auto& i : itfs) r.interfaces.emplace_back(i.name, i.addr);
+    r.hostname = std::move(host);
+    r.map = std::move(map);
+    r.policies = std::move(policies);
+    r.keys = std::move(keys);
     return r;
   }
 };
@@ -1041,9 +1043,9 @@ Reconstruction reconstruct_from_log(const Finding& f, const Negotiation* n, cons
     }
   }
 
-  r.logger = me.out();
-  r.peer = peer.out();
   r.initiator = init.host;
+  r.logger = std::move(me).out();
+  r.peer = std::move(peer).out();
   r.logger_address = me_addr;
   r.peer_address = peer_addr;
   const Proxy& lp = *fr.resp_proxy;
