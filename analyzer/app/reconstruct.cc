@@ -1,6 +1,7 @@
 #include "app/reconstruct.h"
 
 #include <algorithm>
+#include <bitset>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
@@ -258,15 +259,17 @@ struct Router {
     return t;
   }
 
-  ReconRouter out() const {
+  // The router as the reconstruction keeps it: the last use of this one (its parts are moved).
+  ReconRouter out() && {
     ReconRouter r;
-    r.hostname = host;
-    r.map = map;
-    for (auto& en : entries) r.entries.push_back(en.e);
-    for (auto& i : itfs) r.interfaces.emplace_back(i.name, i.addr);
-    r.policies = policies;
-    r.keys = keys;
     r.config = render();
+    r.entries.reserve(entries.size());
+    for (auto& en : entries) r.entries.push_back(std::move(en.e));
+    for (auto& i : itfs) r.interfaces.emplace_back(i.name, i.addr);
+    r.hostname = std::move(host);
+    r.map = std::move(map);
+    r.policies = std::move(policies);
+    r.keys = std::move(keys);
     return r;
   }
 };
@@ -1040,9 +1043,9 @@ Reconstruction reconstruct_from_log(const Finding& f, const Negotiation* n, cons
     }
   }
 
-  r.logger = me.out();
-  r.peer = peer.out();
   r.initiator = init.host;
+  r.logger = std::move(me).out();
+  r.peer = std::move(peer).out();
   r.logger_address = me_addr;
   r.peer_address = peer_addr;
   const Proxy& lp = *fr.resp_proxy;
@@ -1192,6 +1195,8 @@ std::string describe(const model::ReplayResult& r) { return r.outcome == "failed
 std::vector<Event> rendered_events(const model::ReplayResult& res, const std::string& device, Dialect d,
                                    const Tokenizer* tok, std::vector<std::string>& unread) {
   std::vector<Event> out;
+  // (At most one event per record of the trace: growing the vector moved every event so far.)
+  out.reserve(res.trace.size());
   for (const auto& te : res.trace) {
     if (te.device != device || !te.printed_by(d)) continue;
     if (!tok) {
@@ -1261,6 +1266,27 @@ std::string disagreement(const Event& want, const Event& got, std::vector<std::s
   }
   return "";
 }
+
+// A set of event kinds, one bit each (a replay fills three: a std::set allocated a node per kind).
+class KindSet {
+ public:
+  bool has(EventKind k) const { return bits_.test(static_cast<size_t>(k)); }
+  // Adds k; true when it was not in the set yet (std::set::insert(k).second).
+  bool add(EventKind k) {
+    if (has(k)) return false;
+    bits_.set(static_cast<size_t>(k));
+    return true;
+  }
+  // Every kind in the set is one of `allowed` (true for an empty set).
+  bool only(std::initializer_list<EventKind> allowed) const {
+    auto rest = bits_;
+    for (EventKind k : allowed) rest.reset(static_cast<size_t>(k));
+    return rest.none();
+  }
+
+ private:
+  std::bitset<static_cast<size_t>(EventKind::Count_)> bits_;
+};
 
 // The config's lines as a JSON array of strings (built directly: no vector copied into it).
 nlohmann::json lines_of(const TextSection& s) {
@@ -1337,7 +1363,7 @@ std::string replay_before(const Reconstruction& rc, const Negotiation& n, const 
   annotate_checks(wanted);
   for (auto& u : unread) notes.push_back("a rendered record the tokenizer does not read: " + u);
   nlohmann::json compared = nlohmann::json::array();
-  std::set<EventKind> checked;
+  KindSet checked;
   std::string missing;
   for (const auto& want : wanted) {
     // The offer (validate_proposal_request on a responder, sa_request on an initiator): its proxies.
@@ -1385,7 +1411,7 @@ std::string replay_before(const Reconstruction& rc, const Negotiation& n, const 
         notes.push_back(fmt::format("the capture prints `{}` ({}) where the model's {} prints `{}`: the same verdict",
                                     event_kind_name(want.kind), want.text, model::dialect_name(rc.dialect),
                                     event_kind_name(other)));
-        if (checked.insert(want.kind).second) compared.push_back(std::string(event_kind_name(want.kind)));
+        if (checked.add(want.kind)) compared.push_back(std::string(event_kind_name(want.kind)));
         continue;
       }
     }
@@ -1411,15 +1437,15 @@ std::string replay_before(const Reconstruction& rc, const Negotiation& n, const 
                                        event_kind_name(want.kind), want.text, model::dialect_name(rc.dialect));
       break;
     }
-    if (checked.insert(want.kind).second) compared.push_back(std::string(event_kind_name(want.kind)));
+    if (checked.add(want.kind)) compared.push_back(std::string(event_kind_name(want.kind)));
   }
   // Steps (not failures) the capture shows and the model's log lacks: shown, not decisive.
-  std::set<EventKind> got_kinds, listed;
-  for (const auto& g : got) got_kinds.insert(g.kind);
+  KindSet got_kinds, listed;
+  for (const auto& g : got) got_kinds.add(g.kind);
   for (const auto& s : n.steps) {
     EventKind k = s.event.kind;
     if (event_kind_is_failure(k) || event_kind_is_noise(k) || k == EventKind::ProposalRequest || k == EventKind::SaRequest ||
-        got_kinds.count(k) || !listed.insert(k).second)
+        got_kinds.has(k) || !listed.add(k))
       continue;
     notes.push_back(fmt::format("the capture shows `{}` ({}); the model's log does not", event_kind_name(k), s.event.text));
   }
@@ -1429,9 +1455,7 @@ std::string replay_before(const Reconstruction& rc, const Negotiation& n, const 
     rep["why"] = missing;
     return "refuted";
   }
-  bool only_offer = std::all_of(checked.begin(), checked.end(), [](EventKind k) {
-    return k == EventKind::ProposalRequest || k == EventKind::SaRequest;
-  });
+  bool only_offer = checked.only({EventKind::ProposalRequest, EventKind::SaRequest});
   if (only_offer)
     rep["why"] = "the capture has no failure record to compare (it stops after the proposal): the model's failure is "
                  "consistent with it, not proven by it";

@@ -254,6 +254,8 @@ bool may_hold_secret(std::string_view line) {
 
 }  // namespace
 
+bool line_may_hold_secret(std::string_view line) { return may_hold_secret(line); }
+
 std::string redact_line(std::string_view line) {
   // Every secret keyword below contains one of these: a line without them is kept as is
   // (most lines; the word split is the costly part).

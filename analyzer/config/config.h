@@ -257,5 +257,8 @@ std::optional<std::string> decode_type7(std::string_view encoded);
 
 // Text of a config line with any secret replaced by <redacted> (keys, passwords, secrets).
 std::string redact_line(std::string_view line);
+// False when redact_line(line) is certainly `line` itself: no secret keyword (key, password,
+// secret, community, md5 and the keywords that contain them) stands in it.
+bool line_may_hold_secret(std::string_view line);
 
 }  // namespace ipsecdoc

@@ -13,6 +13,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstring>
+#include <deque>
 #include <set>
 #include <sstream>
 
@@ -46,13 +47,17 @@ std::optional<uint64_t> to_u64(std::string_view s) {
 struct Cmd {
   uint32_t line = 0, last_line = 0;
   size_t nphys = 1;          // physical lines it consumed
-  std::string text;          // without prompt, trimmed, continuations joined
+  // Without prompt, trimmed, continuations joined: a view into its physical line (no copy for
+  // the usual command), or into the parser's `joined_` when a prompt was cut or lines joined.
+  std::string_view text;
   bool sub = false;          // sub-command of the current section
   // Its physical lines, into the section being parsed (outlives the parse): the first, and the
   // continuations of a wrapped command (rare: no allocation for the usual one-line command).
   const SourceLine* first = nullptr;
   std::vector<const SourceLine*> more;
-  // redact_line(text), computed on first use: a command is referenced up to three times.
+  // redact_line(text) when the text may hold a secret (line_may_hold_secret), computed on first
+  // use: a command is referenced up to three times, and most hold no secret (no copy then).
+  mutable bool redaction_checked = false;
   mutable std::optional<std::string> redacted;
 };
 
@@ -107,6 +112,7 @@ class Parser {
   size_t ctx_index_ = 0;
   uint32_t ctx_seq_ = 0;
   std::string prompt_host_;
+  std::deque<std::string> joined_;  // texts of the commands that are not a view of one line (stable)
   Words words_;  // the words of the command being dispatched (storage reused)
 
   // ---------------------------------------------------------------- pass 1
@@ -127,7 +133,7 @@ class Parser {
       }
       std::string host, mode, rest;
       bool prompted = false;
-      std::string text;
+      std::string_view text;
       bool sub = false;
       // Both prompt forms need a '#' or '>': most configuration lines have neither and skip
       // the two capture matches.
@@ -138,13 +144,15 @@ class Parser {
         prompted = true;
         d_.transcript = true;
         if (prompt_host_.empty()) prompt_host_ = host;
-        text = trim(rest);
+        text = joined_.emplace_back(trim(rest));
         sub = mode != "config";
       } else if (last_prompted && !raw.empty() && config_space(raw[0]) && !trim(raw).empty() && !cmds_.empty()) {
         // Terminal-wrapped continuation of the previous prompted command (seed Example 19-15).
         Cmd& c = cmds_.back();
-        c.text += ' ';
-        c.text += trim(raw);
+        std::string& t = joined_.emplace_back(c.text);
+        t += ' ';
+        t += trim(raw);
+        c.text = t;
         c.last_line = sl.line;
         c.nphys++;
         c.more.push_back(&sl);
@@ -179,7 +187,7 @@ class Parser {
         skip_lines(1);
         if (w.size() >= 3) {
           size_t pos = text.find(w[2]);
-          std::string_view after = std::string_view(text).substr(pos);
+          std::string_view after = text.substr(pos);
           std::string delim = after.rfind("^C", 0) == 0 ? "^C" : std::string(1, after[0]);
           if (after.substr(delim.size()).find(delim) == std::string_view::npos) banner_delim = delim;
         }
@@ -187,7 +195,7 @@ class Parser {
       }
       Cmd c;
       c.line = c.last_line = sl.line;
-      c.text = std::move(text);
+      c.text = text;
       c.sub = sub;
       c.first = &sl;
       cmds_.push_back(std::move(c));
@@ -196,8 +204,11 @@ class Parser {
 
   // ---------------------------------------------------------------- helpers
   ConfigRef ref(const Cmd& c) const {
-    if (!c.redacted) c.redacted = redact_line(c.text);
-    return ConfigRef{c.line, c.last_line, *c.redacted};
+    if (!c.redaction_checked) {
+      c.redaction_checked = true;
+      if (line_may_hold_secret(c.text)) c.redacted = redact_line(c.text);
+    }
+    return ConfigRef{c.line, c.last_line, std::string(c.redacted ? std::string_view(*c.redacted) : c.text)};
   }
   void modelled(const Cmd& c) { d_.stats.lines_modelled += c.nphys; }
   void skipped(const Cmd& c) { d_.stats.lines_skipped += c.nphys; }
@@ -1065,7 +1076,7 @@ class Parser {
     }
     if (w[0] == "reverse-route") { e->reverse_route = true; modelled(c); return; }
     if (w[0] == "description") {
-      e->description = std::string(trim(std::string_view(c.text).substr(std::min(c.text.size(), size_t{11}))));
+      e->description = std::string(trim(c.text.substr(std::min(c.text.size(), size_t{11}))));
       modelled(c);
       return;
     }

@@ -6,12 +6,14 @@
 namespace ipsecdoc {
 namespace {
 
-std::string trim(std::string s) {
+std::string_view trim_view(std::string_view s) {
   size_t b = s.find_first_not_of(' ');
-  if (b == std::string::npos) return "";
+  if (b == std::string_view::npos) return {};
   size_t e = s.find_last_not_of(' ');
   return s.substr(b, e - b + 1);
 }
+
+std::string trim(const std::string& s) { return std::string(trim_view(s)); }
 
 // The words `istream >> std::string` reads, without a stream (block_key runs once per block
 // for every command applied).
@@ -93,19 +95,24 @@ PatchResult apply_commands(const TextSection& config, const std::vector<std::str
   PatchResult res;
   // Parse the text into global lines and blocks (children are indented lines).
   std::vector<Block> blocks;  // a global non-block line is a Block without children
+  // (Lines are read as views: only the trimmed text a block keeps is copied.)
+  std::string unprompted;  // a transcript line without its prompt
   for (const auto& l : config.lines) {
-    std::string t = l.text;
+    std::string_view t = l.text;
     // config-mode transcripts: "R1(config-crypto-m)# match address 101" -> "match address 101"
     size_t hash = t.find(")#");
-    if (hash != std::string::npos && t.find('(') < hash && t.find(' ') > t.find('(')) {
-      std::string mode = t.substr(t.find('(') + 1, hash - t.find('(') - 1);
-      t = trim(t.substr(hash + 2));
-      if (mode != "config" && !t.empty()) t = " " + t;
+    if (hash != std::string_view::npos && t.find('(') < hash && t.find(' ') > t.find('(')) {
+      std::string_view mode = t.substr(t.find('(') + 1, hash - t.find('(') - 1);
+      std::string_view rest = trim_view(t.substr(hash + 2));
+      unprompted.clear();
+      if (mode != "config" && !rest.empty()) unprompted += ' ';
+      unprompted += rest;
+      t = unprompted;
     }
-    std::string tt = trim(t);
+    std::string_view tt = trim_view(t);
     if (tt.empty() || tt[0] == '!' || tt == "end" || tt == "exit") continue;
-    if (t[0] == ' ' && !blocks.empty()) blocks.back().children.push_back(tt);
-    else blocks.push_back({tt, {}});
+    if (t[0] == ' ' && !blocks.empty()) blocks.back().children.emplace_back(tt);
+    else blocks.push_back({std::string(tt), {}});
   }
   Block* cur = nullptr;
   auto find_block = [&](const std::string& key) -> Block* {

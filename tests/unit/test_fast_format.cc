@@ -188,6 +188,30 @@ TEST_CASE("fast format: redact_line redacts as the istringstream version did") {
   CHECK(redacted > 1000);  // the generator reaches the redacting branch, not only the fast path
 }
 
+TEST_CASE("fast format: a line line_may_hold_secret clears is its own redaction") {
+  // parse_config copies a command's text into its references without redact_line when
+  // line_may_hold_secret says no: that must never skip a redaction.
+  Rng r{23};
+  int cleared = 0, redacted_flagged = 0;
+  for (int i = 0; i < 50000; ++i) {
+    std::string line = config_line(r);
+    std::string red = redact_line(line);
+    if (!line_may_hold_secret(line)) {
+      REQUIRE(red == line);
+      ++cleared;
+    } else {
+      redacted_flagged += red != line;
+    }
+  }
+  for (const char* l : {"crypto isakmp key cisco123 address 1.2.3.4", " pre-shared-key address 1.2.3.4 key s3cr3t",
+                        "username bob password 0 x", "snmp-server community public RO", " key-string abc"})
+    CHECK(line_may_hold_secret(l));
+  for (const char* l : {"crypto isakmp policy 10", " set peer 1.2.3.4", "interface GigabitEthernet0/0"})
+    CHECK_FALSE(line_may_hold_secret(l));
+  CHECK(cleared > 1000);
+  CHECK(redacted_flagged > 1000);
+}
+
 TEST_CASE("fast format: parse_transform splits words as the istringstream version did") {
   // The per-word decisions did not change, only the split: parsing a text and parsing the words
   // the old split found in it, joined by single spaces, must give the same transform.
