@@ -8,7 +8,7 @@
 # MB = 10^6 bytes.
 set -euo pipefail
 
-RUNS=3
+RUNS=5
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --bin) BIN=$2; shift 2 ;;
