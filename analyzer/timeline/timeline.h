@@ -87,7 +87,7 @@ class TimelineBuilder {
   struct DeviceState;
   DeviceState& state_for(const Event& e);
   Negotiation* new_negotiation(DeviceState& d, const Event& e, int phase);
-  Negotiation* ipsec_exchange(DeviceState& d, Negotiation* focus, const Event& e, std::string& peer);
+  Negotiation* ipsec_exchange(DeviceState& d, Negotiation* focus, const Event& e, std::string_view& peer);
   void learn(Negotiation& n, const Event& e);
   void attach(DeviceState& d, Negotiation& n, Event&& e);
   void merge(DeviceState& d, Negotiation& from, Negotiation& into);
