@@ -268,12 +268,14 @@ void TimelineBuilder::close(DeviceState& d, uint32_t id) {
   --open_total_;
   if (d.focus == id) d.focus = 0;
   sink_(std::move(*n));
-  constexpr size_t kSpare = 16, kSpareEvents = 512;  // (more gave no fewer instructions)
-  for (auto& st : n->steps) {
-    if (spare_events_.size() >= kSpareEvents) break;
-    spare_events_.push_back({std::move(st.event.text), std::move(st.event.fields)});
-  }
-  if (n->steps.capacity() >= kStepsReserve && spare_steps_.size() < kSpare) {
+  // What the sink left of its steps is kept whole (bounded): attach() takes the buffers of
+  // their events one by one, from the back, and an emptied vector becomes a spare step vector.
+  // (Moving each step's two buffers into a list of spares here, and out again in attach(),
+  // cost ~80 instructions a step more.)
+  if (!n->steps.empty() && donor_steps_ < kDonorSteps) {
+    donor_steps_ += n->steps.size();
+    donors_.push_back(std::move(n->steps));
+  } else if (n->steps.capacity() >= kStepsReserve && spare_steps_.size() < kSpareSteps) {
     n->steps.clear();
     spare_steps_.push_back(std::move(n->steps));
   }
@@ -417,11 +419,17 @@ void TimelineBuilder::attach(DeviceState& d, Negotiation& n, Event&& e) {
   }
   if (n.steps.size() < max_steps_) {
     n.steps.emplace_back(std::move(e));  // explanations are rendered by the report, when shown
-    if (!spare_events_.empty()) {        // e (moved from) gets an old event's buffers back (see add)
-      SpareBuffers& spare = spare_events_.back();
-      e.text = std::move(spare.text);
-      e.fields = std::move(spare.fields);
-      spare_events_.pop_back();
+    if (!donors_.empty()) {              // e (moved from) gets an old event's buffers back (see add)
+      std::vector<Step>& donor = donors_.back();
+      Event& old = donor.back().event;
+      e.text = std::move(old.text);
+      e.fields = std::move(old.fields);
+      donor.pop_back();
+      --donor_steps_;
+      if (donor.empty()) {
+        if (spare_steps_.size() < kSpareSteps) spare_steps_.push_back(std::move(donor));
+        donors_.pop_back();
+      }
     }
   } else {
     ++n.steps_omitted;
