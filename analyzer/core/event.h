@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/text_hash.h"
+
 namespace ipsecdoc {
 
 enum class EventKind : uint16_t {
@@ -113,7 +115,7 @@ class Fields {
   // Empty view when absent.
   std::string_view get(std::string_view key) const {
     // The hottest lookup of the timeline and the rules: the length and first byte rule out
-    // most keys before a compare.
+    // most keys before a compare, and a key of up to 16 bytes is compared without a call.
     const char* p = buf_.data();
     const char* end = p + buf_.size();
     const size_t n = key.size();
@@ -121,7 +123,7 @@ class Fields {
       size_t kl = static_cast<unsigned char>(p[0]);
       uint32_t vl;
       std::memcpy(&vl, p + 1 + kl, 4);
-      if (kl == n && (n == 0 || (p[1] == key[0] && std::memcmp(p + 1, key.data(), n) == 0))) return {p + 5 + kl, vl};
+      if (kl == n && (n == 0 || (p[1] == key[0] && same_text({p + 1, n}, key)))) return {p + 5 + kl, vl};
       p += 5 + kl + vl;
     }
     return {};

@@ -211,6 +211,12 @@ TimelineBuilder::DeviceState& TimelineBuilder::state_for(const Event& e) {
   // Consecutive events mostly come from the same device: skip building the key.
   if (last_state_ && same_text(last_device_, e.device) && (!e.device.empty() || last_input_ == e.where.input))
     return *last_state_;
+  return switch_device(e);
+}
+
+// (Out of line: with the map lookup and the key's building inlined, every event paid for
+// saving and restoring the registers they use.)
+[[gnu::noinline]] TimelineBuilder::DeviceState& TimelineBuilder::switch_device(const Event& e) {
   last_device_ = e.device;
   last_input_ = e.where.input;
   std::string key = e.device.empty() ? "#" + std::to_string(e.where.input) : e.device;

@@ -86,6 +86,7 @@ class TimelineBuilder {
  private:
   struct DeviceState;
   DeviceState& state_for(const Event& e);
+  DeviceState& switch_device(const Event& e);  // state_for when the device is not the last one
   Negotiation* new_negotiation(DeviceState& d, const Event& e, int phase);
   Negotiation* ipsec_exchange(DeviceState& d, Negotiation* focus, const Event& e, std::string_view& peer);
   void learn(Negotiation& n, const Event& e);
