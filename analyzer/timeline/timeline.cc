@@ -170,20 +170,7 @@ int phase_hint(const Event& e) {
 // The first non-empty of fields remote, peer, peer2 (in that order of preference): one
 // pass over the fields (three lookups walked them three times, for every event). A view
 // into e's fields, valid while e is.
-std::string_view event_peer(const Event& e) {
-  std::string_view best;
-  int rank = 3;  // of `best`: 0 remote, 1 peer, 2 peer2
-  for (const auto& [k, v] : e.fields) {
-    if (v.empty() || k.size() < 4 || k[0] != (k.size() == 6 ? 'r' : 'p')) continue;
-    int r = k == "remote"_is ? 0 : k == "peer"_is ? 1 : k == "peer2"_is ? 2 : 3;
-    if (r < rank) {
-      rank = r;
-      best = v;
-      if (r == 0) break;
-    }
-  }
-  return best;
-}
+std::string_view event_peer(const Event& e) { return e.fields.preferred({"remote", "peer", "peer2"}); }
 
 }  // namespace
 
