@@ -4,11 +4,14 @@
 #pragma once
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "core/text_hash.h"
 
 namespace ipsecdoc {
 
@@ -113,7 +116,7 @@ class Fields {
   // Empty view when absent.
   std::string_view get(std::string_view key) const {
     // The hottest lookup of the timeline and the rules: the length and first byte rule out
-    // most keys before a compare.
+    // most keys before a compare, and a key of up to 16 bytes is compared without a call.
     const char* p = buf_.data();
     const char* end = p + buf_.size();
     const size_t n = key.size();
@@ -121,10 +124,38 @@ class Fields {
       size_t kl = static_cast<unsigned char>(p[0]);
       uint32_t vl;
       std::memcpy(&vl, p + 1 + kl, 4);
-      if (kl == n && (n == 0 || (p[1] == key[0] && std::memcmp(p + 1, key.data(), n) == 0))) return {p + 5 + kl, vl};
+      if (kl == n && (n == 0 || (p[1] == key[0] && same_text({p + 1, n}, key)))) return {p + 5 + kl, vl};
       p += 5 + kl + vl;
     }
     return {};
+  }
+  // The non-empty value of the first of `keys` (in that order of preference) the fields have;
+  // empty when none has one. One pass over the buffer, with no entry decoded in full.
+  std::string_view preferred(std::initializer_list<std::string_view> keys) const {
+    std::string_view best;
+    size_t rank = keys.size();  // of `best`
+    const char* p = buf_.data();
+    const char* end = p + buf_.size();
+    while (p < end) {
+      size_t kl = static_cast<unsigned char>(p[0]);
+      uint32_t vl;
+      std::memcpy(&vl, p + 1 + kl, 4);
+      if (vl != 0) {
+        size_t r = 0;
+        for (std::string_view k : keys) {
+          if (r >= rank) break;
+          if (kl == k.size() && (kl == 0 || (p[1] == k[0] && same_text({p + 1, kl}, k)))) {
+            rank = r;
+            best = {p + 5 + kl, vl};
+            break;
+          }
+          ++r;
+        }
+        if (rank == 0) break;
+      }
+      p += 5 + kl + vl;
+    }
+    return best;
   }
   bool has(std::string_view key) const {
     for (const auto& [k, v] : *this)

@@ -6,6 +6,7 @@
 
 #include "config/acl.h"
 #include "core/ip.h"
+#include "core/text_hash.h"
 #include "rules/proposals.h"
 
 namespace ipsecdoc {
@@ -133,8 +134,11 @@ bool signature_matches(const LogSignature& s, const Negotiation& n) {
   if (s.phase && s.phase != n.phase) return false;
   // Without outcomes listed: failed or incomplete. (No vector built per call: this runs for
   // every signature of every rule on every failed negotiation.)
-  if (s.outcome.empty() ? n.outcome != "failed" && n.outcome != "incomplete"
-                        : std::find(s.outcome.begin(), s.outcome.end(), n.outcome) == s.outcome.end())
+  // (same_text: a std::string compared with a literal was a call to compare(const char*),
+  // which measured the literal and called memcmp.)
+  if (s.outcome.empty() ? !same_text(n.outcome, "failed") && !same_text(n.outcome, "incomplete")
+                        : std::none_of(s.outcome.begin(), s.outcome.end(),
+                                       [&](const std::string& o) { return same_text(n.outcome, o); }))
     return false;
   for (auto k : s.all)
     if (!n.has(k)) return false;
@@ -247,7 +251,7 @@ const DiagnosisRule* RuleBook::find(const std::string& id) const {
 
 std::optional<Finding> RuleBook::diagnose(Negotiation& n, const std::vector<std::string>& paths,
                                           const std::function<bool(const Finding&)>& wanted) const {
-  if (n.outcome == "established") return std::nullopt;
+  if (same_text(n.outcome, "established")) return std::nullopt;
   for (size_t i : by_priority_) {
     const DiagnosisRule& r = rules_[i];
     for (const auto& sig : r.log) {

@@ -3,15 +3,22 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <memory>
 
 #include "core/text_hash.h"
 #include "tokenize/tokenizer.h"
 
 namespace ipsecdoc {
-// Negotiation's outcome and role are compared with literals on every event: as string_views
-// (length first, inlined), not as const char* (an out-of-line compare and a strlen each).
-using namespace std::string_view_literals;
 namespace {
+
+// Negotiation's outcome and role are compared with literals on every event: `x == "failed"_is`
+// compares the lengths, then the bytes with a load or two (same_text; GCC inlines it at some
+// calls, not all). (As string_views, std::string_view::compare was a call, and memcmp another.)
+struct Literal {
+  std::string_view text;
+};
+constexpr Literal operator""_is(const char* s, size_t n) { return {{s, n}}; }
+bool operator==(std::string_view a, Literal b) { return same_text(a, b.text); }
 
 bool decisive_qm_failure(EventKind k) {
   switch (k) {
@@ -74,7 +81,7 @@ uint8_t esp_id(const Event& e) {
   std::string_view t;
   if (e.kind == EventKind::P2Attribute) {
     t = e.get("esp_id");
-    if (t.size() > 4 && t.substr(0, 4) == "ESP_") t.remove_prefix(4);
+    if (t.size() > 4 && t.substr(0, 4) == "ESP_"_is) t.remove_prefix(4);
   } else if (e.kind == EventKind::TransformNotSupported) {
     std::string_view num = e.get("trans");
     if (!num.empty()) {
@@ -83,7 +90,7 @@ uint8_t esp_id(const Event& e) {
       return v < 256 ? static_cast<uint8_t>(v) : 0;
     }
     t = e.get("transform");
-    if (t.size() > 4 && t.substr(0, 4) == "esp-") t.remove_prefix(4);
+    if (t.size() > 4 && t.substr(0, 4) == "esp-"_is) t.remove_prefix(4);
     t = t.substr(0, t.find(' '));
   }
   if (t.empty()) return 0;
@@ -104,8 +111,17 @@ bool qm_success(EventKind k) {
          k == EventKind::QmComplete;
 }
 
+// s.find(w) != npos for a short w, inline (string_view::find calls memchr, then memcmp for
+// every candidate).
+bool contains(std::string_view s, std::string_view w) {
+  if (w.empty()) return true;
+  for (size_t i = 0; i + w.size() <= s.size(); ++i)
+    if (s[i] == w[0] && same_text(s.substr(i, w.size()), w)) return true;
+  return false;
+}
+
 bool starts_qm(const Event& e) {
-  return (e.kind == EventKind::ProposalRequest && (e.get("part") == "1" || e.get("part").empty())) ||
+  return (e.kind == EventKind::ProposalRequest && (e.get("part") == "1"_is || e.get("part").empty())) ||
          e.kind == EventKind::SaRequest || e.kind == EventKind::QmBegin;
 }
 
@@ -116,7 +132,7 @@ int phase_hint(const Event& e) {
   switch (e.kind) {
     case EventKind::StateChange: {  // QM in either state (the two joined could put Q|M across them)
       std::string_view to = e.get("new"), from = e.get("old");
-      bool qm = to.find("QM") != std::string_view::npos || from.find("QM") != std::string_view::npos ||
+      bool qm = contains(to, "QM") || contains(from, "QM") ||
                 (!to.empty() && to.back() == 'Q' && !from.empty() && from.front() == 'M');
       return qm ? 2 : 1;
     }
@@ -124,21 +140,27 @@ int phase_hint(const Event& e) {
     case EventKind::ProposalNotChosenRecv:
     case EventKind::NotifySent:
     case EventKind::NotifyReceived:
-      return e.get("protocol") == "1" ? 1 : e.get("protocol").empty() ? 0 : 2;
+      return e.get("protocol") == "1"_is ? 1 : e.get("protocol").empty() ? 0 : 2;
     case EventKind::ModeFailure:
-      return e.get("mode") == "Quick" ? 2 : 1;
+      return e.get("mode") == "Quick"_is ? 2 : 1;
     case EventKind::DeleteSa:
       return 1;
     case EventKind::PacketSent:
     case EventKind::PacketReceived: {
       std::string_view st = e.get("state").substr(0, 2);
-      return st == "QM" ? 2 : (st == "MM" || st == "AG" || st == "NE") ? 1 : 0;  // NEW SA: a Main Mode offer
+      return st == "QM"_is ? 2 : (st == "MM"_is || st == "AG"_is || st == "NE"_is) ? 1 : 0;  // NEW SA: a Main Mode offer
     }
     case EventKind::InputEvent: {  // "Input = IKE_MESG_FROM_PEER, IKE_MM_EXCH" / "..., IKE_QM_EXCH"
+      // "_QM" anywhere: 2, else "_MM" or "_AM": 1 — in one pass (three find()s took a memchr
+      // and a memcmp call for every '_', ~650 instructions on such a line)
       std::string_view in = e.get("input");
-      if (in.find("_QM") != std::string_view::npos) return 2;
-      if (in.find("_MM") != std::string_view::npos || in.find("_AM") != std::string_view::npos) return 1;
-      return 0;
+      int phase = 0;
+      for (size_t i = 0; i + 2 < in.size(); ++i) {
+        if (in[i] != '_' || in[i + 2] != 'M') continue;
+        if (in[i + 1] == 'Q') return 2;
+        if (in[i + 1] == 'M' || in[i + 1] == 'A') phase = 1;
+      }
+      return phase;
     }
     default:
       return 0;
@@ -146,21 +168,9 @@ int phase_hint(const Event& e) {
 }
 
 // The first non-empty of fields remote, peer, peer2 (in that order of preference): one
-// pass over the fields (three lookups walked them three times, for every event).
-std::string event_peer(const Event& e) {
-  std::string_view best;
-  int rank = 3;  // of `best`: 0 remote, 1 peer, 2 peer2
-  for (const auto& [k, v] : e.fields) {
-    if (v.empty() || k.size() < 4 || k[0] != (k.size() == 6 ? 'r' : 'p')) continue;
-    int r = k == "remote"sv ? 0 : k == "peer"sv ? 1 : k == "peer2"sv ? 2 : 3;
-    if (r < rank) {
-      rank = r;
-      best = v;
-      if (r == 0) break;
-    }
-  }
-  return std::string(best);
-}
+// pass over the fields (three lookups walked them three times, for every event). A view
+// into e's fields, valid while e is.
+std::string_view event_peer(const Event& e) { return e.fields.preferred({"remote", "peer", "peer2"}); }
 
 }  // namespace
 
@@ -204,6 +214,12 @@ TimelineBuilder::DeviceState& TimelineBuilder::state_for(const Event& e) {
   // Consecutive events mostly come from the same device: skip building the key.
   if (last_state_ && same_text(last_device_, e.device) && (!e.device.empty() || last_input_ == e.where.input))
     return *last_state_;
+  return switch_device(e);
+}
+
+// (Out of line: with the map lookup and the key's building inlined, every event paid for
+// saving and restoring the registers they use.)
+[[gnu::noinline]] TimelineBuilder::DeviceState& TimelineBuilder::switch_device(const Event& e) {
   last_device_ = e.device;
   last_input_ = e.where.input;
   std::string key = e.device.empty() ? "#" + std::to_string(e.where.input) : e.device;
@@ -249,6 +265,15 @@ Negotiation* TimelineBuilder::new_negotiation(DeviceState& d, const Event& e, in
   return d.open.back().get();
 }
 
+// `to = std::move(from)` as destruction and move construction: for the buffers handed back
+// to an event just moved from (see attach), std::string's move assignment was a call of ~27
+// instructions, its move constructor is ~8 inline.
+template <class T>
+void move_into(T& to, T& from) {
+  std::destroy_at(&to);
+  std::construct_at(&to, std::move(from));
+}
+
 // Negotiations of a debug capture take ~27 steps on average: one allocation, few moves.
 constexpr size_t kStepsReserve = 32;
 
@@ -261,12 +286,14 @@ void TimelineBuilder::close(DeviceState& d, uint32_t id) {
   --open_total_;
   if (d.focus == id) d.focus = 0;
   sink_(std::move(*n));
-  constexpr size_t kSpare = 16, kSpareEvents = 512;  // (more gave no fewer instructions)
-  for (auto& st : n->steps) {
-    if (spare_events_.size() >= kSpareEvents) break;
-    spare_events_.push_back({std::move(st.event.text), std::move(st.event.fields)});
-  }
-  if (n->steps.capacity() >= kStepsReserve && spare_steps_.size() < kSpare) {
+  // What the sink left of its steps is kept whole (bounded): attach() takes the buffers of
+  // their events one by one, from the back, and an emptied vector becomes a spare step vector.
+  // (Moving each step's two buffers into a list of spares here, and out again in attach(),
+  // cost ~80 instructions a step more.)
+  if (!n->steps.empty() && donor_steps_ < kDonorSteps) {
+    donor_steps_ += n->steps.size();
+    donors_.push_back(std::move(n->steps));
+  } else if (n->steps.capacity() >= kStepsReserve && spare_steps_.size() < kSpareSteps) {
     n->steps.clear();
     spare_steps_.push_back(std::move(n->steps));
   }
@@ -278,7 +305,7 @@ void TimelineBuilder::close_idle(DeviceState& d) {
   std::vector<uint32_t> done;
   for (auto& n : d.open) {
     uint64_t idle = clock_ - n->touched;
-    if (idle > kIdleEvents && (n->outcome != "incomplete"sv || idle > 4 * kIdleEvents))
+    if (idle > kIdleEvents && (n->outcome != "incomplete"_is || idle > 4 * kIdleEvents))
       done.push_back(n->id);
   }
   for (uint32_t id : done) close(d, id);
@@ -295,7 +322,7 @@ void TimelineBuilder::learn(Negotiation& n, const Event& e) {
   switch (e.kind) {
     case EventKind::ProposalRequest:
     case EventKind::SaRequest:
-      if (n.role == "unknown"sv) n.role = e.kind == EventKind::SaRequest ? "initiator" : "responder";
+      if (n.role == "unknown"_is) n.role = e.kind == EventKind::SaRequest ? "initiator" : "responder";
       if (n.local.empty()) n.local = std::string(e.get("local"));
       learn_peer("remote");
       if (n.local_proxy.empty()) n.local_proxy = std::string(e.get("local_proxy"));
@@ -313,16 +340,16 @@ void TimelineBuilder::learn(Negotiation& n, const Event& e) {
       if (n.remote_proxy.empty()) n.remote_proxy = std::string(e.get("remote_proxy"));
       if (n.local.empty()) n.local = std::string(e.get("local"));
       learn_peer("remote");
-      if (e.get("spi") != "0x0") {  // spi= 0x0(0): not allocated yet
-        if (e.get("direction") == "INBOUND") n.inbound_spi = std::string(e.get("spi"));
-        if (e.get("direction") == "OUTBOUND") n.outbound_spi = std::string(e.get("spi"));
+      if (e.get("spi") != "0x0"_is) {  // spi= 0x0(0): not allocated yet
+        if (e.get("direction") == "INBOUND"_is) n.inbound_spi = std::string(e.get("spi"));
+        if (e.get("direction") == "OUTBOUND"_is) n.outbound_spi = std::string(e.get("spi"));
       }
       break;
     case EventKind::CreateSa:
       if (!n.local.empty() && e.get("sa_dest") == n.local) {
-        if (n.inbound_spi.empty() || n.inbound_spi == "0x0"sv) n.inbound_spi = std::string(e.get("spi"));
+        if (n.inbound_spi.empty() || n.inbound_spi == "0x0"_is) n.inbound_spi = std::string(e.get("spi"));
       } else if (!e.get("sa_dest").empty()) {
-        if (n.outbound_spi.empty() || n.outbound_spi == "0x0"sv) n.outbound_spi = std::string(e.get("spi"));
+        if (n.outbound_spi.empty() || n.outbound_spi == "0x0"_is) n.outbound_spi = std::string(e.get("spi"));
         learn_peer("sa_dest");
       }
       break;
@@ -341,17 +368,17 @@ void TimelineBuilder::learn(Negotiation& n, const Event& e) {
       break;
     case EventKind::MmBegin:
     case EventKind::QmBegin:
-      if (n.role == "unknown"sv) n.role = "initiator";
+      if (n.role == "unknown"_is) n.role = "initiator";
       break;
     case EventKind::PacketSent:
     case EventKind::PacketReceived:
-      learn_peer("peer");
-      if (n.role == "unknown"sv && !e.get("role").empty()) n.role = e.get("role") == "I" ? "initiator" : "responder";
+      if (n.peer.empty()) learn_peer("peer");
+      if (n.role == "unknown"_is && !e.get("role").empty()) n.role = e.get("role") == "I"_is ? "initiator" : "responder";
       break;
     case EventKind::StateChange: {
       std::string_view s = e.get("new");
-      if (n.role == "unknown"sv && (s.find("_I_") != std::string_view::npos)) n.role = "initiator";
-      if (n.role == "unknown"sv && (s.find("_R_") != std::string_view::npos)) n.role = "responder";
+      if (n.role == "unknown"_is && (s.find("_I_") != std::string_view::npos)) n.role = "initiator";
+      if (n.role == "unknown"_is && (s.find("_R_") != std::string_view::npos)) n.role = "responder";
       break;
     }
     case EventKind::P2PolicyNotAcceptable:
@@ -360,7 +387,7 @@ void TimelineBuilder::learn(Negotiation& n, const Event& e) {
       learn_peer("remote");
       break;
     default:
-      learn_peer("peer");
+      if (n.peer.empty()) learn_peer("peer");  // (checked here too: most events take this way, and the call was not inlined)
       break;
   }
   if (n.conn_id < 0 && e.conn_id > 0) n.conn_id = e.conn_id;
@@ -384,7 +411,7 @@ void TimelineBuilder::learn(Negotiation& n, const Event& e) {
   }
   if (responder_check_failure(e.kind)) n.checked_at = clock_;
   // Outcome.
-  if (n.outcome != "established"sv) {
+  if (n.outcome != "established"_is) {
     if (n.phase == 2 && qm_success(e.kind)) n.outcome = "established";
     else if (n.phase == 1 && (e.kind == EventKind::P1Authenticated || e.kind == EventKind::P1Complete))
       n.outcome = "established";
@@ -410,11 +437,17 @@ void TimelineBuilder::attach(DeviceState& d, Negotiation& n, Event&& e) {
   }
   if (n.steps.size() < max_steps_) {
     n.steps.emplace_back(std::move(e));  // explanations are rendered by the report, when shown
-    if (!spare_events_.empty()) {        // e (moved from) gets an old event's buffers back (see add)
-      SpareBuffers& spare = spare_events_.back();
-      e.text = std::move(spare.text);
-      e.fields = std::move(spare.fields);
-      spare_events_.pop_back();
+    if (!donors_.empty()) {              // e (moved from) gets an old event's buffers back (see add)
+      std::vector<Step>& donor = donors_.back();
+      Event& old = donor.back().event;
+      move_into(e.text, old.text);
+      move_into(e.fields, old.fields);
+      donor.pop_back();
+      --donor_steps_;
+      if (donor.empty()) {
+        if (spare_steps_.size() < kSpareSteps) spare_steps_.push_back(std::move(donor));
+        donors_.pop_back();
+      }
     }
   } else {
     ++n.steps_omitted;
@@ -469,16 +502,17 @@ void TimelineBuilder::merge(DeviceState& d, Negotiation& from, Negotiation& into
 // the peer as SA destination) or, when it names nothing, by the step it follows: SAs are
 // created after initialize_sas, outbound enabled after they were created. `peer` gets the
 // address the line names, if any. Null: no better answer than the focus.
-Negotiation* TimelineBuilder::ipsec_exchange(DeviceState& d, Negotiation* focus, const Event& e, std::string& peer) {
+Negotiation* TimelineBuilder::ipsec_exchange(DeviceState& d, Negotiation* focus, const Event& e, std::string_view& peer) {
   auto by = [&](auto&& pred) -> Negotiation* {
     if (focus && focus->phase == 2 && pred(*focus)) return focus;
     for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
       if ((*it)->phase == 2 && pred(**it)) return it->get();
     return nullptr;
   };
-  auto same_spi = [](std::string_view a, std::string_view b) {
+  auto same_spi = [](std::string_view a, std::string_view b) {  // hex digits in either case
+    auto up = [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; };  // (the C locale's toupper, inline)
     return !a.empty() && a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::toupper(x) == std::toupper(y); });
+           std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return up(x) == up(y); });
   };
   switch (e.kind) {
     case EventKind::CreateSa: {
@@ -487,11 +521,11 @@ Negotiation* TimelineBuilder::ipsec_exchange(DeviceState& d, Negotiation* focus,
         return n;
       bool inbound = !dest.empty() && by([&](const Negotiation& n) { return n.local == dest; });
       if (!dest.empty() && !inbound) {
-        peer = std::string(dest);  // the outbound SA goes to the peer
+        peer = dest;  // the outbound SA goes to the peer
         return nullptr;
       }
       return by([](const Negotiation& n) {
-        return n.outcome != "failed"sv && n.has(EventKind::InitializeSas) && !n.has(EventKind::CreateSa);
+        return n.outcome != "failed"_is && n.has(EventKind::InitializeSas) && !n.has(EventKind::CreateSa);
       });
     }
     case EventKind::EnableOutbound: {
@@ -499,16 +533,20 @@ Negotiation* TimelineBuilder::ipsec_exchange(DeviceState& d, Negotiation* focus,
       if (!dec.empty()) {
         uint64_t v = 0;
         for (char c : dec) v = v * 10 + static_cast<uint64_t>(c - '0');
-        char hex[24];
-        std::snprintf(hex, sizeof hex, "0x%llX", static_cast<unsigned long long>(v));
-        if (Negotiation* n = by([&](const Negotiation& n) { return same_spi(n.outbound_spi, hex); })) return n;
+        char digits[16];  // "0x%llX", without snprintf
+        size_t nd = 0;
+        do digits[nd++] = "0123456789ABCDEF"[v & 15]; while (v >>= 4);
+        char hex[18] = {'0', 'x'};
+        for (size_t i = 0; i < nd; ++i) hex[2 + i] = digits[nd - 1 - i];
+        std::string_view spi(hex, 2 + nd);
+        if (Negotiation* n = by([&](const Negotiation& n) { return same_spi(n.outbound_spi, spi); })) return n;
       }
       // After both SAs were created (the outbound one has its SPI), else after the first.
       auto created = [](const Negotiation& n) {
-        return n.outcome != "failed"sv && n.has(EventKind::CreateSa) && !n.has(EventKind::EnableOutbound);
+        return n.outcome != "failed"_is && n.has(EventKind::CreateSa) && !n.has(EventKind::EnableOutbound);
       };
       if (Negotiation* n = by([&](const Negotiation& n) {
-            return created(n) && !n.outbound_spi.empty() && n.outbound_spi != "0x0"sv;
+            return created(n) && !n.outbound_spi.empty() && n.outbound_spi != "0x0"_is;
           }))
         return n;
       return by(created);
@@ -517,7 +555,7 @@ Negotiation* TimelineBuilder::ipsec_exchange(DeviceState& d, Negotiation* focus,
       auto at = e.text.find("updated peer ");
       if (at != std::string::npos) {
         auto from = at + 13, to = e.text.find(' ', from);
-        peer = e.text.substr(from, to == std::string::npos ? std::string::npos : to - from);
+        peer = std::string_view(e.text).substr(from, to == std::string::npos ? std::string::npos : to - from);
       }
       return nullptr;
     }
@@ -526,7 +564,7 @@ Negotiation* TimelineBuilder::ipsec_exchange(DeviceState& d, Negotiation* focus,
       auto at = e.text.find(" to ", e.text.find(" from "));
       if (at != std::string::npos && e.text.find(" from ") != std::string::npos) {
         auto from = at + 4, to = e.text.find(' ', from);
-        peer = e.text.substr(from, to == std::string::npos ? std::string::npos : to - from);
+        peer = std::string_view(e.text).substr(from, to == std::string::npos ? std::string::npos : to - from);
       }
       return nullptr;
     }
@@ -552,7 +590,8 @@ void TimelineBuilder::add(Event&& e) {
   ++clock_;
   if (d.events % 64 == 0) close_idle(d);
   int phase = phase_hint(e);
-  std::string peer = event_peer(e);
+  // (A view into e's fields or text: e is moved away only by the attach at the end.)
+  std::string_view peer = event_peer(e);
   Negotiation* focus = d.focus ? d.find(d.focus) : nullptr;
 
   auto find_ike = [&](int conn) -> Negotiation* {
@@ -562,33 +601,33 @@ void TimelineBuilder::add(Event&& e) {
   };
   // The negotiation of this phase with peer p: with this very peer first (the focus, then
   // the latest); one whose peer is not known yet after that.
-  auto latest_with_peer = [&](int ph, const std::string& p) -> Negotiation* {
+  auto latest_with_peer = [&](int ph, std::string_view p) -> Negotiation* {
     if (!p.empty()) {
-      if (focus && focus->phase == ph && focus->peer == p) return focus;
+      if (focus && focus->phase == ph && same_text(focus->peer, p)) return focus;
       for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
-        if ((*it)->phase == ph && (*it)->peer == p) return it->get();
+        if ((*it)->phase == ph && same_text((*it)->peer, p)) return it->get();
     }
     if (focus && focus->phase == ph && (p.empty() || focus->peer.empty())) return focus;
     for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
       if ((*it)->phase == ph && (p.empty() || (*it)->peer.empty())) return it->get();
     return nullptr;
   };
-  auto find_ike_by_peer = [&](const std::string& p) { return latest_with_peer(1, p); };
+  auto find_ike_by_peer = [&](std::string_view p) { return latest_with_peer(1, p); };
   bool verdict = e.kind == EventKind::AttsAcceptable || e.kind == EventKind::P1AttsNotAcceptable ||
                  e.kind == EventKind::P1AttrMismatch;
   // An IKE SA that has no connection id yet ("(0)" or none printed): the one with this peer;
   // else the focus or the latest one still negotiating (strict: only the single one still
   // negotiating whose peer is not known).
-  auto find_pending = [&](const std::string& p, bool strict) -> Negotiation* {
+  auto find_pending = [&](std::string_view p, bool strict) -> Negotiation* {
     auto pending = [](const Negotiation& n) { return n.phase == 1 && n.conn_id <= 0; };
     if (!p.empty()) {
-      if (focus && pending(*focus) && focus->peer == p) return focus;
+      if (focus && pending(*focus) && same_text(focus->peer, p)) return focus;
       for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
-        if (pending(**it) && (*it)->peer == p) return it->get();
+        if (pending(**it) && same_text((*it)->peer, p)) return it->get();
       if (strict) {  // one still negotiating without a known peer may be it
         Negotiation* only = nullptr;
         for (auto& n : d.open)
-          if (pending(*n) && n->peer.empty() && n->outcome == "incomplete"sv) {
+          if (pending(*n) && n->peer.empty() && n->outcome == "incomplete"_is) {
             if (only) return nullptr;
             only = n.get();
           }
@@ -604,7 +643,7 @@ void TimelineBuilder::add(Event&& e) {
     Negotiation* any = nullptr;
     for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
       if (pending(**it) && (p.empty() || (*it)->peer.empty())) {
-        if ((*it)->outcome == "incomplete"sv) return it->get();
+        if ((*it)->outcome == "incomplete"_is) return it->get();
         if (!any) any = it->get();
       }
     return any;
@@ -614,7 +653,7 @@ void TimelineBuilder::add(Event&& e) {
       if ((*it)->phase == 2 && (*it)->conn_id == conn) return it->get();
     return nullptr;
   };
-  auto current_qm = [&](const std::string& p) { return latest_with_peer(2, p); };
+  auto current_qm = [&](std::string_view p) { return latest_with_peer(2, p); };
 
   // Phase-0 events: a connection id says which SA, hence which phase; without one they
   // follow the focus (the negotiation that took the previous event).
@@ -623,14 +662,14 @@ void TimelineBuilder::add(Event&& e) {
     if (e.conn_id == 0) {
       phase = 1;  // "(0)": an IKE SA that has no id yet, never a Quick Mode exchange
     } else if (ike) {
-      phase = ike->outcome == "established"sv ? 2 : 1;
+      phase = ike->outcome == "established"_is ? 2 : 1;
     } else if (e.conn_id > 0 && find_qm(e.conn_id)) {
       phase = 2;
     } else if (e.conn_id > 0 && (find_ike(0) || find_ike(-1)) &&
                !(focus && focus->phase == 2 && focus->conn_id == e.conn_id)) {
       phase = 1;  // a new id: the IKE SA that had none so far gets it (adopted below)
     } else {
-      if (focus && focus->phase == 2 && (focus->outcome == "incomplete"sv || focus->outcome == "failed"sv)) phase = 2;
+      if (focus && focus->phase == 2 && (focus->outcome == "incomplete"_is || focus->outcome == "failed"_is)) phase = 2;
       else if (focus) phase = focus->phase;
       else phase = e.conn_id > 0 && event_kind_is_failure(e.kind) ? 2 : 1;
     }
@@ -667,7 +706,7 @@ void TimelineBuilder::add(Event&& e) {
           // peer's address; until then the id's lines are kept apart.
           int n = 0;
           for (auto& o : d.open)
-            if (o->phase == 1 && o->conn_id <= 0 && o->outcome == "incomplete"sv) ++n, pending = o.get();
+            if (o->phase == 1 && o->conn_id <= 0 && o->outcome == "incomplete"_is) ++n, pending = o.get();
           if (n > 1) pending = nullptr;
           provisional = n > 1;
         }
@@ -681,12 +720,12 @@ void TimelineBuilder::add(Event&& e) {
         }
       }
     } else if (e.conn_id == 0) {
-      bool starts = e.kind == EventKind::PacketReceived && e.get("state") == "NEW";  // MM1 from a peer
+      bool starts = e.kind == EventKind::PacketReceived && e.get("state") == "NEW"_is;  // MM1 from a peer
       if (e.kind == EventKind::P1PolicyCheck && peer.empty()) {
         // A policy check answers a proposal this router received (MM1 as responder, MM2 as
         // initiator): not an SA that has only sent so far.
         auto answers = [](const Negotiation& n) {
-          return n.phase == 1 && n.conn_id <= 0 && n.outcome == "incomplete"sv && n.has(EventKind::PacketReceived);
+          return n.phase == 1 && n.conn_id <= 0 && n.outcome == "incomplete"_is && n.has(EventKind::PacketReceived);
         };
         if (focus && answers(*focus)) target = focus;
         for (auto it = d.open.rbegin(); it != d.open.rend() && !target; ++it)
@@ -694,9 +733,9 @@ void TimelineBuilder::add(Event&& e) {
       }
       if (!starts && !target) target = find_pending(peer, false);
       if (target && target->conn_id < 0) target->conn_id = 0;  // lines without a conn id ("Created a peer struct") came first
-      if (target && target->outcome != "incomplete"sv && e.kind == EventKind::MmBegin) target = nullptr;
+      if (target && target->outcome != "incomplete"_is && e.kind == EventKind::MmBegin) target = nullptr;
       // "beginning Main Mode exchange" starts an SA this router initiates: never one it answers.
-      if (target && e.kind == EventKind::MmBegin && target->role == "responder"sv) target = nullptr;
+      if (target && e.kind == EventKind::MmBegin && target->role == "responder"_is) target = nullptr;
     } else {
       target = find_ike_by_peer(peer);
     }
@@ -709,7 +748,7 @@ void TimelineBuilder::add(Event&& e) {
     Negotiation* qm = nullptr;
     if (e.conn_id > 0 && !starts_qm(e)) {  // the exchange of this IKE SA, even when another one has the focus
       for (auto it = d.open.rbegin(); it != d.open.rend() && !qm; ++it)
-        if ((*it)->phase == 2 && (*it)->conn_id == e.conn_id && (peer.empty() || (*it)->peer.empty() || (*it)->peer == peer))
+        if ((*it)->phase == 2 && (*it)->conn_id == e.conn_id && (peer.empty() || (*it)->peer.empty() || same_text((*it)->peer, peer)))
           qm = it->get();
     }
     if (!qm && e.conn_id < 0) qm = ipsec_exchange(d, focus, e, peer);
@@ -733,10 +772,10 @@ void TimelineBuilder::add(Event&& e) {
       }
     }
     if (!qm) qm = current_qm(peer);
-    if (qm && !named && e.conn_id < 0 && peer.empty() && qm_success(e.kind) && qm->outcome == "failed"sv) {
+    if (qm && !named && e.conn_id < 0 && peer.empty() && qm_success(e.kind) && qm->outcome == "failed"_is) {
       // A step of a successful setup that names no exchange does not continue a refused one.
       for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
-        if ((*it)->phase == 2 && (*it)->outcome != "failed"sv) {
+        if ((*it)->phase == 2 && (*it)->outcome != "failed"_is) {
           qm = it->get();
           break;
         }
@@ -744,9 +783,9 @@ void TimelineBuilder::add(Event&& e) {
     if (starts_qm(e) && qm) {
       // IOS-XE prints validate_proposal_request twice; several proposals share one exchange.
       // The initiator validates the proposal the responder chose, after checking it.
-      bool same_offer = qm->outcome == "incomplete"sv && !qm->has(EventKind::InitializeSas) &&
+      bool same_offer = qm->outcome == "incomplete"_is && !qm->has(EventKind::InitializeSas) &&
                         !qm->has(EventKind::CreateSa) &&
-                        (qm->role != "initiator"sv || e.kind != EventKind::ProposalRequest ||
+                        (qm->role != "initiator"_is || e.kind != EventKind::ProposalRequest ||
                          qm->has(EventKind::P2ProposalCheck));
       if (e.kind == EventKind::SaRequest && qm->has(EventKind::SaRequest)) same_offer = false;
       if (e.kind == EventKind::ProposalRequest && qm->has(EventKind::ProposalRequest) && !qm->remote_proxy.empty() &&

@@ -86,8 +86,9 @@ class TimelineBuilder {
  private:
   struct DeviceState;
   DeviceState& state_for(const Event& e);
+  DeviceState& switch_device(const Event& e);  // state_for when the device is not the last one
   Negotiation* new_negotiation(DeviceState& d, const Event& e, int phase);
-  Negotiation* ipsec_exchange(DeviceState& d, Negotiation* focus, const Event& e, std::string& peer);
+  Negotiation* ipsec_exchange(DeviceState& d, Negotiation* focus, const Event& e, std::string_view& peer);
   void learn(Negotiation& n, const Event& e);
   void attach(DeviceState& d, Negotiation& n, Event&& e);
   void merge(DeviceState& d, Negotiation& from, Negotiation& into);
@@ -107,17 +108,17 @@ class TimelineBuilder {
   uint32_t last_input_ = 0;
   // Step vectors of closed negotiations the sink left behind (cleared, capacity kept): a
   // new negotiation takes one instead of allocating ~7 KB, which glibc serves slowly.
+  static constexpr size_t kSpareSteps = 16;  // (more gave no fewer instructions)
   std::vector<std::vector<Step>> spare_steps_;
-  // Their events' text and field buffers: add() hands a pair back in the event it was given
-  // (see attach), so a producer that reuses its Event (the tokenizer's caller, the pipeline)
-  // writes the next record into memory it already has instead of two new allocations per
-  // record. Only the two buffers are kept (moving and swapping whole events cost ~150
-  // instructions a record more).
-  struct SpareBuffers {
-    std::string text;
-    Fields fields;
-  };
-  std::vector<SpareBuffers> spare_events_;
+  // Closed negotiations' steps the sink left behind, as they were (at most about
+  // kDonorSteps of them): add() hands the text and field buffers of their events, last
+  // first, back in the event it was given (see attach), so a producer that reuses its Event
+  // (the tokenizer's caller, the pipeline) writes the next record into memory it already has
+  // instead of two new allocations per record. Only the two buffers are handed back (moving
+  // and swapping whole events cost ~150 instructions a record more).
+  static constexpr size_t kDonorSteps = 512;
+  std::vector<std::vector<Step>> donors_;
+  size_t donor_steps_ = 0;  // steps in donors_
 };
 
 }  // namespace ipsecdoc

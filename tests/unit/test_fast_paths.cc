@@ -216,7 +216,7 @@ TEST_CASE("timeline: recycled step vectors and event buffers change no timeline"
   // buffers back; add() hands those buffers on in the event it was given, and a producer that
   // reuses its Event (Collector, the pipeline) writes the next record into them, over their
   // old text and fields. The reference: a fresh Event per record and a sink that takes the
-  // steps away (nothing to recycle). Enough negotiations that the 512 spare events run out and refill.
+  // steps away (nothing to recycle). Enough negotiations that the donor steps (512) run out and refill.
   fs::path dir = fs::temp_directory_path() / fmt::format("ipsecdoc_reuse_{}", ::getpid());
   fs::create_directories(dir);
   {

@@ -55,3 +55,30 @@ TEST_CASE("Fields::get finds the key, not a key it is a prefix of") {
   CHECK(f.get("spi_de").empty());
   CHECK(Fields().get("spi").empty());
 }
+
+TEST_CASE("Fields::preferred answers the first of its keys that get() finds with a value") {
+  // (The timeline's peer of an event: remote, else peer, else peer2, in one pass.)
+  const std::vector<std::string> keys = {"", "p", "peer", "peer2", "remote", "remote_proxy", "rem", "local", "x"};
+  std::mt19937 rng(11);
+  for (int round = 0; round < 2000; ++round) {
+    Fields f;
+    size_t n = rng() % 8;
+    for (size_t i = 0; i < n; ++i) {
+      std::string v = (rng() % 3 == 0) ? std::string() : std::string(rng() % 20 + 1, static_cast<char>('a' + rng() % 26));
+      f.set(keys[rng() % keys.size()], v);
+    }
+    std::string a = keys[rng() % keys.size()], b = keys[rng() % keys.size()], c = keys[rng() % keys.size()];
+    std::string_view want;
+    for (const std::string& k : {a, b, c})
+      if (!f.get(k).empty()) {
+        want = f.get(k);
+        break;
+      }
+    std::string_view got = f.preferred({a, b, c});
+    CHECK(got == want);
+    CHECK(got.data() == want.data());  // the same bytes, not an equal copy
+    CHECK(f.preferred({"remote", "peer", "peer2"}) ==
+          (!f.get("remote").empty() ? f.get("remote") : !f.get("peer").empty() ? f.get("peer") : f.get("peer2")));
+  }
+  CHECK(Fields().preferred({"remote", "peer"}).empty());
+}
