@@ -585,13 +585,9 @@ class TwoWayCache {
 // A cache of recent heads skips the RE2 set and capture passes for a repeat. Bounded (2048
 // entries, each a copy of one head and its fields) and per thread.
 struct HeadSlot {
-  std::string level;
-  std::string data;  // the head's text, then its fields' encoded buffer: one allocation, so a
-                     // hit reads one block of memory (the two were two cache misses)
-  uint32_t text_len = 0;
+  std::string level, text;  // the head
   int pattern = -1;
-  std::string_view text() const { return std::string_view(data).substr(0, text_len); }
-  std::string_view fields() const { return std::string_view(data).substr(text_len); }
+  Fields fields;
 };
 using HeadCache = TwoWayCache<HeadSlot, 1024>;
 
@@ -655,7 +651,7 @@ uint64_t head_hash(const HeadParts& head) {
   if (!head.level.empty()) seed ^= text_hash(head.level);
   return text_hash(head.rest, seed);
 }
-bool same_head(std::string_view text, const HeadParts& head) {
+bool same_head(const std::string& text, const HeadParts& head) {
   return text.size() == head.lead.size() + head.rest.size() &&
          same_text({text.data(), head.lead.size()}, head.lead) &&  // (a lead is short: no call)
          std::memcmp(text.data() + head.lead.size(), head.rest.data(), head.rest.size()) == 0;
@@ -826,10 +822,10 @@ bool Tokenizer::tokenize(Record&& r, Event& out) const {
   Caches& c = caches(this);
   uint64_t h = head_hash(parts);
   if (const HeadSlot* hit = c.head.find(
-          h, [&](const HeadSlot& s) { return same_head(s.text(), parts) && s.level == parts.level; })) {
+          h, [&](const HeadSlot& s) { return same_head(s.text, parts) && s.level == parts.level; })) {
     ++c.stats.hits;
     start_event(set_.at(hit->pattern), hit->pattern, std::move(r), parts.conn_id, out);
-    out.fields.assign_raw(hit->fields());
+    out.fields = hit->fields;
     return true;
   }
   // Not a repeat: the normalised head as one text (before the body moves into the event).
@@ -842,10 +838,9 @@ bool Tokenizer::tokenize(Record&& r, Event& out) const {
   auto remember = [&](int pattern) {
     HeadSlot& slot = c.head.replace(h);
     slot.level = head.level;
-    slot.data.assign(head.text);
-    slot.data.append(out.fields.raw());
-    slot.text_len = static_cast<uint32_t>(head.text.size());
+    slot.text = head.text;
     slot.pattern = pattern;
+    slot.fields = out.fields;
   };
   // Not seen as such: maybe seen with other addresses/numbers (same skeleton).
   Skeleton& sk = c.skeleton;
