@@ -5,6 +5,7 @@
 #include <charconv>
 #include <iterator>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 namespace ipsecdoc::model {
@@ -45,17 +46,6 @@ std::string isakmp(Dialect d, int conn, std::string_view body, std::string_view 
     s += "):";  // XE: no space after the header (S23, S24)
   }
   s += body;
-  return s;
-}
-
-// The parts one after the other: fmt::format("a{}b{}", x, y) of text arguments, without
-// parsing a format string (the packet and key-engine lines of every replay's log).
-std::string cat(std::initializer_list<std::string_view> parts) {
-  size_t n = 0;
-  for (auto p : parts) n += p.size();
-  std::string s;
-  s.reserve(n);
-  for (auto p : parts) s += p;
   return s;
 }
 
@@ -111,12 +101,12 @@ Lines key_eng(Dialect d, std::string head, const Event& e, const char* dir, std:
   std::string_view t = e.get("transform");
   std::string mode = e.get("mode") == "transport" ? "(Transport)" : "(Tunnel)";
   Lines l{std::move(head)};
-  l.push_back(cat({"  (key eng. msg.) ", dir, " local= ", addr_text(d, e.get("local")), ", remote= ",
-                   addr_text(d, e.get("remote")), ","}));
-  l.push_back(cat({"    local_proxy= ", proxy_text(d, e.get("local_proxy")), ","}));
-  l.push_back(cat({"    remote_proxy= ", proxy_text(d, e.get("remote_proxy")), ","}));
-  l.push_back(cat({"    protocol= ", e.get("protocol"), ", transform= ", t, " ", mode, ","}));
-  l.push_back(cat({"    lifedur= ", e.get("lifedur"), ","}));
+  l.push_back(fmt::format(FMT_COMPILE("  (key eng. msg.) {} local= {}, remote= {},"), dir,
+                              addr_text(d, e.get("local")), addr_text(d, e.get("remote"))));
+  l.push_back(fmt::format(FMT_COMPILE("    local_proxy= {},"), proxy_text(d, e.get("local_proxy"))));
+  l.push_back(fmt::format(FMT_COMPILE("    remote_proxy= {},"), proxy_text(d, e.get("remote_proxy"))));
+  l.push_back(fmt::format(FMT_COMPILE("    protocol= {}, transform= {} {},"), e.get("protocol"), t, mode));
+  l.push_back(fmt::format(FMT_COMPILE("    lifedur= {},"), e.get("lifedur")));
   std::string spi = e.has("spi") ? spi_text(e.get("spi")) : "0x0(0)";
   l.push_back(fmt::format("    spi= {}, conn_id= 0, keysize= {}, flags= {}", spi, keysize(t), flags));
   return l;
@@ -162,13 +152,14 @@ std::vector<std::string> render_event(const TraceEvent& te, Dialect d) {
     case EventKind::MmBegin: return {isakmp(d, c, "beginning Main Mode exchange", "", true)};
     case EventKind::AggrFallback: return {isakmp(d, c, "Can not start Aggressive mode, trying Main mode.")};
     case EventKind::PacketSent:
-      return {isakmp(d, c, cat({"sending packet to ", g("peer"), " my_port ", g("my_port"), " peer_port ", g("peer_port"),
-                                " (", g("role"), ") ", g("state")}), "PAK", true)};
+      return {isakmp(d, c, fmt::format(FMT_COMPILE("sending packet to {} my_port {} peer_port {} ({}) {}"), g("peer"),
+                                        g("my_port"), g("peer_port"), g("role"), g("state")), "PAK", true)};
     case EventKind::PacketReceived:
-      return {isakmp(d, c, cat({"received packet from ", g("peer"), " dport ", g("dport"), " sport ", g("sport"), " ",
-                                g("vrf"), " (", g("role"), ") ", g("state")}), "PAK", !x)};
+      return {isakmp(d, c, fmt::format(FMT_COMPILE("received packet from {} dport {} sport {} {} ({}) {}"), g("peer"),
+                                        g("dport"), g("sport"), g("vrf"), g("role"), g("state")), "PAK", !x)};
     case EventKind::P1PolicyCheck:
-      return {isakmp(d, c, cat({"Checking ISAKMP transform ", g("transform_no"), " against priority ", g("priority"), " policy"}))};
+      return {isakmp(d, c, fmt::format(FMT_COMPILE("Checking ISAKMP transform {} against priority {} policy"), g("transform_no"),
+                                        g("priority")))};
     case EventKind::P1Attribute: {
       if (e.has("encryption")) return {attr(fmt::format("encryption {}", g("encryption")))};
       if (e.has("keylength")) return {attr(fmt::format("keylength of {}", g("keylength")))};

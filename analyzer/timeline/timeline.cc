@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
+#include <charconv>
 #include <memory>
 
 #include "core/text_hash.h"
@@ -533,12 +533,8 @@ Negotiation* TimelineBuilder::ipsec_exchange(DeviceState& d, Negotiation* focus,
       if (!dec.empty()) {
         uint64_t v = 0;
         for (char c : dec) v = v * 10 + static_cast<uint64_t>(c - '0');
-        char digits[16];  // "0x%llX", without snprintf
-        size_t nd = 0;
-        do digits[nd++] = "0123456789ABCDEF"[v & 15]; while (v >>= 4);
-        char hex[18] = {'0', 'x'};
-        for (size_t i = 0; i < nd; ++i) hex[2 + i] = digits[nd - 1 - i];
-        std::string_view spi(hex, 2 + nd);
+        char hex[24] = {'0', 'x'};  // lower-case hex digits: same_spi ignores case
+        std::string_view spi(hex, static_cast<size_t>(std::to_chars(hex + 2, hex + sizeof hex, v, 16).ptr - hex));
         if (Negotiation* n = by([&](const Negotiation& n) { return same_spi(n.outbound_spi, spi); })) return n;
       }
       // After both SAs were created (the outbound one has its SPI), else after the first.
