@@ -34,28 +34,31 @@ std::string attr(const Negotiation& n, std::string_view name) {
   return "";
 }
 
-bool compare(const std::string& value, std::string rhs, bool negated, const Negotiation& n) {
-  if (!rhs.empty() && rhs[0] == '@') rhs = attr(n, rhs.substr(1));
+// (Conditions are read as views: the strings this built for every part of a condition, and
+// for the field of every step an any:/no: condition looked at, cost ~4 M instructions on a
+// 100 MB capture.)
+bool compare(std::string_view value, std::string_view rhs, bool negated, const Negotiation& n) {
+  std::string resolved;  // an @attribute's value
+  if (!rhs.empty() && rhs[0] == '@') rhs = resolved = attr(n, rhs.substr(1));
   bool same = value == rhs;
   return !negated ? same : (!same && !value.empty() && !rhs.empty());
 }
 
 // "count:A>B" (also >=, <, <=, =): the number of A events compared with the number of B events
 // (a negotiation with several proposals logs one rejection per proposal).
-std::optional<bool> count_condition(const Negotiation& n, const std::string& c) {
-  static const char* ops[] = {">=", "<=", ">", "<", "="};
-  for (const char* op : ops) {
+std::optional<bool> count_condition(const Negotiation& n, std::string_view c) {
+  static constexpr std::string_view ops[] = {">=", "<=", ">", "<", "="};
+  for (std::string_view op : ops) {
     size_t at = c.find(op);
-    if (at == std::string::npos) continue;
-    auto a = event_kind_from_name(c.substr(0, at)), b = event_kind_from_name(c.substr(at + std::string(op).size()));
+    if (at == std::string_view::npos) continue;
+    auto a = event_kind_from_name(c.substr(0, at)), b = event_kind_from_name(c.substr(at + op.size()));
     if (!a || !b) return std::nullopt;
     size_t na = 0, nb = 0;
     for (const auto& s : n.steps) {
       na += s.event.kind == *a;
       nb += s.event.kind == *b;
     }
-    std::string o(op);
-    return o == ">=" ? na >= nb : o == "<=" ? na <= nb : o == ">" ? na > nb : o == "<" ? na < nb : na == nb;
+    return op == ">=" ? na >= nb : op == "<=" ? na <= nb : op == ">" ? na > nb : op == "<" ? na < nb : na == nb;
   }
   return std::nullopt;
 }
@@ -63,44 +66,45 @@ std::optional<bool> count_condition(const Negotiation& n, const std::string& c) 
 // Condition forms:  "role=initiator"  "kind.field=value" (the first event of that kind)
 // "kind.field!=@peer"  "any:kind.field=value" (some event of that kind)  "no:kind.field=value"
 // (no event of that kind)  "count:kind>kind"
-bool condition_holds(const Negotiation& n, const std::string& c) {
-  if (c.rfind("count:", 0) == 0) return count_condition(n, c.substr(6)).value_or(false);
-  bool any = c.rfind("any:", 0) == 0, no = c.rfind("no:", 0) == 0;
+bool condition_holds(const Negotiation& n, std::string_view c) {
+  if (c.starts_with("count:")) return count_condition(n, c.substr(6)).value_or(false);
+  bool any = c.starts_with("any:"), no = c.starts_with("no:");
   if (any || no) {
-    std::string rest = c.substr(any ? 4 : 3);
+    std::string_view rest = c.substr(any ? 4 : 3);
     size_t ne = rest.find("!=");
-    size_t eq = ne == std::string::npos ? rest.find('=') : ne;
+    size_t eq = ne == std::string_view::npos ? rest.find('=') : ne;
     size_t dot = rest.find('.');
-    if (eq == std::string::npos || dot == std::string::npos || dot > eq) return false;
+    if (eq == std::string_view::npos || dot == std::string_view::npos || dot > eq) return false;
     auto kind = event_kind_from_name(rest.substr(0, dot));
     if (!kind) return false;
-    std::string field = rest.substr(dot + 1, eq - dot - 1);
-    std::string rhs = rest.substr(eq + (ne == std::string::npos ? 1 : 2));
+    std::string_view field = rest.substr(dot + 1, eq - dot - 1);
+    std::string_view rhs = rest.substr(eq + (ne == std::string_view::npos ? 1 : 2));
     bool found = false;
     for (const auto& s : n.steps)
-      if (s.event.kind == *kind && compare(std::string(s.event.get(field)), rhs, ne != std::string::npos, n)) {
+      if (s.event.kind == *kind && compare(s.event.get(field), rhs, ne != std::string_view::npos, n)) {
         found = true;
         break;
       }
     return any ? found : !found;
   }
   size_t ne = c.find("!=");
-  size_t eq = ne == std::string::npos ? c.find('=') : ne;
-  if (eq == std::string::npos) return false;
-  std::string lhs = c.substr(0, eq);
-  std::string rhs = c.substr(eq + (ne == std::string::npos ? 1 : 2));
-  std::string value;
+  size_t eq = ne == std::string_view::npos ? c.find('=') : ne;
+  if (eq == std::string_view::npos) return false;
+  std::string_view lhs = c.substr(0, eq);
+  std::string_view rhs = c.substr(eq + (ne == std::string_view::npos ? 1 : 2));
+  std::string attribute;  // lhs's value when it names an attribute
+  std::string_view value;
   size_t dot = lhs.find('.');
-  if (dot != std::string::npos) {
+  if (dot != std::string_view::npos) {
     auto kind = event_kind_from_name(lhs.substr(0, dot));
     if (!kind) return false;
     const Event* e = n.first_of(*kind);
     if (!e) return false;
-    value = std::string(e->get(lhs.substr(dot + 1)));
+    value = e->get(lhs.substr(dot + 1));
   } else {
-    value = attr(n, lhs);
+    value = attribute = attr(n, lhs);
   }
-  return compare(value, rhs, ne != std::string::npos, n);
+  return compare(value, rhs, ne != std::string_view::npos, n);
 }
 
 // Why a condition can never be evaluated ("" when it is well-formed): unknown event kinds or
@@ -150,24 +154,100 @@ bool signature_matches(const LogSignature& s, const Negotiation& n) {
   return true;
 }
 
+// `{name}` placeholders of tpl replaced by value(name), a view valid until the next call, or
+// by `<name>` when that is empty. The text between placeholders is appended as a whole (a
+// character at a time, the explanations of a capture's thousand distinct findings cost ~2.5 k
+// instructions a template).
+template <class Value>
+std::string fill_with(std::string_view tpl, Value&& value) {
+  std::string out;
+  out.reserve(tpl.size());
+  size_t i = 0;
+  for (;;) {
+    size_t open = tpl.find('{', i);
+    size_t close = open == std::string_view::npos ? open : tpl.find('}', open);
+    if (close == std::string_view::npos) break;
+    out.append(tpl.substr(i, open - i));
+    std::string_view name = tpl.substr(open + 1, close - open - 1);
+    if (std::string_view v = value(name); !v.empty()) {
+      out.append(v);
+    } else {
+      out.push_back('<');
+      out.append(name);
+      out.push_back('>');
+    }
+    i = close + 1;
+  }
+  out.append(tpl.substr(i));
+  return out;
+}
+
+// The value of a rule template's placeholder for a diagnosed negotiation ("" when it has
+// none, and for names it does not know). `offered`: its transforms (see diagnose);
+// `evidence`: the finding's evidence events.
+std::string placeholder(std::string_view name, const Negotiation& n, const std::vector<std::string>& offered,
+                        const std::vector<const Event*>& evidence) {
+  if (name == "device") return n.device.empty() ? "this router (the one that logged it)" : n.device;
+  if (name == "device_name") return n.device.empty() ? "this router" : n.device;
+  if (name == "peer") return n.peer;
+  if (name == "peer_or") return n.peer.empty() ? "the peer" : n.peer;
+  if (name == "peer_device") return n.peer.empty() ? "the peer" : "the peer " + n.peer;
+  if (name == "local") return n.local;
+  if (name == "role") return n.role;
+  if (name == "map") return n.map;
+  if (name == "seq") return n.map_seq;
+  if (name == "pfs_group") return n.pfs_group;
+  if (name == "local_proxy" || name == "remote_proxy") {
+    const std::string& ios = name == "local_proxy" ? n.local_proxy : n.remote_proxy;
+    auto p = parse_proxy(ios);
+    return p ? p->str() : ios;
+  }
+  if (name == "local_acl" || name == "remote_acl") {
+    auto p = parse_proxy(name == "local_acl" ? n.local_proxy : n.remote_proxy);
+    return p ? p->acl_operand() : "";
+  }
+  if (name == "acl_entry" || name == "acl_entry_mirror") {
+    // A whole crypto ACL entry for the two proxies, with their protocol and ports (a crypto
+    // ACL of `permit tcp ... eq 23` yields proxies .../6/23: its mirror must name them too).
+    // Without both proxies: `ip` and the operands, an unknown one as its placeholder (which a
+    // replay's reconstruction fills in, app/reconstruct).
+    auto lp = parse_proxy(n.local_proxy), rp = parse_proxy(n.remote_proxy);
+    auto operand = [](const std::optional<Proxy>& p, const char* name) {
+      return p ? p->acl_operand() : fmt::format("<{}>", name);
+    };
+    if (name == "acl_entry")
+      return lp && rp ? acl_entry(*lp, *rp) : fmt::format("ip {} {}", operand(lp, "local_acl"), operand(rp, "remote_acl"));
+    return lp && rp ? acl_entry(*rp, *lp) : fmt::format("ip {} {}", operand(rp, "remote_acl"), operand(lp, "local_acl"));
+  }
+  if (name == "transform") return offered.empty() ? "" : offered.front();
+  if (name == "transforms") {
+    std::string all;
+    for (const auto& t : offered) all += (all.empty() ? "" : ", ") + t;
+    return all;
+  }
+  // Values the evidence lines name (the first one naming each wins); the PFS group the peer
+  // asked for also when its `group is N` line is not evidence.
+  for (const char* k : {"address", "error", "state", "group", "attr", "mode"}) {
+    if (name != k) continue;
+    for (const Event* e : evidence)
+      if (std::string_view v = e->get(k); !v.empty()) return std::string(v);
+    return name == "group" ? n.pfs_group : "";
+  }
+  if (name == "peer_tag") {
+    std::string tag = n.peer;
+    std::replace(tag.begin(), tag.end(), '.', '-');
+    return tag.empty() ? "PEER" : tag;
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string fill(const std::string& tpl, const std::map<std::string, std::string>& ctx) {
-  std::string out;
-  for (size_t i = 0; i < tpl.size(); ++i) {
-    if (tpl[i] == '{') {
-      size_t close = tpl.find('}', i);
-      if (close != std::string::npos) {
-        std::string name = tpl.substr(i + 1, close - i - 1);
-        auto it = ctx.find(name);
-        out += (it != ctx.end() && !it->second.empty()) ? it->second : "<" + name + ">";
-        i = close;
-        continue;
-      }
-    }
-    out.push_back(tpl[i]);
-  }
-  return out;
+  return fill_with(tpl, [&](std::string_view name) -> std::string_view {
+    auto it = ctx.find(std::string(name));
+    return it != ctx.end() ? std::string_view(it->second) : std::string_view();
+  });
 }
 
 void RuleBook::add_file(const std::string& file, const nlohmann::json& j, std::vector<RuleProblem>& problems) {
@@ -297,58 +377,24 @@ std::optional<Finding> RuleBook::diagnose(Negotiation& n, const std::vector<std:
         evidence.push_back(&e);
       }
       if (!whole) return f;
-      // Template context.
-      std::map<std::string, std::string> ctx;
-      ctx["device"] = n.device.empty() ? "this router (the one that logged it)" : n.device;
-      ctx["device_name"] = n.device.empty() ? "this router" : n.device;
-      ctx["peer"] = n.peer;
-      ctx["peer_or"] = n.peer.empty() ? "the peer" : n.peer;
-      ctx["peer_device"] = n.peer.empty() ? "the peer" : "the peer " + n.peer;
-      ctx["local"] = n.local;
-      ctx["role"] = n.role;
-      ctx["map"] = n.map;
-      ctx["seq"] = n.map_seq;
-      auto lp = parse_proxy(n.local_proxy), rp = parse_proxy(n.remote_proxy);
-      ctx["local_proxy"] = lp ? lp->str() : n.local_proxy;
-      ctx["remote_proxy"] = rp ? rp->str() : n.remote_proxy;
-      ctx["local_acl"] = lp ? lp->acl_operand() : "";
-      ctx["remote_acl"] = rp ? rp->acl_operand() : "";
-      // A whole crypto ACL entry for the two proxies, with their protocol and ports (a crypto
-      // ACL of `permit tcp ... eq 23` yields proxies .../6/23: its mirror must name them too).
-      // Without both proxies: `ip` and the operands, an unknown one as its placeholder (which a
-      // replay's reconstruction fills in, app/reconstruct).
-      auto operand = [](const std::optional<Proxy>& p, const char* name) {
-        return p ? p->acl_operand() : fmt::format("<{}>", name);
+      // Template values, computed when a template first names them (a rule names a few: all
+      // ~25 in a std::map cost ~15 k instructions a finding).
+      std::map<std::string, std::string, std::less<>> ctx;
+      auto value = [&](std::string_view name) -> std::string_view {
+        auto it = ctx.find(name);
+        if (it == ctx.end()) it = ctx.emplace(std::string(name), placeholder(name, n, offered, evidence)).first;
+        return it->second;
       };
-      ctx["acl_entry"] = lp && rp ? acl_entry(*lp, *rp)
-                                  : fmt::format("ip {} {}", operand(lp, "local_acl"), operand(rp, "remote_acl"));
-      ctx["acl_entry_mirror"] = lp && rp ? acl_entry(*rp, *lp)
-                                         : fmt::format("ip {} {}", operand(rp, "remote_acl"), operand(lp, "local_acl"));
-      ctx["transform"] = offered.empty() ? "" : offered.front();
-      std::string all_t;
-      for (const auto& t : offered) all_t += (all_t.empty() ? "" : ", ") + t;
-      ctx["transforms"] = all_t;
-      ctx["pfs_group"] = n.pfs_group;
-      // Values the evidence lines name (the first one naming each wins).
-      for (const Event* e : evidence)
-        for (const char* k : {"address", "error", "state", "group", "attr", "mode"})
-          if (!e->get(k).empty() && !ctx.count(k)) ctx[k] = std::string(e->get(k));
-      // The PFS group the peer asked for, also when its `group is N` line is not evidence.
-      if (!ctx.count("group") && !n.pfs_group.empty()) ctx["group"] = n.pfs_group;
-      if (ctx["peer_tag"].empty()) {
-        std::string tag = n.peer;
-        std::replace(tag.begin(), tag.end(), '.', '-');
-        ctx["peer_tag"] = tag.empty() ? "PEER" : tag;
-      }
-      f.message = fill(r.message, ctx);
-      f.explanation = fill(r.explanation, ctx);
-      if (!sig.note.empty()) f.explanation += " " + fill(sig.note, ctx);
+      auto render = [&](const std::string& tpl) { return fill_with(tpl, value); };
+      f.message = render(r.message);
+      f.explanation = render(r.explanation);
+      if (!sig.note.empty()) f.explanation += " " + render(sig.note);
       for (const auto& t : r.fix) {
-        FixStep step{fill(t.device, ctx), {}, fill(t.note, ctx)};
-        for (const auto& c : t.commands) step.commands.push_back(fill(c, ctx));
+        FixStep step{render(t.device), {}, render(t.note)};
+        for (const auto& c : t.commands) step.commands.push_back(render(c));
         f.fix.push_back(std::move(step));
       }
-      for (const auto& s : r.next) f.next.push_back(fill(s, ctx));
+      for (const auto& s : r.next) f.next.push_back(render(s));
       f.candidates = r.candidates;
       f.extra["negotiation"] = n.id;
       f.extra["phase"] = n.phase;
@@ -356,8 +402,8 @@ std::optional<Finding> RuleBook::diagnose(Negotiation& n, const std::vector<std:
       f.extra["role"] = n.role;
       if (!n.local_proxy.empty()) f.extra["local_proxy_ios"] = n.local_proxy;
       if (!n.remote_proxy.empty()) f.extra["remote_proxy_ios"] = n.remote_proxy;
-      if (!n.local_proxy.empty()) f.extra["local_proxy"] = ctx["local_proxy"];
-      if (!n.remote_proxy.empty()) f.extra["remote_proxy"] = ctx["remote_proxy"];
+      if (!n.local_proxy.empty()) f.extra["local_proxy"] = std::string(value("local_proxy"));
+      if (!n.remote_proxy.empty()) f.extra["remote_proxy"] = std::string(value("remote_proxy"));
       if (!offered.empty()) f.extra["offered_transforms"] = offered;
       return f;
     }

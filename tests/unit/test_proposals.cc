@@ -62,3 +62,21 @@ TEST_CASE("proposals: the keyword form of a refused transform names it whole, th
   REQUIRE(p[0].transform);
   CHECK(p[0].transform->str() == "esp-aes 256 esp-sha-hmac");
 }
+
+TEST_CASE("proposals: debug names map to keywords through the name tables, an unknown name to none") {
+  // Each proposal's names are looked up again (the tables are built once): a second proposal
+  // with other names gets its own keywords, and a name no id has leaves the transform unknown.
+  auto n = from_lines({"ISAKMP:(1004):Checking IPSec proposal 1", "ISAKMP: transform 1, ESP_3DES",
+                       "ISAKMP:   attributes in transform:", "ISAKMP:      authenticator is HMAC-MD5",
+                       "ISAKMP:(1004):Checking IPSec proposal 2", "ISAKMP: transform 1, ESP_AES",
+                       "ISAKMP:   attributes in transform:", "ISAKMP:      authenticator is HMAC-SHA",
+                       "ISAKMP:(1004):Checking IPSec proposal 3", "ISAKMP: transform 1, ESP_NOSUCH",
+                       "ISAKMP:   attributes in transform:", "ISAKMP:      authenticator is HMAC-SHA"});
+  auto p = logged_proposals(n);
+  REQUIRE(p.size() == 3);
+  REQUIRE(p[0].transform);
+  CHECK(p[0].transform->str() == "esp-3des esp-md5-hmac");
+  REQUIRE(p[1].transform);
+  CHECK(p[1].transform->str() == "esp-aes esp-sha-hmac");
+  CHECK_FALSE(p[2].transform);
+}

@@ -121,3 +121,13 @@ TEST_CASE("rule conditions over every event of a kind: any:, no:, count:") {
   for (auto& p : problems) condition_problems += p.message.find("condition") != std::string::npos && p.fatal;
   CHECK(condition_problems == 3);
 }
+
+TEST_CASE("fill: text between placeholders as is, a missing or empty value as <name>") {
+  std::map<std::string, std::string> ctx{{"a", "1"}, {"b", ""}, {"peer", "10.0.0.2"}};
+  CHECK(fill("no placeholder", ctx) == "no placeholder");
+  CHECK(fill("x{a}y{b}z{c}", ctx) == "x1y<b>z<c>");
+  CHECK(fill("{a}{peer}", ctx) == "110.0.0.2");
+  CHECK(fill("}{a} {", ctx) == "}1 {");       // an unclosed brace is text
+  CHECK(fill("{a{b} {a}", ctx) == "<a{b> 1");  // a name runs to the first closing brace
+  CHECK(fill("", ctx).empty());
+}
