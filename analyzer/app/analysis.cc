@@ -183,8 +183,9 @@ class Collector : public IngestSink {
       return out_.findings.size() < opt_.max_findings && !index_.count(f.key);
     };
     if (auto f = rules_.book.diagnose(n, out_.paths, wanted)) {
-      // (A repeat is only counted by add_finding: no need to label it.)
-      if (!index_.count(f->key)) f->extra["source"] = "log";
+      // (A repeat is only counted by add_finding, and past max_findings a new one too: no need
+      // to label them — a 100 MB capture has ~6.6 K of the latter.)
+      if (out_.findings.size() < opt_.max_findings && !index_.count(f->key)) f->extra["source"] = "log";
       // A lone %CRYPTO-6-IKMP_MODE_FAILURE that arrives after the exchange it ends was closed
       // repeats a failure already diagnosed for this device and peer: count it there.
       bool lone_mode_failure = f->rule == "negotiation-failed" && !n.steps.empty() &&
@@ -194,11 +195,10 @@ class Collector : public IngestSink {
       if (known != coarse_peer_.end()) {
         ++out_.findings[known->second].occurrences;
       } else {
-        std::string key = f->key, rule = f->rule;
         size_t before = out_.findings.size();
         add_finding(std::move(*f));
-        new_finding = out_.findings.size() > before;
-        if (new_finding) new_rule = rule;
+        new_finding = out_.findings.size() > before;  // then it is out_.findings.back()
+        if (new_finding) new_rule = out_.findings.back().rule;
         if (out_.findings.size() > before && opt_.replay) {
           // Replayed now, while its negotiation is at hand: every distinct finding of a large
           // capture gets its replay, not only those whose negotiation the report keeps.
@@ -226,11 +226,10 @@ class Collector : public IngestSink {
           }
         }
         // (A repeat's device and peer were noted with the finding it repeats: same key.)
-        auto it = new_finding ? index_.find(key) : index_.end();
-        if (rule != "negotiation-failed" && it != index_.end()) coarse_peer_.emplace(n.device + "|" + n.peer, it->second);
+        if (new_finding && new_rule != "negotiation-failed") coarse_peer_.emplace(n.device + "|" + n.peer, before);
       }
     }
-    ++out_.outcome_counts[n.outcome];
+    ++outcome_count(n.outcome);
     // A new finding's negotiation is kept whole, past the other bounds (up to its own bound),
     // so the report shows the steps behind a large capture's later findings too. Per rule too:
     // one rule's many findings (a hub's hundred peers with the same mismatch) must not leave
@@ -257,6 +256,16 @@ class Collector : public IngestSink {
       n.steps.shrink_to_fit();
     }
     out_.negotiations.push_back(std::move(n));
+  }
+
+  // out_.outcome_counts[outcome], its node remembered: a negotiation's outcome is one of
+  // three texts (a std::map lookup for each of a capture's negotiations cost ~160 instructions).
+  uint64_t& outcome_count(const std::string& outcome) {
+    for (auto& [name, count] : outcome_slots_)
+      if (same_text(*name, outcome)) return *count;
+    auto it = out_.outcome_counts.try_emplace(outcome).first;
+    outcome_slots_.emplace_back(&it->first, &it->second);
+    return it->second;
   }
 
   void on_standalone(Event&& e) {
@@ -286,6 +295,7 @@ class Collector : public IngestSink {
   std::map<std::string, size_t> finding_negotiations_by_rule_;
   std::map<std::string, size_t> replays_by_rule_;
   std::unordered_map<std::string, size_t> detailed_failures_;
+  std::vector<std::pair<const std::string*, uint64_t*>> outcome_slots_;  // outcome_count's
 };
 
 // The ingest thread's side of the pipeline: reads and tokenizes, and hands everything the
