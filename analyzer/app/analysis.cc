@@ -137,7 +137,11 @@ class Collector : public IngestSink {
     }
     // Bounded: past the cap, a finding counts towards the first one of the same rule, device
     // and peer ("similar"), or, failing that, towards the per-rule count of omitted findings.
-    std::string coarse = f.rule + "|" + f.device + "|" + f.peer;
+    // (Appended: operator+ built two temporaries, for each of a capture's thousands of findings
+    // past max_findings too.)
+    std::string coarse;
+    coarse.reserve(f.rule.size() + f.device.size() + f.peer.size() + 2);
+    coarse.append(f.rule).append(1, '|').append(f.device).append(1, '|').append(f.peer);
     if (out_.findings.size() >= opt_.max_findings) {
       auto c = coarse_.find(coarse);
       if (c != coarse_.end()) {

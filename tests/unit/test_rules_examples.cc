@@ -131,3 +131,25 @@ TEST_CASE("fill: text between placeholders as is, a missing or empty value as <n
   CHECK(fill("{a{b} {a}", ctx) == "<a{b> 1");  // a name runs to the first closing brace
   CHECK(fill("", ctx).empty());
 }
+
+TEST_CASE("standalone events: a kind no phase-0 signature names gives nothing, one that a rule names its finding") {
+  const auto& rd = test_rules();
+  REQUIRE(rd.ok());
+  auto event = [&](const char* line) {
+    Event e;
+    REQUIRE_MESSAGE(rd.tokenizer->tokenize_lines({line}, e), line);
+    return e;
+  };
+  Event inv_spi = event(
+      "%CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for destaddr=10.1.1.1, prot=50, "
+      "spi=0xD3A4B8F1(3550787825), srcaddr=10.1.1.2");
+  CHECK(inv_spi.kind == EventKind::PktInvSpi);
+  CHECK_FALSE(rd.book.diagnose_standalone(inv_spi, {}));
+  Event clear = event(
+      "%CRYPTO-4-RECVD_PKT_NOT_IPSEC: Rec'd packet not an IPSEC packet. (ip) vrf/dest_addr= /192.168.1.1, "
+      "src_addr= 192.168.2.1, prot= 1");
+  auto f = rd.book.diagnose_standalone(clear, {});
+  REQUIRE(f);
+  CHECK(f->rule == "clear-text-received");
+  CHECK_FALSE(f->message.empty());
+}
