@@ -15,7 +15,8 @@ namespace {
 // compares the lengths, then the bytes with a load or two (same_text). (As string_views,
 // std::string_view::compare was a call, and memcmp another.) The lengths are compared here,
 // inline: GCC calls same_text at most of these, and most of them differ in length (an outcome
-// "incomplete" against "established"): ~2.8 M calls on a 100 MB capture.
+// "incomplete" against "established"); learn alone made ~1.3 M such calls on a 100 MB capture
+// (-1.3 M instructions on a 10 MB slice).
 struct Literal {
   std::string_view text;
 };
