@@ -30,7 +30,10 @@ std::string hex_spi(uint32_t v) { return fmt::format("0x{:X}", v); }
 
 struct Out {
   ReplayResult& r;
-  TraceEvent& add(const std::string& dev, EventKind k, int conn, uint8_t mask, std::initializer_list<KV> f) {
+  const Keep& keep;
+  void add(const std::string& dev, EventKind k, int conn, uint8_t mask, std::initializer_list<KV> f) {
+    // (A record not kept stops here: building it was about a third of a fix check's run.)
+    if (!keep.trace || (!keep.device.empty() && dev != keep.device)) return;
     TraceEvent& te = r.trace.emplace_back();
     te.device = dev;
     te.dialects = mask;
@@ -46,7 +49,6 @@ struct Out {
     size_t n = 0;
     for (auto& [a, b] : f) new (at + n++) Fields::Entry{a, b};
     te.event.fields.assign(at, n);
-    return te;
   }
 };
 
@@ -310,10 +312,10 @@ const DeviceConfig* initiator_for(const std::vector<const DeviceConfig*>& devs, 
 
 class Replay {
  public:
-  Replay(const std::vector<const DeviceConfig*>& devs, const Trigger& t, const ModelOptions& o)
-      : devs_(devs), opt_(o), out_{res_} {
+  Replay(const std::vector<const DeviceConfig*>& devs, const Trigger& t, const ModelOptions& o, const Keep& keep)
+      : devs_(devs), opt_(o), out_{res_, keep} {
     res_.trigger = t;
-    res_.trace.reserve(64);  // a two-router negotiation logs about 40 records: no regrowth
+    if (keep.trace) res_.trace.reserve(64);  // a two-router negotiation logs about 40 records: no regrowth
   }
 
   ReplayResult run(const std::string& from) {
@@ -813,8 +815,8 @@ std::string trigger_text(const Trigger& t) {
 }
 
 ReplayResult replay(const std::vector<const DeviceConfig*>& devices, const Trigger& trigger,
-                    const std::string& from_device, const ModelOptions& options) {
-  Replay r(devices, trigger, options);
+                    const std::string& from_device, const ModelOptions& options, const Keep& keep) {
+  Replay r(devices, trigger, options, keep);
   return r.run(from_device);
 }
 
