@@ -738,24 +738,28 @@ class Parser {
         if (sz >= 4) skipped(c); else broken(c);
         return;
       }
-      CryptoMapEntry e;
-      e.map = w[2];
-      e.seq = static_cast<uint32_t>(*seq);
-      e.in_dynamic_map = dyn;
-      e.src = ref(c);
+      bool manual = false;
+      std::string_view dynamic_ref;
       if (!dyn) {
-        if (sz >= 5 && w[4] == "ipsec-manual") e.ipsec_manual = true;
+        if (sz >= 5 && w[4] == "ipsec-manual") manual = true;
         else if (sz >= 5 && w[4] != "ipsec-isakmp" && w[4] != "gdoi") { broken(c); ctx_ = Ctx::Skip; return; }
-        if (sz >= 7 && w[5] == "dynamic") e.dynamic_ref = w[6];
+        if (sz >= 7 && w[5] == "dynamic") dynamic_ref = w[6];
       }
       auto& maps = dyn ? d_.dynamic_maps : d_.crypto_maps;
       CryptoMap& m = maps[std::string(w[2])];
       m.name = w[2];
-      auto it = std::find_if(m.entries.begin(), m.entries.end(), [&](auto& x) { return x.seq == e.seq; });
+      auto it = std::find_if(m.entries.begin(), m.entries.end(), [&](auto& x) { return x.seq == static_cast<uint32_t>(*seq); });
       if (it == m.entries.end()) {
-        m.entries.push_back(std::move(e));
-      } else if (!e.dynamic_ref.empty()) {
-        it->dynamic_ref = e.dynamic_ref;  // re-entering an entry keeps its sub-commands
+        // (Made in place: an entry is two dozen strings and vectors to move.)
+        CryptoMapEntry& e = m.entries.emplace_back();
+        e.map = w[2];
+        e.seq = static_cast<uint32_t>(*seq);
+        e.in_dynamic_map = dyn;
+        e.src = ref(c);
+        e.ipsec_manual = manual;
+        e.dynamic_ref = dynamic_ref;
+      } else if (!dynamic_ref.empty()) {
+        it->dynamic_ref = dynamic_ref;  // re-entering an entry keeps its sub-commands
       }
       ctx_ = dyn ? Ctx::DynEntry : Ctx::MapEntry;
       ctx_name_ = w[2];
