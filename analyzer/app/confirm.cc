@@ -214,7 +214,8 @@ void confirm_findings(Analysis& a, const model::ModelOptions& opt, const Tokeniz
     auto rank = [&](const std::string& id) { return std::find(order.begin(), order.end(), id) - order.begin(); };
     std::string unsent;  // one direction: why its initiator never sends the traffic
     for (size_t i = 0; i < triggers.size(); ++i) {
-      auto r = model::replay(ptrs, triggers[i].second, triggers[i].first, opt);
+      // (Only the verdict and notes are read here: no trace.)
+      auto r = model::replay(ptrs, triggers[i].second, triggers[i].first, opt, model::Keep::verdict());
       if (one_direction && r.outcome == "no-crypto")
         unsent = r.notes.empty() ? std::string("no crypto map entry takes it") : r.notes.back();
       // Where this finding's check comes in this direction: a missing key is the initiator's
@@ -298,7 +299,7 @@ void confirm_findings(Analysis& a, const model::ModelOptions& opt, const Tokeniz
       std::vector<const DeviceConfig*> fptrs;
       for (const auto& d : fixed) fptrs.push_back(&d);
       const auto& trig = triggers[static_cast<size_t>(chosen)];
-      auto r = model::replay(fptrs, trig.second, trig.first, opt);
+      auto r = model::replay(fptrs, trig.second, trig.first, opt, model::Keep::verdict());
       if (score(r) > best) {
         best = score(r);
         after = describe(r);

@@ -279,14 +279,19 @@ struct Router {
 Dialect detect_dialect(const Negotiation& n, std::string& why) {
   bool xe = false, v15 = false, v12 = false;
   for (const auto& s : n.steps) {
-    const std::string& t = s.event.text;
-    if (t.find("ISAKMP: (") != std::string::npos || t.find("ISAKMP-ERROR: (") != std::string::npos ||
-        t.find("ISAKMP-PAK: (") != std::string::npos)
-      xe = true;
-    else if (t.find("ISAKMP:(") != std::string::npos)
-      v15 = true;
-    else if (t.find("ISAKMP (") != std::string::npos)
-      v12 = true;
+    // Each "ISAKMP" of the text and what follows it, in one pass (a search per spelling read
+    // every line four times).
+    std::string_view t = s.event.text;
+    bool x = false, a15 = false, a12 = false;
+    for (size_t p = t.find("ISAKMP"); p != std::string_view::npos; p = t.find("ISAKMP", p + 1)) {
+      std::string_view rest = t.substr(p + 6);
+      if (rest.starts_with(": (") || rest.starts_with("-ERROR: (") || rest.starts_with("-PAK: (")) x = true;
+      else if (rest.starts_with(":(")) a15 = true;
+      else if (rest.starts_with(" (")) a12 = true;
+    }
+    if (x) xe = true;
+    else if (a15) v15 = true;
+    else if (a12) v12 = true;
   }
   if (xe) { why = "ISAKMP headers printed as \"ISAKMP: (N)\" (IOS-XE)"; return Dialect::IosXe; }
   if (v15) { why = "ISAKMP headers printed as \"ISAKMP:(N)\" (15.x)"; return Dialect::Ios15; }
@@ -1334,7 +1339,8 @@ std::string replay_before(const Reconstruction& rc, const Negotiation& n, const 
   rep["dialect_why"] = rc.dialect_why;
   std::vector<const DeviceConfig*> devs{&parsed.get(rc.logger.config)};
   if (!rc.peer_absent) devs.push_back(&parsed.get(rc.peer.config));
-  auto res = model::replay(devs, rc.trigger, rc.initiator, opt);
+  // (Only the logging router's records are rendered below: the peer's are not built.)
+  auto res = model::replay(devs, rc.trigger, rc.initiator, opt, model::Keep::device_only(rc.logger.hostname));
   rep["traffic"] = fmt::format("{} from {}", model::trigger_text(rc.trigger), rc.initiator);
   rep["before"] = describe(res);
   rep["failing_check"] = res.failing_check;
@@ -1561,7 +1567,7 @@ nlohmann::json replay_from_log(const Finding& f, const Negotiation* n, const mod
     DeviceConfig fixed = parse_config(patched.config);
     std::vector<const DeviceConfig*> devs{on_logger ? &fixed : &me};
     if (peer) devs.push_back(on_logger ? peer : &fixed);
-    auto r2 = model::replay(devs, rc.trigger, rc.initiator, opt);
+    auto r2 = model::replay(devs, rc.trigger, rc.initiator, opt, model::Keep::verdict());  // only its outcome is read
     after = describe(r2);
     rep["fix_applied"] = {{"device", on_logger ? rc.logger.hostname : rc.peer.hostname}, {"commands", cmds}};
     if (r2.outcome == "established") break;

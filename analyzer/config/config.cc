@@ -266,6 +266,7 @@ std::string redact_line(std::string_view line) {
   // Whitespace-separated words (as `istream >> std::string` reads them in the "C" locale), as
   // views into `line`; a replaced one views the literal "<redacted>".
   std::vector<std::string_view> w;
+  w.reserve(16);  // (one allocation: growing 1, 2, 4, 8 words cost three more and their copies)
   split_words(line.substr(indent), w);
   if (w.empty()) return std::string(line);
   auto is_type = [](std::string_view t) { return t == "0" || t == "5" || t == "6" || t == "7" || t == "8" || t == "9"; };

@@ -193,12 +193,12 @@ class Parser {
         }
         continue;
       }
-      Cmd c;
+      // (Made in place: building a Cmd and moving it in cost more than the rest of the line.)
+      Cmd& c = cmds_.emplace_back();
       c.line = c.last_line = sl.line;
       c.text = text;
       c.sub = sub;
       c.first = &sl;
-      cmds_.push_back(std::move(c));
     }
   }
 
@@ -473,11 +473,11 @@ class Parser {
       return;
     }
     if (k == "interface" && w.size() >= 2) {
-      Interface i;
+      // (Made in place: an Interface is a dozen strings and vectors to move.)
+      Interface& i = d_.interfaces.emplace_back();
       i.name = w[1];
       for (size_t j = 2; j < w.size(); ++j) i.name += w[j];  // "interface GigabitEthernet 0/0"
       i.src = ref(c);
-      d_.interfaces.push_back(std::move(i));
       ctx_ = Ctx::Interface;
       ctx_index_ = d_.interfaces.size() - 1;
       modelled(c);
@@ -738,24 +738,28 @@ class Parser {
         if (sz >= 4) skipped(c); else broken(c);
         return;
       }
-      CryptoMapEntry e;
-      e.map = w[2];
-      e.seq = static_cast<uint32_t>(*seq);
-      e.in_dynamic_map = dyn;
-      e.src = ref(c);
+      bool manual = false;
+      std::string_view dynamic_ref;
       if (!dyn) {
-        if (sz >= 5 && w[4] == "ipsec-manual") e.ipsec_manual = true;
+        if (sz >= 5 && w[4] == "ipsec-manual") manual = true;
         else if (sz >= 5 && w[4] != "ipsec-isakmp" && w[4] != "gdoi") { broken(c); ctx_ = Ctx::Skip; return; }
-        if (sz >= 7 && w[5] == "dynamic") e.dynamic_ref = w[6];
+        if (sz >= 7 && w[5] == "dynamic") dynamic_ref = w[6];
       }
       auto& maps = dyn ? d_.dynamic_maps : d_.crypto_maps;
       CryptoMap& m = maps[std::string(w[2])];
       m.name = w[2];
-      auto it = std::find_if(m.entries.begin(), m.entries.end(), [&](auto& x) { return x.seq == e.seq; });
+      auto it = std::find_if(m.entries.begin(), m.entries.end(), [&](auto& x) { return x.seq == static_cast<uint32_t>(*seq); });
       if (it == m.entries.end()) {
-        m.entries.push_back(std::move(e));
-      } else if (!e.dynamic_ref.empty()) {
-        it->dynamic_ref = e.dynamic_ref;  // re-entering an entry keeps its sub-commands
+        // (Made in place: an entry is two dozen strings and vectors to move.)
+        CryptoMapEntry& e = m.entries.emplace_back();
+        e.map = w[2];
+        e.seq = static_cast<uint32_t>(*seq);
+        e.in_dynamic_map = dyn;
+        e.src = ref(c);
+        e.ipsec_manual = manual;
+        e.dynamic_ref = dynamic_ref;
+      } else if (!dynamic_ref.empty()) {
+        it->dynamic_ref = dynamic_ref;  // re-entering an entry keeps its sub-commands
       }
       ctx_ = dyn ? Ctx::DynEntry : Ctx::MapEntry;
       ctx_name_ = w[2];
@@ -1208,11 +1212,16 @@ class Parser {
   }
 
   void finish() {
+    // (Sorted only when out of order: std::stable_sort moves even one element through a heap
+    // buffer, ~1.8 k instructions a config - and configs are nearly always written in order.)
+    auto by_seq = [](auto& a, auto& b) { return a.seq < b.seq; };
     for (auto* maps : {&d_.crypto_maps, &d_.dynamic_maps})
       for (auto& [n, m] : *maps)
-        std::stable_sort(m.entries.begin(), m.entries.end(), [](auto& a, auto& b) { return a.seq < b.seq; });
-    std::stable_sort(d_.isakmp_policies.begin(), d_.isakmp_policies.end(),
-                     [](auto& a, auto& b) { return a.policy.priority < b.policy.priority; });
+        if (!std::is_sorted(m.entries.begin(), m.entries.end(), by_seq))
+          std::stable_sort(m.entries.begin(), m.entries.end(), by_seq);
+    auto by_priority = [](auto& a, auto& b) { return a.policy.priority < b.policy.priority; };
+    if (!std::is_sorted(d_.isakmp_policies.begin(), d_.isakmp_policies.end(), by_priority))
+      std::stable_sort(d_.isakmp_policies.begin(), d_.isakmp_policies.end(), by_priority);
     if (d_.hostname.empty()) d_.hostname = !prompt_host_.empty() ? prompt_host_ : in_->device;
     d_.excerpt = d_.transcript || (d_.hostname_src.line == 0 && d_.interfaces.empty());
   }

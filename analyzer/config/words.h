@@ -16,7 +16,9 @@ inline void split_words(std::string_view s, std::vector<std::string_view>& w) {
   while (i < s.size()) {
     while (i < s.size() && config_space(s[i])) ++i;
     size_t j = i;
-    while (j < s.size() && !config_space(s[j])) ++j;
+    // (A word's characters are nearly all above ' ': one compare each; config_space decides
+    // only the others. Unsigned: bytes >= 128 are word characters, as in config_space.)
+    while (j < s.size() && (static_cast<unsigned char>(s[j]) > ' ' || !config_space(s[j]))) ++j;
     if (j > i) w.push_back(s.substr(i, j - i));
     i = j;
   }

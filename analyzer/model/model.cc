@@ -30,7 +30,11 @@ std::string hex_spi(uint32_t v) { return fmt::format("0x{:X}", v); }
 
 struct Out {
   ReplayResult& r;
-  TraceEvent& add(const std::string& dev, EventKind k, int conn, uint8_t mask, std::initializer_list<KV> f) {
+  const Keep& keep;
+  bool keeps(const std::string& dev) const { return keep.trace && (keep.device.empty() || dev == keep.device); }
+  void add(const std::string& dev, EventKind k, int conn, uint8_t mask, std::initializer_list<KV> f) {
+    // (A record not kept stops here: building it was about a third of a fix check's run.)
+    if (!keeps(dev)) return;
     TraceEvent& te = r.trace.emplace_back();
     te.device = dev;
     te.dialects = mask;
@@ -46,7 +50,6 @@ struct Out {
     size_t n = 0;
     for (auto& [a, b] : f) new (at + n++) Fields::Entry{a, b};
     te.event.fields.assign(at, n);
-    return te;
   }
 };
 
@@ -310,10 +313,10 @@ const DeviceConfig* initiator_for(const std::vector<const DeviceConfig*>& devs, 
 
 class Replay {
  public:
-  Replay(const std::vector<const DeviceConfig*>& devs, const Trigger& t, const ModelOptions& o)
-      : devs_(devs), opt_(o), out_{res_} {
+  Replay(const std::vector<const DeviceConfig*>& devs, const Trigger& t, const ModelOptions& o, const Keep& keep)
+      : devs_(devs), opt_(o), out_{res_, keep} {
     res_.trigger = t;
-    res_.trace.reserve(64);  // a two-router negotiation logs about 40 records: no regrowth
+    if (keep.trace) res_.trace.reserve(64);  // a two-router negotiation logs about 40 records: no regrowth
   }
 
   ReplayResult run(const std::string& from) {
@@ -459,7 +462,10 @@ class Replay {
     out_.add(I_.name, EventKind::P1RetransmitGiveUp, icon_, kAllDialects,
              {{"_state", state}, {"_peer", ip(peer_)}});
   }
+  // The emitters below only add records: one whose records are not kept returns before
+  // formatting their values.
   void pkt(const Side& s, bool sent, uint32_t to, const char* role, const char* state, int conn) {
+    if (!out_.keeps(s.name)) return;
     if (sent)
       out_.add(s.name, EventKind::PacketSent, conn, kAllDialects,
                {{"peer", ip(to)}, {"my_port", "500"}, {"peer_port", "500"}, {"role", role}, {"state", state}});
@@ -469,6 +475,7 @@ class Replay {
   }
   void p1_attributes(const IkePolicy& p) {
     auto& n = R_.name;
+    if (!out_.keeps(n)) return;
     out_.add(n, EventKind::P1Attribute, -1, kAllDialects, {{"encryption", ike_encryption_debug_name(p)}});
     if (p.encryption == "aes")
       out_.add(n, EventKind::P1Attribute, -1, kAllDialects, {{"keylength", std::to_string(p.key_bits ? p.key_bits : 128)}});
@@ -501,11 +508,12 @@ class Replay {
     lp_ios_ = lp_.ios();
     rp_ios_ = rp_.ios();
     // IPSEC(sa_request): one block per transform set offered (§1.3.4).
-    for (auto& t : props_)
-      out_.add(I_.name, EventKind::SaRequest, -1, kAllDialects,
-               {{"local", ip(local_)}, {"remote", ip(peer_)}, {"local_proxy", lp_ios_}, {"remote_proxy", rp_ios_},
-                {"protocol", "ESP"}, {"transform", t.str()}, {"mode", t.transport ? "transport" : "tunnel"},
-                {"lifedur", fmt::format("{}s and {}kb", life_s_, life_kb_)}});
+    if (out_.keeps(I_.name))
+      for (auto& t : props_)
+        out_.add(I_.name, EventKind::SaRequest, -1, kAllDialects,
+                 {{"local", ip(local_)}, {"remote", ip(peer_)}, {"local_proxy", lp_ios_}, {"remote_proxy", rp_ios_},
+                  {"protocol", "ESP"}, {"transform", t.str()}, {"mode", t.transport ? "transport" : "tunnel"},
+                  {"lifedur", fmt::format("{}s and {}kb", life_s_, life_kb_)}});
     std::vector<IkePolicy> offer = di.ike_policies();
     bool psk = std::any_of(offer.begin(), offer.end(), [](auto& p) { return p.auth == "pre-share"; });
     const IsakmpProfile* prof = entry_->isakmp_profile.empty() ? nullptr : di.isakmp_profile(entry_->isakmp_profile);
@@ -612,6 +620,7 @@ class Replay {
   // ---- Quick Mode (§2.2) ----
   void p2_attributes(const Transform& t) {
     auto& n = R_.name;
+    if (!out_.keeps(n)) return;
     int id = esp_keyword_id(t.esp_enc);
     out_.add(n, EventKind::P2Attribute, -1, kAllDialects, {{"transform_no", "1"}, {"esp_id", id > 0 ? esp_id_name(id) : "ESP_NULL"}});
     out_.add(n, EventKind::P2Attribute, -1, kAllDialects, {{"_attr", "attributes"}});
@@ -627,27 +636,32 @@ class Replay {
     if (pfs_) out_.add(n, EventKind::PfsGroup, -1, kAllDialects, {{"group", std::to_string(pfs_)}});
   }
   void key_engine(const Side& s, int n) {
+    if (!out_.keeps(s.name)) return;
     out_.add(s.name, EventKind::KeyEngine, -1, kAllDialects, {{"count", std::to_string(n)}});
   }
   void proposal_request(const Transform& t, int part) {
+    if (!out_.keeps(R_.name)) return;
     out_.add(R_.name, EventKind::ProposalRequest, -1, kAllDialects,
              {{"part", std::to_string(part)}, {"local", ip(peer_)}, {"remote", ip(local_)}, {"local_proxy", rp_ios_},
               {"remote_proxy", lp_ios_}, {"protocol", "ESP"}, {"transform", t.str()},
               {"mode", t.transport ? "transport" : "tunnel"}, {"lifedur", "0s and 0kb"}});
   }
   void proxy_match(const Side& s, const Proxy& l, const Proxy& r) {
+    if (!out_.keeps(s.name)) return;
     out_.add(s.name, EventKind::ProxyMatch, -1, kAllDialects,
              {{"src", ip(l.addr)}, {"dst", ip(r.addr)}, {"proto", std::to_string(l.proto)},
               {"sport", std::to_string(l.port)}, {"dport", std::to_string(r.port)}});
   }
   void init_sas(const Side& s, const char* dir, uint32_t me, uint32_t other, const std::string& lpx,
                 const std::string& rpx, const Transform& t, uint32_t spi) {
+    if (!out_.keeps(s.name)) return;
     out_.add(s.name, EventKind::InitializeSas, -1, kAllDialects,
              {{"direction", dir}, {"local", ip(me)}, {"remote", ip(other)}, {"local_proxy", lpx}, {"remote_proxy", rpx},
               {"protocol", "ESP"}, {"transform", t.str()}, {"mode", t.transport ? "transport" : "tunnel"},
               {"lifedur", fmt::format("{}s and {}kb", sa_life_s_, sa_life_kb_)}, {"spi", hex_spi(spi)}});
   }
   void create_sa(const Side& s, uint32_t dest, uint32_t spi, const Transform& t, int conn) {
+    if (!out_.keeps(s.name)) return;
     out_.add(s.name, EventKind::CreateSa, -1, kAllDialects,
              {{"sa_dest", ip(dest)}, {"sa_proto", "50"}, {"spi", hex_spi(spi)}, {"transform", t.str()},
               {"conn_id", std::to_string(conn)}, {"_lifetime", fmt::format("{}/{}", sa_life_kb_, sa_life_s_)}});
@@ -813,8 +827,8 @@ std::string trigger_text(const Trigger& t) {
 }
 
 ReplayResult replay(const std::vector<const DeviceConfig*>& devices, const Trigger& trigger,
-                    const std::string& from_device, const ModelOptions& options) {
-  Replay r(devices, trigger, options);
+                    const std::string& from_device, const ModelOptions& options, const Keep& keep) {
+  Replay r(devices, trigger, options, keep);
   return r.run(from_device);
 }
 

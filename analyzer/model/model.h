@@ -92,10 +92,22 @@ struct ReplayResult {
   uint64_t lifetime_seconds = 0, lifetime_kb = 0;
 };
 
+// What a replay keeps in `trace`: every device's records (default), one device's records only
+// (`device`: what rendering that device's log needs), or none (`trace` = false: the verdict,
+// every other field of ReplayResult). The decisions never read the trace: records nobody reads
+// (a fix check's, the peer's when only the logging router's log is compared) are not built.
+struct Keep {
+  bool trace = true;
+  std::string device;  // "" = every device
+  static Keep verdict() { return {false, ""}; }
+  static Keep device_only(std::string d) { return {true, std::move(d)}; }
+};
+
 // Replays the negotiation the trigger causes. `from_device` names the initiator (hostname);
 // "" = the device whose inside networks / crypto ACL hold trigger.src. Never throws.
 ReplayResult replay(const std::vector<const DeviceConfig*>& devices, const Trigger& trigger,
-                    const std::string& from_device = "", const ModelOptions& options = {});
+                    const std::string& from_device = "", const ModelOptions& options = {},
+                    const Keep& keep = {});
 
 // Diagnosis rule ids the model can produce, in the order IOS meets the checks (the first failing
 // one wins when several faults are present).

@@ -105,14 +105,15 @@ std::string config_line(Rng& r) {
   static const char* kWords[] = {"key", "password", "secret", "community", "md5", "key-string", "pre-shared-key",
                                  "crypto", "isakmp", "address", "hostname", "tunnel", "chain", "config-key",
                                  "0", "5", "6", "7", "8", "9", "<redacted>", "1.2.3.4", "username", "bob",
-                                 "snmp-server", "RO", "keyring", "mykey", "secretly", "md5sum", "x", "é"};
+                                 "snmp-server", "RO", "keyring", "mykey", "secretly", "md5sum", "x", "é",
+                                 "a\x01b", "\x1f"};  // control characters that are not white space
   static const char* kSpace[] = {" ", "  ", "\t", "\v", "\f", "\r", "\n", " \t "};
   std::string s;
   if (r.below(3) == 0) s += r.below(2) ? " " : "\t";
   int n = static_cast<int>(r.below(9));
   for (int i = 0; i < n; ++i) {
     if (i) s += r.below(4) ? " " : kSpace[r.below(8)];
-    s += kWords[r.below(32)];
+    s += kWords[r.below(34)];
   }
   if (r.below(5) == 0) s += kSpace[r.below(8)];
   return s;
