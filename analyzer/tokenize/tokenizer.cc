@@ -671,7 +671,6 @@ struct Caches {
   const void* owner = nullptr;  // the Tokenizer the entries came from
   HeadCache head;
   TemplateCache templates;
-  std::string prefix;  // scratch: level + '\0' of the head being tokenized
   Skeleton skeleton;   // scratch: the skeleton of the head being tokenized
   Tokenizer::CacheStats stats;
 };
@@ -922,10 +921,11 @@ bool Tokenizer::tokenize(Record&& r, Event& out) const {
   bool templatable = false;
   uint64_t th = 0;
   if (templates_ok_) {
-    c.prefix.assign(head.level.data(), head.level.size() + 1);  // with its terminating '\0'
     // Also a head without tokens (its skeleton is itself): when the flood of one-off heads
     // has evicted it from the head cache, its template still saves the RE2 passes.
-    templatable = build_skeleton(c.prefix, head.text, sk);
+    // The key's prefix is the level with its terminating '\0', which a std::string has (a
+    // copy into a prefix string was an _M_replace call per head).
+    templatable = build_skeleton({head.level.data(), head.level.size() + 1}, head.text, sk);
   }
   if (templatable) {
     th = text_hash(sk.key);
