@@ -1,10 +1,12 @@
 #include "tokenize/tokenizer.h"
 
 #include <array>
+#include <charconv>
 #include <cstring>
 #include <optional>
 #include <unordered_map>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "core/ip.h"
@@ -217,7 +219,51 @@ struct Tokenizer::Template::Plan {
   std::string store;  // keys and constant values (copies: the plan outlives the head it came from)
   std::vector<Slot> slots;
   std::vector<Lookup> lookups;
+
+  // The slots as replay writes them (compile(), once the plan is recorded): a run of bytes
+  // that is the same for every head of the skeleton — whole slots with constant values,
+  // the key of a slot whose value varies — then that slot's value (or, for a slot that a
+  // lookup added, the slot whole). Most fields of a message are the same for every head
+  // of its skeleton ("protocol= ESP", "dport 500"): written slot by slot they were most
+  // of replay's work.
+  struct Op {
+    uint32_t off = 0, len = 0;  // the run, in `runs`
+    int32_t slot = -1;          // then this slot's value (-1: none)
+    bool key_in_run = false;    // whether the run ends with the slot's key
+  };
+  std::string runs;
+  std::vector<Op> ops;
+  void compile();
 };
+
+void Tokenizer::Template::Plan::compile() {
+  runs.clear();
+  ops.clear();
+  Op op;
+  auto close = [&](int32_t slot, bool key_in_run) {
+    op.len = static_cast<uint32_t>(runs.size()) - op.off;
+    op.slot = slot;
+    op.key_in_run = key_in_run;
+    ops.push_back(op);
+    op = Op{static_cast<uint32_t>(runs.size()), 0, -1, false};
+  };
+  for (size_t i = 0; i < slots.size(); ++i) {
+    const Slot& s = slots[i];
+    if (s.cond >= 0) {  // there or not, per head
+      close(static_cast<int32_t>(i), false);
+      continue;
+    }
+    runs.append(store, s.key_off - 1, 1 + s.key_len);  // [length][key]
+    if (s.src.kind != PlanSrc::Const) {
+      close(static_cast<int32_t>(i), true);
+      continue;
+    }
+    const uint32_t vl = s.src.b;
+    runs.append(reinterpret_cast<const char*>(&vl), 4);
+    runs.append(store, s.src.a, s.src.b);
+  }
+  if (runs.size() > op.off) close(-1, false);
+}
 
 namespace {
 
@@ -225,8 +271,8 @@ using Plan = Tokenizer::Template::Plan;
 
 // Runs in place of a FieldList while a template's first head is computed: every set goes to
 // the list (the head's own fields are computed as always) and into the plan. A value that is
-// a view of the head's text becomes a skeleton span; any other value (the level, literals,
-// memo results of token-free values) is a constant. What depends on token values rather
+// a view of the head's text with a token in it becomes a skeleton span; any other value (the
+// level, literals, literal text of the head, memo results of token-free values) is a constant. What depends on token values rather
 // than on the skeleton — the captures' positions are checked at load (check_template), the
 // key-engine keys here (keys_clear_of_tokens) — goes through canon_proxy/canon_transform,
 // recorded as lookups. Anything a plan cannot express makes it fail (ok() false): the
@@ -295,7 +341,9 @@ class PlanRecorder {
       if (!sk_.to_skeleton(a, s.a) || !sk_.to_skeleton(a + v.size(), s.b)) return ok_ = false;
       s.ta = tokens_before(s.a);
       s.tb = tokens_before(s.b);
-      return true;
+      // A span without a token is literal text of the skeleton, the same in every head of
+      // it: a constant (which compile() merges with its neighbours).
+      if (s.ta != s.tb) return true;
     }
     s.kind = PlanSrc::Const;
     s.a = static_cast<uint32_t>(plan_.store.size());
@@ -393,21 +441,30 @@ size_t replay(const Plan& plan, std::string_view text, const Skeleton& sk, std::
   }
   char* w = buf.data();
   char* end = w + buf.size();
-  for (const Plan::Slot& slot : plan.slots) {
-    if (slot.cond >= 0 && !found[slot.cond][0]) continue;
+  for (const Plan::Op& op : plan.ops) {
+    const Plan::Slot* slot = op.slot >= 0 ? &plan.slots[static_cast<size_t>(op.slot)] : nullptr;
+    if (slot && slot->cond >= 0 && !found[slot->cond][0]) slot = nullptr;  // not there for this head
     std::string_view v;
-    if (slot.src.kind != PlanSrc::Lookup) v = view(slot.src);
-    else if (const std::string* f = found[slot.src.lookup][slot.src.part]) v = *f;
-    else v = view(slot.fallback);
-    const size_t need = 1 + slot.key_len + 4 + v.size();
+    size_t need = op.len;
+    if (slot) {
+      if (slot->src.kind != PlanSrc::Lookup) v = view(slot->src);
+      else if (const std::string* f = found[slot->src.lookup][slot->src.part]) v = *f;
+      else v = view(slot->fallback);
+      need += (op.key_in_run ? 0 : 1 + slot->key_len) + 4 + v.size();
+    }
     if (static_cast<size_t>(end - w) < need) {
       const size_t at = static_cast<size_t>(w - buf.data());
       buf.resize(2 * (at + need));
       w = buf.data() + at;
       end = buf.data() + buf.size();
     }
-    copy_short(w, plan.store.data() + slot.key_off - 1, 1 + slot.key_len);  // [length][key]
-    w += 1 + slot.key_len;
+    copy_short(w, plan.runs.data() + op.off, op.len);
+    w += op.len;
+    if (!slot) continue;
+    if (!op.key_in_run) {
+      copy_short(w, plan.store.data() + slot->key_off - 1, 1 + slot->key_len);  // [length][key]
+      w += 1 + slot->key_len;
+    }
     auto vl = static_cast<uint32_t>(v.size());
     std::memcpy(w, &vl, 4);
     w += 4;
@@ -488,8 +545,16 @@ void enrich(Event& e) {
   if (e.kind == EventKind::PskNotFound && e.has("peer2")) e.set("peer", std::string(e.get("peer2")));
   if (e.kind == EventKind::PskLookup && e.has("peer2")) e.set("peer", std::string(e.get("peer2")));
   if ((e.kind == EventKind::SpiAllocated || e.kind == EventKind::EnableOutbound) && e.has("spi_dec")) {
-    unsigned long v = std::stoul(std::string(e.get("spi_dec")));
-    e.set("spi", fmt::format("0x{:X}", v));
+    // Read and written without a string (stoul of a copy and fmt::format cost ~600
+    // instructions an event, one event in 25 of a debug capture); stoul's reading is kept
+    // for what from_chars does not read whole (the patterns capture \d+).
+    std::string_view dec = e.get("spi_dec");
+    unsigned long v = 0;
+    auto [stop, ec] = std::from_chars(dec.data(), dec.data() + dec.size(), v);
+    if (ec != std::errc{} || stop != dec.data() + dec.size()) v = std::stoul(std::string(dec));
+    char hex[24];
+    auto written = fmt::format_to_n(hex, sizeof hex, FMT_COMPILE("0x{:X}"), v);
+    e.set("spi", {hex, written.size});
   }
 }
 
@@ -606,7 +671,6 @@ struct Caches {
   const void* owner = nullptr;  // the Tokenizer the entries came from
   HeadCache head;
   TemplateCache templates;
-  std::string prefix;  // scratch: level + '\0' of the head being tokenized
   Skeleton skeleton;   // scratch: the skeleton of the head being tokenized
   Tokenizer::CacheStats stats;
 };
@@ -678,7 +742,14 @@ void start_event(const Pattern& p, int idx, Record&& r, int head_conn_id, Event&
   auto& [kind, where, device, stamp, text, conn_id, pattern, fields] = out;
   kind = p.event;
   where = r.where;
-  device.swap(r.device);  // (r keeps a device name, mostly this one: ingest then need not write it again)
+  // r keeps its device name, mostly the next record's too: ingest then need not write it
+  // again. `device` is mostly empty (the event before moved on): a short name is copied
+  // (no allocation; a swap of two short strings cost three memcpy calls, and ingest then
+  // wrote the name back), a long one swapped.
+  if (!same_text(device, r.device)) {
+    if (r.device.size() < 16) device.assign(r.device);
+    else device.swap(r.device);
+  }
   stamp = r.stamp;
   text = std::move(r.body);
   conn_id = head_conn_id;
@@ -780,7 +851,10 @@ bool Tokenizer::derive(const NormalizedHead& head, int idx, Event& out, const Sk
   }
   s.fields.write_to(out.fields);
   enrich(out);
-  if (templ_ok && rec.ok()) tpl->plan = std::move(plan);
+  if (templ_ok && rec.ok()) {
+    plan->compile();
+    tpl->plan = std::move(plan);
+  }
   return templ_ok;
 }
 
@@ -847,10 +921,11 @@ bool Tokenizer::tokenize(Record&& r, Event& out) const {
   bool templatable = false;
   uint64_t th = 0;
   if (templates_ok_) {
-    c.prefix.assign(head.level.data(), head.level.size() + 1);  // with its terminating '\0'
     // Also a head without tokens (its skeleton is itself): when the flood of one-off heads
     // has evicted it from the head cache, its template still saves the RE2 passes.
-    templatable = build_skeleton(c.prefix, head.text, sk);
+    // The key's prefix is the level with its terminating '\0', which a std::string has (a
+    // copy into a prefix string was an _M_replace call per head).
+    templatable = build_skeleton({head.level.data(), head.level.size() + 1}, head.text, sk);
   }
   if (templatable) {
     th = text_hash(sk.key);
