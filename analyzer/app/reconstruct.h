@@ -38,6 +38,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -94,6 +95,10 @@ Reconstruction reconstruct_from_log(const Finding& f, const Negotiation* n, cons
 // `unresolved`. One-line "crypto map M S set ..." forms are split into entry + sub-command.
 std::vector<std::string> fill_fix_placeholders(const std::vector<std::string>& commands, const Reconstruction& r,
                                                bool on_logger, std::vector<std::string>& unresolved);
+
+// Is `text` the section's lines, each followed by '\n'? (How the replay finds a config it
+// has parsed already, without joining the lines into a key.)
+bool same_lines(const TextSection& t, std::string_view text);
 
 // The whole replay record: {status, before, after, assumptions[], traffic, fix_applied, why,
 // scenario: "reconstructed from the log", dialect, compared[], configs{}; with candidates:

@@ -239,3 +239,17 @@ TEST_CASE("proxy-id-mismatch: the fix's crypto ACL entries carry the proxies' pr
   REQUIRE(g != nullptr);
   CHECK(g->fix[0].commands.back() == " permit ip 192.168.0.0 0.0.255.255 192.168.30.0 0.0.0.255");
 }
+
+TEST_CASE("reconstruct: same_lines tells a parsed config's text from another's") {
+  TextSection t = text_section("hostname R1\n crypto map VPN\nend\n", "(t)");
+  CHECK(same_lines(t, "hostname R1\n crypto map VPN\nend\n"));
+  CHECK_FALSE(same_lines(t, "hostname R1\n crypto map VPN\nend"));          // last newline missing
+  CHECK_FALSE(same_lines(t, "hostname R1\n crypto map VPN\nend\n!\n"));     // a line more
+  CHECK_FALSE(same_lines(t, "hostname R1\n crypto map VPN\n"));             // a line less
+  CHECK_FALSE(same_lines(t, "hostname R1\n crypto map VPN2\nend\n"));       // a line longer
+  CHECK_FALSE(same_lines(t, "hostname R1\n crypto map VP\nend\n"));         // a line shorter
+  CHECK_FALSE(same_lines(t, "hostname R2\n crypto map VPN\nend\n"));        // same lengths, other text
+  CHECK_FALSE(same_lines(t, "hostname R1 crypto map VPN\nend\n"));          // lines joined
+  CHECK(same_lines(TextSection{}, ""));
+  CHECK_FALSE(same_lines(TextSection{}, "\n"));
+}
