@@ -25,20 +25,21 @@ std::string keyword_of(const NameTable& table, std::string_view name) {
     if (n == name) return kw;
   return "";
 }
+// The table of `count` ids' debug names and keywords.
+template <class Name, class Keyword>
+NameTable name_table(int count, Name name, Keyword keyword) {
+  NameTable t;
+  for (int id = 0; id < count; ++id) t.emplace_back(name(id), keyword(id));
+  return t;
+}
 std::string esp_keyword_of_name(std::string_view name) {
-  static const NameTable table = [] {
-    NameTable t;
-    for (int id = 0; id < 64; ++id) t.emplace_back(esp_id_name(id), esp_id_keyword(id));
-    return t;
-  }();
+  static const NameTable table =
+      name_table(64, [](int id) { return esp_id_name(id); }, [](int id) { return esp_id_keyword(id); });
   return keyword_of(table, name);
 }
 std::string auth_keyword_of_name(std::string_view name) {
-  static const NameTable table = [] {
-    NameTable t;
-    for (int attr = 0; attr < 16; ++attr) t.emplace_back(auth_attr_name(attr), auth_attr_keyword(attr));
-    return t;
-  }();
+  static const NameTable table =
+      name_table(16, [](int attr) { return auth_attr_name(attr); }, [](int attr) { return auth_attr_keyword(attr); });
   return keyword_of(table, name);
 }
 
