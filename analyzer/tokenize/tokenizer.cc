@@ -567,22 +567,49 @@ std::vector<std::pair<std::string_view, std::string_view>> parse_key_values(std:
   return out;
 }
 
-std::string render_template(std::string_view tpl, const Event& e) {
+namespace {
+
+// Appends tpl with its {name} placeholders filled from e (an absent field: "(not logged)");
+// false when a field was absent.
+bool append_filled(std::string& out, std::string_view tpl, const Event& e) {
   // The text between placeholders is appended as runs (a push_back per character was most
   // of the cost: the report explains every step it prints).
-  std::string out;
-  out.reserve(tpl.size() + 32);
+  bool all = true;
   size_t i = 0;
   for (size_t open = tpl.find('{'); open != std::string_view::npos; open = tpl.find('{', i)) {
     size_t close = tpl.find('}', open);
     if (close == std::string_view::npos) break;  // an unclosed '{' and the rest are literal
     out.append(tpl.data() + i, open - i);
     std::string_view name = tpl.substr(open + 1, close - open - 1);
-    if (e.has(name)) out += e.get(name);
-    else out += "(not logged)";
+    if (e.has(name)) {
+      out += e.get(name);
+    } else {
+      out += "(not logged)";
+      all = false;
+    }
     i = close + 1;
   }
   out.append(tpl.data() + i, tpl.size() - i);
+  return all;
+}
+
+}  // namespace
+
+std::string render_template(std::string_view tpl, const Event& e) {
+  std::string out;
+  out.reserve(tpl.size() + 32);
+  // "[[ ... ]]" is an optional part: left out when a field it names was not logged (the
+  // first of a 15.x proposal's two lines has none; some key lookups name no peer).
+  size_t i = 0;
+  for (size_t open = tpl.find("[["); open != std::string_view::npos; open = tpl.find("[[", i)) {
+    size_t close = tpl.find("]]", open + 2);
+    if (close == std::string_view::npos) break;  // unclosed: the rest is ordinary text
+    append_filled(out, tpl.substr(i, open - i), e);
+    size_t kept = out.size();
+    if (!append_filled(out, tpl.substr(open + 2, close - open - 2), e)) out.resize(kept);
+    i = close + 2;
+  }
+  append_filled(out, tpl.substr(i), e);
   return out;
 }
 

@@ -80,4 +80,12 @@ TEST_CASE("render_template: placeholders, missing fields, and braces that are no
   CHECK(render_template("a {peer", e) == "a {peer");                      // unclosed: literal
   CHECK(render_template("x } {peer} {", e) == "x } 10.0.0.2 {");
   CHECK(render_template("{a{peer}", e) == "(not logged)");                // the name runs to the first '}'
+  // [[...]]: an optional part, left out whole when a field it names is absent
+  CHECK(render_template("SA[[ from {peer}]].", e) == "SA from 10.0.0.2.");
+  CHECK(render_template("SA[[ from {map}]].", e) == "SA.");
+  CHECK(render_template("[[{peer} ]][[{map} ]]{spi}", e) == "10.0.0.2 0x1A2B");
+  CHECK(render_template("[[no fields]]", e) == "no fields");
+  CHECK(render_template("[[{peer} and {map}]]!", e) == "!");              // one absent field drops it
+  CHECK(render_template("a [[{peer}", e) == "a [[10.0.0.2");              // unclosed: literal
+  CHECK(render_template("{map} [[x]]", e) == "(not logged) x");           // outside: as before
 }
