@@ -48,10 +48,12 @@ bool looks_like_continuation(std::string_view body) {
   return false;
 }
 
-// The router's answer to a debug command, e.g. "Crypto ISAKMP debugging is on".
+// The router's answer to a debug command, e.g. "Crypto ISAKMP debugging is on", or to
+// `undebug all` ("All possible debugging has been turned off").
 bool is_debug_echo(std::string_view b) {
   auto ends = [&](std::string_view s) { return b.size() >= s.size() && b.substr(b.size() - s.size()) == s; };
-  return ends("debugging is on") || ends("debugging is off") || ends("debugging is on for all peers");
+  return ends("debugging is on") || ends("debugging is off") || ends("debugging is on for all peers") ||
+         ends("debugging has been turned off") || ends("debugging has been turned on");
 }
 
 // The rest of a line a mail client or terminal wrapped: starts with a digit or punctuation

@@ -25,6 +25,23 @@ TEST_CASE("ingest: a syslog server's line belongs to its sender, never to the de
   CHECK(rs.records[3].device == "hub1");      // a console line without a sender: the last device named
 }
 
+TEST_CASE("ingest: the router's answers to debug and undebug are known lines, not unrecognized ones") {
+  std::string p = write_temp("ingest", "echo.log",
+                             "R1#debug crypto isakmp\n"
+                             "Crypto ISAKMP debugging is on\n"
+                             "*Mar  1 00:00:01: ISAKMP:(0): SA request profile is (NULL)\n"
+                             "R1#undebug all\n"
+                             "All possible debugging has been turned off\n"
+                             "R1#debug all\n"
+                             "This may severely impact network performance. Continue? (yes/[no]): yes\n"
+                             "All possible debugging has been turned on\n");
+  RecordSink rs;
+  ingest_input(p, 0, rs, IngestOptions{});
+  remove_temp(p);
+  CHECK(rs.records.size() == 1);
+  CHECK(rs.unrecognized == 1);  // only the confirmation question
+}
+
 TEST_CASE("mentions_crypto: a keyword, or part of one, at the very end of the text") {
   // The 16-byte scan finds candidates ('I' then 'S'/'P', 'C' then 'R') up to the last byte; a
   // candidate there has fewer than 5 bytes left and must not be read past the end (exact-size
