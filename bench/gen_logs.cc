@@ -9,7 +9,12 @@
 //   gen_logs --mode debug --mb 100 --seed 2 -o capture.log
 //       Pure `debug crypto isakmp` / `debug crypto ipsec` captures, one device after the other,
 //       each with many concurrent negotiations (successes and the classic failures).
-//   --truth FILE (either mode): also writes what was generated, one JSON object per negotiation
+//   gen_logs --mode junk --mb 100 --seed 3 -o junk.log
+//       Hostile input for the memory goal: lines from a few bytes to 3 MB (some past the
+//       reader's 1 MiB cut), a third of them crypto messages padded to that length (an
+//       export with every message on one line), a third binary bytes (NULs, control bytes,
+//       invalid UTF-8), the rest text without a crypto keyword.
+//   --truth FILE (mixed and debug modes): also writes what was generated, one JSON object per negotiation
 //       (device, dialect, local, peer, role, outcome, conn_id, mid, proxies, transform, offered,
 //       and the line numbers of its records), to check the analyzer's grouping against. The log
 //       itself is the same bytes with or without it.
@@ -900,9 +905,40 @@ void gen_debug(const Args& a, Out& out, Truth& truth) {
   }
 }
 
+// Hostile input (see the top of the file). Sizes are drawn so that most bytes are in long lines.
+void gen_junk(const Args& a, Out& out) {
+  Rng r(a.seed);
+  const uint64_t target = static_cast<uint64_t>(a.mb * 1e6);
+  constexpr const char* kHeads[] = {"%CRYPTO-4-IKMP_BAD_MESSAGE: IKE message from 10.1.1.2 failed its sanity check ",
+                                    "*Mar  1 00:42:09.431: ISAKMP:(1001): processing SA payload ",
+                                    "IPSEC(validate_proposal_request): proposal part #1, (key eng. msg.) INBOUND local= "
+                                    "10.1.1.1, remote= 10.1.1.2, "};
+  while (out.size() < target) {
+    std::string& o = out.buf();
+    size_t len = r.chance(0.5) ? r.below(200) : r.below(3'000'000);
+    switch (r.below(3)) {
+      case 0:  // a crypto message padded with text
+        o += r.pick(kHeads);
+        while (o.size() < len) o += "spi=0xDEADBEEF ";
+        break;
+      case 1:  // binary: any byte but the newline
+        for (size_t i = 0; i < len; ++i) {
+          char c = static_cast<char>(r.below(256));
+          o.push_back(c == '\n' ? '\0' : c);
+        }
+        break;
+      default:  // text about nothing
+        while (o.size() < len) o += "lorem ipsum dolor sit amet ";
+    }
+    out.end_line();
+    out.flush();  // lines of megabytes: no point in buffering more than one
+    ++out.lines;
+  }
+}
+
 [[noreturn]] void usage() {
   std::fprintf(stderr,
-               "usage: gen_logs [--mode mixed|debug] [--mb N] [--seed N] [--crypto FRACTION] "
+               "usage: gen_logs [--mode mixed|debug|junk] [--mb N] [--seed N] [--crypto FRACTION] "
                "[--server-stamp rfc3164|iso] [-o FILE] [--truth FILE]\n");
   std::exit(2);
 }
@@ -926,7 +962,7 @@ int main(int argc, char** argv) {
     else if (k == "--truth") a.truth = val();
     else usage();
   }
-  if ((a.mode != "mixed" && a.mode != "debug") || a.mb <= 0) usage();
+  if ((a.mode != "mixed" && a.mode != "debug" && a.mode != "junk") || a.mb <= 0) usage();
   FILE* f = a.out == "-" ? stdout : std::fopen(a.out.c_str(), "wb");
   if (!f) {
     std::perror(a.out.c_str());
@@ -937,6 +973,7 @@ int main(int argc, char** argv) {
   {
     Out out(f);
     if (a.mode == "mixed") gen_mixed(a, out, truth);
+    else if (a.mode == "junk") gen_junk(a, out);
     else gen_debug(a, out, truth);
     out.flush();
     std::fprintf(stderr, "gen_logs: %s %.1f MB, %" PRIu64 " lines (seed %" PRIu64 ")\n", a.mode.c_str(),

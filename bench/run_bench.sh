@@ -49,6 +49,7 @@ gen() {  # mode mb seed -> path
 MIXED=$(gen mixed "$MIXED_MB" 1)
 SMALL=$(gen mixed "$SMALL_MB" 1)
 DEBUG=$(gen debug "$DEBUG_MB" 2)
+JUNK=$(gen junk 100 3)   # hostile: lines up to 3 MB, binary, padded crypto messages (memory goal)
 
 HAVE_ANALYZE=1
 if ! "$BIN" analyze --help >/dev/null 2>&1; then
@@ -89,6 +90,11 @@ for f in "$MIXED" "$DEBUG" "$SMALL"; do
     measure "ingest+tokenize" "$f" 1 "$PROBE" "$f"
   fi
 done
+
+if [[ $HAVE_ANALYZE == 1 ]]; then
+  cat "$JUNK" >/dev/null
+  measure "ipsec-doctor (junk)" "$JUNK" 1 "$BIN" analyze --format json -o /dev/null "$JUNK"
+fi
 
 LAT_AFTER=$([[ -n "${LATENCY:-}" ]] && "$LATENCY" || echo "?")
 
@@ -142,9 +148,10 @@ done
 
 # ---- goals (from the issue) ----
 if [[ $HAVE_ANALYZE == 1 ]]; then
-  printf '%s\n' "${RESULTS[@]}" | awk -F'|' -v mixed="$MIXED" -v debug="$DEBUG" -v small="$SMALL" '
+  printf '%s\n' "${RESULTS[@]}" | awk -F'|' -v mixed="$MIXED" -v debug="$DEBUG" -v small="$SMALL" -v junk="$JUNK" '
     { k = $1 "|" $2; med[k] = $4; rss[k] = $5; bytes[$2] = $3 }
     END {
+      j = rss["ipsec-doctor (junk)|" junk] / 1024
       r = med["ipsec-doctor|" mixed] / med["grep|" mixed]
       printf "\ngoal: mixed archive within 2x of grep ........ %.1fx  %s\n", r, (r <= 2 ? "met" : "MISSED")
       s = bytes[debug] / 1e6 / med["ipsec-doctor|" debug]
@@ -154,9 +161,9 @@ if [[ $HAVE_ANALYZE == 1 ]]; then
       g = bytes[debug] / 1e6 / med["grep|" debug]
       printf "  (grep ran at %.0f MB/s here; at 1,000 MB/s grep this is %.0f MB/s)\n", g, s * 1000 / g
       a = rss["ipsec-doctor|" small] / 1024; b = rss["ipsec-doctor|" mixed] / 1024; c = rss["ipsec-doctor|" debug] / 1024
-      m = a > b ? a : b; m = m > c ? m : c
-      printf "goal: peak RSS < 64 MB at any size ........... %.1f MB (%d MB input) / %.1f MB (%d MB input) / %.1f MB (debug)  %s\n",
-        a, bytes[small] / 1e6, b, bytes[mixed] / 1e6, c, (m < 64 ? "met" : "MISSED")
+      m = a > b ? a : b; m = m > c ? m : c; m = m > j ? m : j
+      printf "goal: peak RSS < 64 MB at any size ........... %.1f MB (%d MB input) / %.1f MB (%d MB input) / %.1f MB (debug) / %.1f MB (junk)  %s\n",
+        a, bytes[small] / 1e6, b, bytes[mixed] / 1e6, c, j, (m < 64 ? "met" : "MISSED")
       for (k in med) if (k ~ /^lint \(hub\)/) h = med[k]
       for (k in med) if (k ~ /^lint \(500/) f = med[k]
       printf "goal: hub (2,000 entries, 20,000 ACL lines) lints in well under 1 s ... %.2f s  %s\n", h, (h < 1 ? "met" : "MISSED")

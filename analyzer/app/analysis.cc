@@ -47,6 +47,13 @@ RuleData load_rules(const std::string& dir) {
   return rd;
 }
 
+UnrecognizedLine UnrecognizedLine::make(std::string path, uint32_t line, std::string section,
+                                        std::string_view line_text, size_t limit) {
+  UnrecognizedLine u{std::move(path), line, std::move(section), std::string(line_text.substr(0, limit)), 0};
+  if (line_text.size() > limit) u.bytes = line_text.size();
+  return u;
+}
+
 bool Analysis::has_findings_at_or_above(Severity s) const {
   return std::any_of(findings.begin(), findings.end(), [&](const Finding& f) { return f.severity >= s; });
 }
@@ -173,7 +180,7 @@ class Collector : public IngestSink {
     ++out_.unrecognized_total;
     ++out_.unrecognized_by_section[section];
     if (out_.unrecognized.size() < opt_.max_unrecognized)
-      out_.unrecognized.push_back({path(input), line, section, std::string(text)});
+      out_.unrecognized.push_back(UnrecognizedLine::make(path(input), line, section, text, opt_.max_unrecognized_text));
   }
 
   std::string path(uint32_t input) const { return input < out_.paths.size() ? out_.paths[input] : ""; }
@@ -333,12 +340,14 @@ class Pipeline : public IngestSink {
     std::vector<Event> events;    // slots: the first `used_events` hold this batch's events
     std::vector<Record> records;  // likewise
     size_t used_events = 0, used_records = 0;
+    size_t weight = 0;  // bytes of text handed over (records' bodies, events' texts, lines)
     std::string bytes;
     std::vector<std::pair<SectionKind, TextSection>> sections;
 
     void clear() {  // keeps the slots and their buffers
       items.clear();
       used_events = used_records = 0;
+      weight = 0;
       bytes.clear();
       sections.clear();
     }
@@ -346,15 +355,22 @@ class Pipeline : public IngestSink {
       if (used_events == events.size()) events.emplace_back();
       return events[used_events];
     }
-    void add_event() { items.push_back({Kind::Event, static_cast<uint32_t>(used_events++), 0, {}}); }
+    void add_event() {
+      weight += events[used_events].text.size();
+      items.push_back({Kind::Event, static_cast<uint32_t>(used_events++), 0, {}});
+    }
     Record& record_slot() {
       if (used_records == records.size()) records.emplace_back();
       return records[used_records];
     }
-    void add_record() { items.push_back({Kind::Record, static_cast<uint32_t>(used_records++), 0, {}}); }
+    void add_record() {
+      weight += records[used_records].body.size();
+      items.push_back({Kind::Record, static_cast<uint32_t>(used_records++), 0, {}});
+    }
     void add_text(Kind k, Provenance where, std::string_view text) {
       items.push_back({k, static_cast<uint32_t>(bytes.size()), static_cast<uint32_t>(text.size()), where});
       bytes.append(text);
+      weight += text.size();
     }
     std::string_view text(const Item& it) const { return std::string_view(bytes).substr(it.index, it.len); }
   };
@@ -437,9 +453,12 @@ class Pipeline : public IngestSink {
     return true;
   }
   void give_back(Batch&& used) {
+    // A heavy batch (lines of a megabyte: junk, a binary file) is not kept for reuse: its
+    // buffers would stay that big, one set per spare and per slot.
+    bool keep = used.weight < kBatchBytes;
     used.clear();
     std::lock_guard<std::mutex> lk(m_);
-    if (spare_.size() < kMaxBatches) spare_.push_back(std::move(used));
+    if (keep && spare_.size() < kMaxBatches) spare_.push_back(std::move(used));
     can_put_.notify_one();
   }
   void abandon() {
@@ -479,8 +498,11 @@ class Pipeline : public IngestSink {
  private:
   static constexpr size_t kBatch = 256;      // items per hand-over
   static constexpr size_t kMaxBatches = 4;   // queued hand-overs (bounds memory)
+  // ... and bytes per hand-over: 256 lines cut at 1 MiB each were 256 MiB a batch (a debug
+  // capture's 256 records are ~80 KB).
+  static constexpr size_t kBatchBytes = 1 << 20;
   void done_item() {
-    if (batch_.items.size() >= kBatch) flush();
+    if (batch_.items.size() >= kBatch || batch_.weight >= kBatchBytes) flush();
   }
   void flush() {
     if (batch_.items.empty()) return;
@@ -603,7 +625,8 @@ Analysis analyze(const std::vector<std::string>& paths, const RuleData& rules, c
     for (const auto& [path, sl] : out.lint->unrecognized) {
       ++out.unrecognized_total;
       ++out.unrecognized_by_section["config"];
-      if (out.unrecognized.size() < opt.max_unrecognized) out.unrecognized.push_back({path, sl.line, "config", sl.text});
+      if (out.unrecognized.size() < opt.max_unrecognized)
+        out.unrecognized.push_back(UnrecognizedLine::make(path, sl.line, "config", sl.text, opt.max_unrecognized_text));
     }
   }
   if (opt.replay) confirm_findings(out, {}, rules.tokenizer.get());

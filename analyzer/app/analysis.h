@@ -45,6 +45,7 @@ struct AnalysisOptions {
   // transform mismatch of the same kind adds time, not confidence).
   size_t max_replays_per_rule = 100;
   size_t max_unrecognized = 2000;     // listed; more are counted
+  size_t max_unrecognized_text = 1000;  // bytes of a listed line's text (a 1 MiB piece of junk is not kept whole)
   size_t max_standalone = 500;
   size_t max_findings = 1000;         // distinct findings; more fold into similar ones (counted)
   bool keep_events = false;           // `parse`: keep every recognised event
@@ -62,7 +63,12 @@ struct UnrecognizedLine {
   std::string path;
   uint32_t line;
   std::string section;  // "log", "config", "show crypto ipsec sa"
-  std::string text;
+  std::string text;     // the line, or its first max_unrecognized_text bytes
+  uint64_t bytes = 0;   // the whole line's length when `text` is only its start, else 0
+
+  // Keeps at most `limit` bytes of `line_text` (memory stays bounded whatever the lines).
+  static UnrecognizedLine make(std::string path, uint32_t line, std::string section, std::string_view line_text,
+                               size_t limit);
 };
 
 struct ShowResult {

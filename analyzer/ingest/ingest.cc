@@ -315,6 +315,11 @@ class Ingestor {
     if (!same_text(rec_.device, device)) rec_.device.assign(device.data(), device.size());
     rec_.stamp = pre.stamp;
     rec_.seq = pre.seq;
+    rec_cut_ = body.size() > opt_.max_record_bytes;
+    if (rec_cut_) [[unlikely]] {
+      body = body.substr(0, opt_.max_record_bytes);
+      ++sum_.long_records;
+    }
     rec_.body.assign(body.data(), body.size());
     rec_.notes.clear();
     if (!note.empty()) rec_.notes.emplace_back(note);
@@ -324,9 +329,18 @@ class Ingestor {
 
   void append(uint32_t no, std::string_view body, std::string_view note, bool hard_wrap) {
     body = trim(body);
-    if (!body.empty()) {
-      if (!hard_wrap && !rec_.body.empty()) rec_.body.push_back(' ');
-      rec_.body.append(body.data(), body.size());
+    if (!body.empty() && !rec_cut_) {
+      size_t sep = !hard_wrap && !rec_.body.empty();
+      if (rec_.body.size() + sep + body.size() > opt_.max_record_bytes) [[unlikely]] {
+        rec_cut_ = true;
+        ++sum_.long_records;
+        size_t used = rec_.body.size() + sep;
+        body = body.substr(0, opt_.max_record_bytes > used ? opt_.max_record_bytes - used : 0);
+      }
+      if (!body.empty()) {
+        if (sep) rec_.body.push_back(' ');
+        rec_.body.append(body.data(), body.size());
+      }
     }
     if (!note.empty()) rec_.notes.emplace_back(note);
     rec_.where.last_line = no;
@@ -401,6 +415,7 @@ class Ingestor {
   std::unordered_set<std::string, NameHash, std::equal_to<>> seen_devices_;  // == the set of sum_.devices
   Record rec_;
   bool have_record_ = false;
+  bool rec_cut_ = false;  // the record reached max_record_bytes (counted once)
   size_t prev_len_ = 0;
   PrefixScanState scan_state_;  // ingest_prefix's
   LinePrefix pre_;    // line(no, text)'s, kept to be written in place

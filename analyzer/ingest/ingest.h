@@ -44,6 +44,7 @@ struct InputSummary {
   uint32_t config_lines = 0;
   uint32_t show_lines = 0;
   uint32_t overlong = 0;
+  uint32_t long_records = 0;     // log records cut to IngestOptions::max_record_bytes
   uint64_t nul_bytes = 0;
   CleanStats clean;
   std::vector<std::string> devices;   // device names seen in this input
@@ -64,6 +65,9 @@ struct IngestOptions {
   // the show part, so ingest does not depend on it). Returns the command name or "".
   std::function<std::string(std::string_view)> show_sniffer;
   size_t max_record_lines = 64;  // fold at most this many physical lines into one record
+  // ... and keep at most this many bytes of one (an IOS record is under 1 KB; a megabyte
+  // line of an export with every message on one line is kept whole in lists otherwise)
+  size_t max_record_bytes = 16 * 1024;
   // When set, lines pass through these blocks so that another thread can clean and parse
   // them (line_blocks.h); the result is the same.
   LineBlocks* blocks = nullptr;

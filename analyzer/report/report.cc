@@ -206,6 +206,7 @@ nlohmann::json report_frame(const Analysis& a, const ReportOptions& opt) {
       i["cleaned"] = clean;
       if (s.nul_bytes) i["nul_bytes"] = s.nul_bytes;
       if (s.overlong) i["overlong_lines"] = s.overlong;
+      if (s.long_records) i["long_records_cut"] = s.long_records;
       if (s.no_final_newline) i["no_final_newline"] = true;
     }
     j["inputs"].push_back(i);
@@ -254,8 +255,10 @@ nlohmann::json report_frame(const Analysis& a, const ReportOptions& opt) {
   if (!a.findings_omitted.empty()) j["findings_omitted"] = a.findings_omitted;
   nlohmann::json un{{"total", a.unrecognized_total}, {"by_section", a.unrecognized_by_section}};
   un["lines"] = nlohmann::json::array();
-  for (const auto& u : a.unrecognized)
+  for (const auto& u : a.unrecognized) {
     un["lines"].push_back({{"path", u.path}, {"line", u.line}, {"section", u.section}, {"text", u.text}});
+    if (u.bytes) un["lines"].back()["bytes"] = u.bytes;  // `text` is the start of a longer line
+  }
   if (a.unrecognized_total > a.unrecognized.size()) un["not_listed"] = a.unrecognized_total - a.unrecognized.size();
   j["unrecognized"] = un;
   if (opt.include_events) {
@@ -406,6 +409,9 @@ void write_text(std::ostream& out, const Analysis& a, const ReportOptions& opt) 
     if (s.error.empty() && s.no_final_newline && s.lines > 0)
       out << p(kYellow, "  note: ") << s.path << ": the last line has no newline (truncated capture?)\n";
     if (s.overlong) out << p(kYellow, "  note: ") << s.path << ": " << s.overlong << " line(s) longer than 1 MiB were cut into pieces\n";
+    if (s.long_records)
+      out << p(kYellow, "  note: ") << s.path << ": " << s.long_records
+          << " log record(s) longer than 16 KiB were cut: only their first 16 KiB are read\n";
     if (s.error.empty() && s.lines > 0 && s.log_records == 0 && s.config_lines == 0 && s.show_lines == 0)
       out << p(kYellow, "  note: ") << s.path << ": nothing crypto-related found (" << s.lines << " lines, "
           << s.other_syslog << " unrelated syslog)\n";
@@ -472,7 +478,11 @@ void write_text(std::ostream& out, const Analysis& a, const ReportOptions& opt) 
     if (!opt.show_unrecognized) out << "; list them with --show-unrecognized";
     out << "\n";
     if (opt.show_unrecognized) {
-      for (const auto& u : a.unrecognized) out << "  " << u.path << ":" << u.line << " [" << u.section << "] " << u.text << "\n";
+      for (const auto& u : a.unrecognized) {
+        out << "  " << u.path << ":" << u.line << " [" << u.section << "] " << u.text;
+        if (u.bytes) out << " ... (the first " << u.text.size() << " of " << u.bytes << " bytes)";
+        out << "\n";
+      }
       if (a.unrecognized_total > a.unrecognized.size())
         out << "  (" << a.unrecognized_total - a.unrecognized.size() << " more not listed)\n";
     }

@@ -56,3 +56,41 @@ TEST_CASE("mentions_crypto: a keyword, or part of one, at the very end of the te
     }
   }
 }
+
+TEST_CASE("analyze: a listed unrecognized line keeps its first bytes and its length, not all of it") {
+  // 2,000 listed lines of a 1 MiB piece each would be 2 GB of report: the list keeps the start.
+  std::string junk(5000, 'x');
+  std::string p = write_temp("ingest", "long.log", "short junk line\n" + junk + "\n");
+  auto a = run({p});
+  remove_temp(p);
+  REQUIRE(a.unrecognized.size() == 2);
+  CHECK(a.unrecognized[0].text == "short junk line");
+  CHECK(a.unrecognized[0].bytes == 0);
+  CHECK(a.unrecognized[1].line == 2);
+  CHECK(a.unrecognized[1].text == junk.substr(0, AnalysisOptions{}.max_unrecognized_text));
+  CHECK(a.unrecognized[1].bytes == 5000);
+}
+
+TEST_CASE("ingest: a log record keeps at most max_record_bytes, counted once per record") {
+  IngestOptions opt;
+  opt.max_record_bytes = 100;
+  std::string head = "*Mar  1 00:00:01: ISAKMP:(1001): ";
+  std::string text = head + std::string(150, 'a') + "\n" +                     // one line over
+                     head + std::string(40, 'b') + "\n" +  // folded lines over: "ISAKMP:(1001): " + 40
+                     "   " + std::string(30, 'c') + "\n" +     //  is 55, + " ccc.." 86 fits,
+                     "   " + std::string(30, 'd') + "\n" +     //  13 of the 'd's fit,
+                     "   " + std::string(30, 'e') + "\n" +     //  then nothing more
+                     head + std::string(50, 'f') + "\n";                       // a short one after
+  std::string p = write_temp("ingest", "records.log", text);
+  RecordSink rs;
+  InputSummary sum = ingest_input(p, 0, rs, opt);
+  remove_temp(p);
+  REQUIRE(rs.records.size() == 3);
+  CHECK(rs.records[0].body.size() == 100);
+  CHECK(rs.records[1].body.size() == 100);
+  CHECK(rs.records[1].body.find('e') == std::string::npos);
+  CHECK(rs.records[1].body.substr(rs.records[1].body.size() - 14) == " " + std::string(13, 'd'));
+  CHECK(rs.records[1].where.last_line == 5);  // the cut lines still belong to the record
+  CHECK(rs.records[2].body.size() < 100);
+  CHECK(sum.long_records == 2);
+}

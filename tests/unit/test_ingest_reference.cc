@@ -891,8 +891,8 @@ struct Transcript : IngestSink {
 };
 
 std::string summary_text(const InputSummary& s) {
-  return fmt::format("{} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {}", s.lines, s.blank, s.log_records,
-                     s.other_syslog, s.config_lines, s.show_lines, s.overlong, s.nul_bytes, s.bytes,
+  return fmt::format("{} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {}", s.lines, s.blank, s.log_records,
+                     s.other_syslog, s.config_lines, s.show_lines, s.overlong, s.long_records, s.nul_bytes, s.bytes,
                      s.no_final_newline, s.clean.cr, s.clean.ansi, s.clean.backspaces, s.clean.pager,
                      s.clean.control, fmt::join(s.devices, ","), fmt::join(s.sections, ";"), s.error);
 }
