@@ -158,3 +158,49 @@ ISAKMP:(1001): phase 2 SA policy not acceptable! (local 203.0.113.1 remote 198.5
   CHECK_FALSE(m["192.0.2.44"]->has(EventKind::TransformNotSupported));
   CHECK(m["192.0.2.44"]->outcome != "failed");
 }
+
+TEST_CASE("timeline: 15.x's bare map_db_find_best line is read and is part of the refused exchange") {
+  // 15.x prints "map_db_find_best did not find matching map" with no facility in front: a
+  // syslog stamp then plain text. It was taken for unrelated syslog and dropped.
+  auto a = run_text("map-db", R"(Nov 26 10:00:00.001: ISAKMP:(1001): received packet from 10.2.2.2 dport 500 sport 500 Global (R) QM_IDLE
+Nov 26 10:00:00.002: ISAKMP:(1001):Checking IPSec proposal 1
+Nov 26 10:00:00.003: ISAKMP: transform 1, ESP_AES
+Nov 26 10:00:00.004: ISAKMP:(1001):atts are acceptable.
+Nov 26 10:00:00.005: IPSEC(validate_proposal_request): proposal part #1,
+  (key eng. msg.) INBOUND local= 10.1.1.1:0, remote= 10.2.2.2:0,
+    local_proxy= 192.168.1.0/255.255.255.0/256/0,
+    remote_proxy= 192.168.9.0/255.255.255.0/256/0,
+    protocol= ESP, transform= esp-aes esp-sha-hmac  (Tunnel),
+    lifedur= 0s and 0kb,
+    spi= 0x0(0), conn_id= 0, keysize= 128, flags= 0x0
+Nov 26 10:00:00.006: map_db_find_best did not find matching map
+Nov 26 10:00:00.007: IPSEC(ipsec_process_proposal): proxy identities not supported
+Nov 26 10:00:00.008: ISAKMP:(1001): IPSec policy invalidated proposal with error 32
+Nov 26 10:00:00.009: ISAKMP:(1001): phase 2 SA policy not acceptable! (local 10.1.1.1 remote 10.2.2.2)
+Nov 26 10:00:00.010: ISAKMP:(1001):Sending NOTIFY PROPOSAL_NOT_CHOSEN protocol 3
+)");
+  REQUIRE(a.negotiations.size() == 1);
+  const Negotiation& n = a.negotiations[0];
+  CHECK(n.has(EventKind::MapDbNoMatch));
+  CHECK(lines(n) == std::vector<uint32_t>{1, 2, 3, 4, 5, 12, 13, 14, 15, 16});
+  CHECK(n.failure == "proxy-id-mismatch");
+  CHECK(a.unrecognized_total == 0);
+}
+
+TEST_CASE("timeline: a Main Mode offer received as \"(N) NEW SA\" starts the IKE SA this router answers") {
+  // 12.4T/15.x print the first Main Mode packet as "(N) NEW SA": the responder's first step.
+  auto a = run_text("new-sa", R"(Nov 26 10:00:00.001: ISAKMP (0): received packet from 192.0.2.1 dport 500 sport 500 Global (N) NEW SA
+Nov 26 10:00:00.002: ISAKMP:(0):found peer pre-shared key matching 192.0.2.1
+Nov 26 10:00:00.003: ISAKMP:(0):Checking ISAKMP transform 1 against priority 10 policy
+Nov 26 10:00:00.004: ISAKMP:(0):Encryption algorithm offered does not match policy!
+Nov 26 10:00:00.005: ISAKMP:(0):atts are not acceptable. Next payload is 0
+Nov 26 10:00:00.006: ISAKMP-ERROR: (0):phase 1 SA policy not acceptable! (local 192.0.2.2 remote 192.0.2.1)
+)");
+  REQUIRE(a.negotiations.size() == 1);
+  const Negotiation& n = a.negotiations[0];
+  CHECK(n.phase == 1);
+  CHECK(n.role == "responder");
+  CHECK(lines(n) == std::vector<uint32_t>{1, 2, 3, 4, 5, 6});
+  CHECK(n.failure == "phase1-policy-mismatch");
+  CHECK(a.unrecognized_total == 0);
+}
