@@ -433,17 +433,18 @@ void TimelineBuilder::learn(Negotiation& n, const Event& e) {
   if (e.kind == EventKind::P2ProposalCheck && n.phase == 2 && n.outcome == "failed"_is && e.get("proposal") != "1"_is &&
       !qm_refused(n))
     n.outcome = "incomplete";
+  bool completes = n.phase == 2 ? qm_success(e.kind) : e.kind == EventKind::P1Authenticated || e.kind == EventKind::P1Complete;
   if (n.outcome != "established"_is) {
-    if (n.phase == 2 && qm_success(e.kind)) n.outcome = "established";
-    else if (n.phase == 1 && (e.kind == EventKind::P1Authenticated || e.kind == EventKind::P1Complete))
-      n.outcome = "established";
+    if (completes) n.outcome = "established";
     else if (n.phase == 2 && decisive_qm_failure(e.kind)) n.outcome = "failed";
     else if (n.phase == 1 && decisive_ike_failure(e.kind)) n.outcome = "failed";
   }
   n.mark(e.kind);
   if (e.stamp.kind != Stamp::Kind::None) {
     if (n.first.kind == Stamp::Kind::None) n.first = e.stamp;
-    n.last = e.stamp;
+    // The time taken runs to the outcome: once established, only the steps that complete the
+    // setup extend it (the SAs' deletion or a DPD an hour later are not the negotiation's time).
+    if (n.outcome != "established"_is || completes) n.last = e.stamp;
   }
 }
 

@@ -336,3 +336,41 @@ Nov 26 10:00:00.008: ISAKMP:(1001):Old State = IKE_QM_R_QM2  New State = IKE_QM_
   CHECK(a.negotiations[0].outcome == "established");
   CHECK(a.negotiations[0].transforms == std::vector<std::string>{"esp-aes esp-sha-hmac"});
 }
+
+TEST_CASE("timeline: the time taken runs to the outcome, not to the SAs' deletion an hour later") {
+  auto a = run_text("duration", R"(Nov 26 10:00:00.100: ISAKMP (0): received packet from 192.0.2.1 dport 500 sport 500 Global (R) MM_KEY_EXCH
+Nov 26 10:00:00.200: ISAKMP:(1001):SA has been authenticated with 192.0.2.1
+Nov 26 10:00:00.300: ISAKMP:(1001):Old State = IKE_R_MM5  New State = IKE_P1_COMPLETE
+Nov 26 10:00:00.400: ISAKMP:(1001): received packet from 192.0.2.1 dport 500 sport 500 Global (R) QM_IDLE
+Nov 26 10:00:00.500: ISAKMP:(1001):Checking IPSec proposal 1
+Nov 26 10:00:00.600: ISAKMP:(1001):atts are acceptable.
+Nov 26 10:00:00.650: IPSEC(validate_proposal_request): proposal part #1,
+  (key eng. msg.) INBOUND local= 192.0.2.2, remote= 192.0.2.1,
+    local_proxy= 10.2.2.0/255.255.255.0/0/0 (type=4),
+    remote_proxy= 10.1.1.0/255.255.255.0/0/0 (type=4),
+    protocol= ESP, transform= esp-aes esp-sha-hmac (Tunnel),
+    lifedur= 0s and 0kb,
+    spi= 0x0(0), conn_id= 0, keysize= 128, flags= 0x0
+Nov 26 10:00:00.700: IPSEC(create_sa): sa created,
+  (sa) sa_dest= 192.0.2.2, sa_proto= 50,
+    sa_spi= 0x2E3A5C71(775576689),
+    sa_trans= esp-aes esp-sha-hmac , sa_conn_id= 2001
+Nov 26 10:00:00.900: ISAKMP:(1001):Old State = IKE_QM_R_QM2  New State = IKE_QM_PHASE2_COMPLETE
+Nov 26 10:00:01.000: IPSEC(key_engine): got a queue event with 1 KMI message(s)
+Nov 26 11:00:00.001: IPSEC(delete_sa): deleting SA,
+  (sa) sa_dest= 192.0.2.2, sa_proto= 50,
+    sa_spi= 0x2E3A5C71(775576689),
+    sa_trans= esp-aes esp-sha-hmac , sa_conn_id= 2001
+Nov 26 11:00:00.002: ISAKMP:(1001):deleting SA reason "No reason" state (R) QM_IDLE  (peer 192.0.2.1)
+Nov 26 11:00:00.003: ISAKMP:(1001):deleting node 1234567 error FALSE reason "Informational (in) state 1"
+)");
+  REQUIRE(a.negotiations.size() == 2);
+  for (const auto& n : a.negotiations) {
+    CHECK(n.outcome == "established");
+    CHECK(n.steps.back().event.where.line >= 24);  // the deletion is still a step of each
+  }
+  const Negotiation& ike = a.negotiations[0].phase == 1 ? a.negotiations[0] : a.negotiations[1];
+  const Negotiation& qm = a.negotiations[0].phase == 2 ? a.negotiations[0] : a.negotiations[1];
+  CHECK(ike.duration() == doctest::Approx(0.2));  // received MM5 .. P1_COMPLETE
+  CHECK(qm.duration() == doctest::Approx(0.5));   // received QM1 .. PHASE2_COMPLETE
+}
