@@ -437,7 +437,11 @@ void TimelineBuilder::learn(Negotiation& n, const Event& e) {
   if (n.outcome != "established"_is) {
     if (completes) n.outcome = "established";
     else if (n.phase == 2 && decisive_qm_failure(e.kind)) n.outcome = "failed";
-    else if (n.phase == 1 && decisive_ike_failure(e.kind)) n.outcome = "failed";
+    // (A failed Informational exchange, a delete or DPD about an SA already gone, fails no
+    // negotiation: "Processing of Informational mode failed" is routine after a peer reboots.)
+    else if (n.phase == 1 && decisive_ike_failure(e.kind) &&
+             !(e.kind == EventKind::ModeFailure && e.get("mode") == "Informational"_is))
+      n.outcome = "failed";
   }
   n.mark(e.kind);
   if (e.stamp.kind != Stamp::Kind::None) {

@@ -374,3 +374,18 @@ Nov 26 11:00:00.003: ISAKMP:(1001):deleting node 1234567 error FALSE reason "Inf
   CHECK(ike.duration() == doctest::Approx(0.2));  // received MM5 .. P1_COMPLETE
   CHECK(qm.duration() == doctest::Approx(0.5));   // received QM1 .. PHASE2_COMPLETE
 }
+
+TEST_CASE("timeline: a failed Informational exchange fails no negotiation and raises no finding") {
+  // %CRYPTO-6-IKMP_MODE_FAILURE names Main, Aggressive, Quick or Informational mode; the last is
+  // a delete or DPD about an SA the router no longer has (routine after a peer reboots).
+  auto a = run_text("informational", R"(Nov 26 10:05:00.001: %CRYPTO-6-IKMP_MODE_FAILURE: Processing of Informational mode failed with peer at 192.0.2.1
+Nov 26 10:05:00.002: %CRYPTO-6-IKMP_MODE_FAILURE: Processing of Main mode failed with peer at 192.0.2.9
+)");
+  auto m = by_peer(a);
+  REQUIRE(m.count("192.0.2.1"));
+  REQUIRE(m.count("192.0.2.9"));
+  CHECK(m["192.0.2.1"]->outcome == "incomplete");
+  CHECK(m["192.0.2.9"]->outcome == "failed");
+  REQUIRE(a.findings.size() == 1);
+  CHECK(a.findings[0].peer == "192.0.2.9");
+}
