@@ -437,6 +437,8 @@ bool is_crypto_head(std::string_view b) {
       return starts(b, "crypto_engine") || starts(b, "crypto_ipsec");
     case '(':
       return starts(b, "(ipsec_") || starts(b, "(crypto_");
+    case 'm':  // 15.x: "map_db_find_best did not find matching map", printed without a facility
+      return starts(b, "map_db_");
     default:
       return false;
   }

@@ -430,10 +430,15 @@ void write_text(std::ostream& out, const Analysis& a, const ReportOptions& opt) 
                                   : "  " + proxy_text(n.local_proxy) + " <-> " + proxy_text(n.remote_proxy);
         std::string ts;
         for (const auto& t : n.transforms) ts += (ts.empty() ? "  " : ", ") + t;
+        auto known = [](const std::string& spi) { return !spi.empty() && spi != "0x0"; };
+        std::string spis = known(n.inbound_spi) || known(n.outbound_spi)
+                               ? fmt::format("  spi in {} out {}", known(n.inbound_spi) ? n.inbound_spi : "?",
+                                             known(n.outbound_spi) ? n.outbound_spi : "?")
+                               : "";
         std::string dur = n.duration() >= 0 ? fmt::format(" in {:.3f}s", n.duration()) : "";
-        out << fmt::format("  {} #{} {} {} {} {}{}{}  ", n.phase == 1 ? "IKE (Phase 1)" : "Quick Mode (Phase 2)", n.id,
+        out << fmt::format("  {} #{} {} {} {} {}{}{}{}  ", n.phase == 1 ? "IKE (Phase 1)" : "Quick Mode (Phase 2)", n.id,
                            n.role, n.local.empty() ? "?" : n.local, n.role == "responder" ? "<-" : "->",
-                           n.peer.empty() ? "?" : n.peer, proxies, ts)
+                           n.peer.empty() ? "?" : n.peer, proxies, ts, spis)
             << p(oc, n.outcome + (n.failure.empty() ? "" : " (" + n.failure + ")")) << dur << "\n";
         if (!opt.steps) continue;
         int k = 0;

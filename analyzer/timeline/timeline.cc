@@ -114,6 +114,15 @@ bool qm_success(EventKind k) {
          k == EventKind::QmComplete;
 }
 
+// The lines that end a Quick Mode exchange's refusal: after them no other proposal of the
+// exchange is checked. (A transform error or "atts not acceptable" alone refuses one
+// proposal: the responder goes on with the next, "Checking IPSec proposal 2".)
+bool qm_refused(const Negotiation& n) {
+  return n.has(EventKind::SaNotAcceptable) || n.has(EventKind::P2PolicyNotAcceptable) ||
+         n.has(EventKind::ProposalNotChosenSent) || n.has(EventKind::ProposalNotChosenRecv) ||
+         n.has(EventKind::ModeFailure) || n.has(EventKind::DeleteNode);
+}
+
 // s.find(w) != npos for a short w, inline (string_view::find calls memchr, then memcmp for
 // every candidate).
 bool contains(std::string_view s, std::string_view w) {
@@ -334,8 +343,10 @@ void TimelineBuilder::learn(Negotiation& n, const Event& e) {
       if (n.mode.empty()) n.mode.assign(e.get("mode"));
       [[fallthrough]];
     case EventKind::TransformNotSupported: {
+      // 15.x prints "transform= NONE  (Tunnel)" in the first validation of an offer: no transform.
       std::string_view t = e.get("transform");
-      if (!t.empty() && std::find(n.transforms.begin(), n.transforms.end(), t) == n.transforms.end())
+      if (!t.empty() && t.substr(0, 4) != "NONE"_is &&
+          std::find(n.transforms.begin(), n.transforms.end(), t) == n.transforms.end())
         n.transforms.emplace_back(t);
       break;
     }
@@ -350,6 +361,9 @@ void TimelineBuilder::learn(Negotiation& n, const Event& e) {
       }
       break;
     case EventKind::CreateSa:
+      // The transform used, when no offer named one (a 15.x offer prints "NONE"; a capture
+      // that starts after the offer).
+      if (n.transforms.empty() && !e.get("transform").empty()) n.transforms.emplace_back(e.get("transform"));
       if (!n.local.empty() && e.get("sa_dest") == n.local) {
         if (n.inbound_spi.empty() || n.inbound_spi == "0x0"_is) n.inbound_spi.assign(e.get("spi"));
       } else if (!e.get("sa_dest").empty()) {
@@ -414,18 +428,27 @@ void TimelineBuilder::learn(Negotiation& n, const Event& e) {
       break;
   }
   if (responder_check_failure(e.kind)) n.checked_at = clock_;
-  // Outcome.
+  // Outcome. The check of a later proposal of the exchange reopens it: the refusal was the
+  // earlier proposal's only.
+  if (e.kind == EventKind::P2ProposalCheck && n.phase == 2 && n.outcome == "failed"_is && e.get("proposal") != "1"_is &&
+      !qm_refused(n))
+    n.outcome = "incomplete";
+  bool completes = n.phase == 2 ? qm_success(e.kind) : e.kind == EventKind::P1Authenticated || e.kind == EventKind::P1Complete;
   if (n.outcome != "established"_is) {
-    if (n.phase == 2 && qm_success(e.kind)) n.outcome = "established";
-    else if (n.phase == 1 && (e.kind == EventKind::P1Authenticated || e.kind == EventKind::P1Complete))
-      n.outcome = "established";
+    if (completes) n.outcome = "established";
     else if (n.phase == 2 && decisive_qm_failure(e.kind)) n.outcome = "failed";
-    else if (n.phase == 1 && decisive_ike_failure(e.kind)) n.outcome = "failed";
+    // (A failed Informational exchange, a delete or DPD about an SA already gone, fails no
+    // negotiation: "Processing of Informational mode failed" is routine after a peer reboots.)
+    else if (n.phase == 1 && decisive_ike_failure(e.kind) &&
+             !(e.kind == EventKind::ModeFailure && e.get("mode") == "Informational"_is))
+      n.outcome = "failed";
   }
   n.mark(e.kind);
   if (e.stamp.kind != Stamp::Kind::None) {
     if (n.first.kind == Stamp::Kind::None) n.first = e.stamp;
-    n.last = e.stamp;
+    // The time taken runs to the outcome: once established, only the steps that complete the
+    // setup extend it (the SAs' deletion or a DPD an hour later are not the negotiation's time).
+    if (n.outcome != "established"_is || completes) n.last = e.stamp;
   }
 }
 
@@ -772,8 +795,10 @@ void TimelineBuilder::add(Event&& e) {
       }
     }
     if (!qm) qm = current_qm(peer);
-    if (qm && !named && e.conn_id < 0 && peer.empty() && qm_success(e.kind) && qm->outcome == "failed"_is) {
-      // A step of a successful setup that names no exchange does not continue a refused one.
+    if (qm && !named && e.conn_id < 0 && peer.empty() && (qm_success(e.kind) || e.kind == EventKind::MapFound) &&
+        qm->outcome == "failed"_is) {
+      // A step of a successful setup that names no exchange (XE's "Map found" of the SAs'
+      // creation included) does not continue a refused one.
       for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
         if ((*it)->phase == 2 && (*it)->outcome != "failed"_is) {
           qm = it->get();

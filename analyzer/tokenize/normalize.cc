@@ -133,6 +133,16 @@ bool normalize_parts(std::string_view b, HeadParts& out) {
     out.rest = rest;
     return true;
   }
+  if (starts(b, "map_db_")) {  // 15.x: "map_db_find_best did not find matching map" -> IPSEC(map_db_find_best):
+    size_t end = 0;
+    while (end < b.size() && b[end] != ' ' && b[end] != ':') ++end;
+    std::string_view rest = b.substr(end);
+    skip<' ', ':'>(rest);
+    set_text(out.lead_buf, {"IPSEC(", b.substr(0, end), "): "});
+    out.lead = out.lead_buf;
+    out.rest = rest;
+    return true;
+  }
   if (starts(b, "%CRYPTO") || starts(b, "%IPSEC") || starts(b, "%ISAKMP")) {
     out.lead = "";
     out.rest = b;

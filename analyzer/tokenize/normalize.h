@@ -4,6 +4,7 @@
 //       -> "ISAKMP: x" with conn_id
 //   "IPsec (validate_proposal): x"  "IPSEC(f):, x"  "(ipsec_process_proposal)x"
 //   "IPSEC:(SESSION_ID = 1) (key_engine) x"            -> "IPSEC(f): x"
+//   "map_db_find_best did not find matching map" (15.x) -> "IPSEC(map_db_find_best): did not ..."
 //   "Crypto mapdb : x"                                   -> "MAPDB: x"
 //   "CryptoEngine0: x" "crypto_engine: x" "CRYPTO_ENGINE: x" -> "ENGINE: x"
 //   "%CRYPTO-4-IKMP_NO_SA: x"                            -> unchanged

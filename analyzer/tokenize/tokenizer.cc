@@ -167,6 +167,21 @@ constexpr KvField kKvFields[] = {
     {"sa_lifetime(k/sec)", "lifetime"},
 };
 
+// The IKE ID type a 12.x/15.x proxy prints after it ("192.168.2.0/255.255.255.0/0/0 (type=4)";
+// IOS-XE prints none): its RFC 2407 name, other numbers as printed; empty when not printed.
+// The digit is literal text of a skeleton (tokens have four digits or more), so a template's
+// plan records the result as a constant.
+std::string_view proxy_id_type(std::string_view raw) {
+  size_t t = raw.find("(type=");
+  if (t == std::string_view::npos) return {};
+  std::string_view n = raw.substr(t + 6);
+  n = n.substr(0, n.find(')'));
+  if (n == "1") return "ID_IPV4_ADDR";
+  if (n == "4") return "ID_IPV4_ADDR_SUBNET";
+  if (n == "7") return "ID_IPV4_ADDR_RANGE";
+  return n;
+}
+
 // The canonical forms of proxy field `p` (and its network `net`) when its value parses, and
 // of a transform `tr` (the value of "transform") with its mode. What they set depends on
 // the values themselves: a template's plan records them as lookups (PlanRecorder's
@@ -504,6 +519,9 @@ void normalise_kv(F& e, EventKind kind, std::string_view text, const KeyValues& 
     size_t colon = v.find(':');
     if (colon != std::string_view::npos) e.set(a, v.substr(0, colon));
   }
+  // The proxies' ID types, before their canonical forms (which have none) replace them.
+  if (std::string_view t = proxy_id_type(e.get("local_proxy")); !t.empty()) e.set("local_id_type", t);
+  if (std::string_view t = proxy_id_type(e.get("remote_proxy")); !t.empty()) e.set("remote_id_type", t);
   // Canonical forms for proxies and transforms.
   KvMemo& memo = kv_memo();
   memo.trim();

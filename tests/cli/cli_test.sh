@@ -77,6 +77,10 @@ done
 grep -q $'\e\[' "$TMP/text" && fail "colour escapes in redirected text output"
 contains "$TMP/text" "Findings" "text report sections"
 
+# --- the text timeline names each exchange's SPIs in its header line
+"$BIN" timeline "$ROOT/corpus/logs/seed/example-19-10.log" >"$TMP/tl" 2>/dev/null
+contains "$TMP/tl" "esp-aes esp-sha-hmac  spi in 0xDFCB138A out 0x3DC7A592  established" "timeline header SPIs"
+
 # --- --show-unrecognized lists what was not understood
 printf 'ISAKMP (0:1): a line no pattern knows\nsomething else entirely\n' >"$TMP/odd.log"
 "$BIN" analyze --show-unrecognized "$TMP/odd.log" >"$TMP/out" 2>/dev/null

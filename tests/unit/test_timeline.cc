@@ -158,3 +158,234 @@ ISAKMP:(1001): phase 2 SA policy not acceptable! (local 203.0.113.1 remote 198.5
   CHECK_FALSE(m["192.0.2.44"]->has(EventKind::TransformNotSupported));
   CHECK(m["192.0.2.44"]->outcome != "failed");
 }
+
+TEST_CASE("timeline: a proposal refused for its transform, then the next one accepted, is one established exchange") {
+  // 12.x responder: proposal 1 (3DES/MD5) is refused ("transform proposal ... not supported",
+  // "atts not acceptable"), proposal 2 (DES/SHA) is accepted and the SAs come up. The refusal
+  // was proposal 1's only: its validation request and SAs are the same exchange's, not a new one.
+  auto a = run_text("next-proposal", R"(*Mar  1 00:55:42.200: ISAKMP (0:2): received packet from 13.1.1.3 dport 500 sport 500 Global (R) QM_IDLE
+*Mar  1 00:55:42.204: ISAKMP (0:2): Checking IPSec proposal 1
+*Mar  1 00:55:42.205: ISAKMP: transform 1, ESP_3DES
+*Mar  1 00:55:42.206: ISAKMP:   attributes in transform:
+*Mar  1 00:55:42.207: ISAKMP:      encaps is 1
+*Mar  1 00:55:42.210: ISAKMP:      authenticator is HMAC-MD5
+*Mar  1 00:55:42.211: ISAKMP (0:2): atts are acceptable.
+*Mar  1 00:55:42.212: IPSEC(validate_proposal): transform proposal (port 3, trans 3, hmac_alg 1) not supported
+*Mar  1 00:55:42.213: ISAKMP (0:2): atts not acceptable. Next payload is 0
+*Mar  1 00:55:42.214: ISAKMP (0:2): Checking IPSec proposal 2
+*Mar  1 00:55:42.215: ISAKMP: transform 1, ESP_DES
+*Mar  1 00:55:42.216: ISAKMP:   attributes in transform:
+*Mar  1 00:55:42.217: ISAKMP:      encaps is 1
+*Mar  1 00:55:42.220: ISAKMP:      authenticator is HMAC-SHA
+*Mar  1 00:55:42.221: ISAKMP (0:2): atts are acceptable.
+*Mar  1 00:55:42.222: IPSEC(validate_proposal_request): proposal part #1,
+  (key eng. msg.) INBOUND local= 12.1.1.2, remote= 13.1.1.3,
+    local_proxy= 2.2.2.0/255.255.255.0/0/0 (type=4),
+    remote_proxy= 3.3.3.0/255.255.255.0/0/0 (type=4),
+    protocol= ESP, transform= esp-des esp-sha-hmac ,
+    lifedur= 0s and 0kb,
+    spi= 0x0(0), conn_id= 0, keysize= 0, flags= 0x2
+*Mar  1 00:55:42.229: IPSEC(spi_response): getting spi 2178760362 for SA
+        from 12.1.1.2 to 13.1.1.3 for prot 3
+*Mar  1 00:55:42.231: ISAKMP (0:2): sending packet to 13.1.1.3 my_port 500 peer_port 500 (R) QM_IDLE
+*Mar  1 00:55:42.240: ISAKMP (0:2): received packet from 13.1.1.3 dport 500 sport 500 Global (R) QM_IDLE
+*Mar  1 00:55:42.244: IPSEC(initialize_sas): ,
+  (key eng. msg.) INBOUND local= 12.1.1.2, remote= 13.1.1.3,
+    local_proxy= 2.2.2.0/255.255.255.0/0/0 (type=4),
+    remote_proxy= 3.3.3.0/255.255.255.0/0/0 (type=4),
+    protocol= ESP, transform= esp-des esp-sha-hmac ,
+    lifedur= 3600s and 4608000kb,
+    spi= 0x81DD3EAA(2178760362), conn_id= 2000, keysize= 0, flags= 0x2
+*Mar  1 00:55:42.245: IPSEC(create_sa): sa created,
+  (sa) sa_dest= 12.1.1.2, sa_prot= 50,
+    sa_spi= 0x81DD3EAA(2178760362),
+    sa_trans= esp-des esp-sha-hmac , sa_conn_id= 2000
+*Mar  1 00:55:42.247: ISAKMP (0:2): Old State = IKE_QM_R_QM2  New State = IKE_QM_PHASE2_COMPLETE
+)");
+  REQUIRE(a.negotiations.size() == 1);
+  const Negotiation& n = a.negotiations[0];
+  CHECK(n.outcome == "established");
+  CHECK(n.role == "responder");
+  CHECK(n.transforms == std::vector<std::string>{"esp-3des esp-md5-hmac", "esp-des esp-sha-hmac"});
+  CHECK(n.local_proxy == "2.2.2.0/255.255.255.0/0/0");
+  CHECK(lines(n).size() == 22);  // every record of the capture
+  CHECK(a.findings.empty());
+}
+
+TEST_CASE("timeline: XE's Map found of an SA creation does not join an exchange refused in the meantime") {
+  // 198.51.100.2's offer is accepted (Map Accepted, SPI); 198.51.100.3's is refused for its
+  // transform before the key engine creates the first one's SAs: "Map found" (no conn id,
+  // no address) is the creation of 198.51.100.2's SAs.
+  auto a = run_text("map-found", R"(R1#debug crypto ipsec
+ISAKMP-PAK: (1001):received packet from 198.51.100.2 dport 500 sport 500 Global (R) QM_IDLE
+ISAKMP: (1001):Checking IPSec proposal 1
+ISAKMP: (1001):transform 1, ESP_AES
+ISAKMP: (1001):atts are acceptable.
+IPSEC(validate_proposal_request): proposal part #1,
+  (key eng. msg.) INBOUND local= 203.0.113.1:0, remote= 198.51.100.2:0,
+    local_proxy= 10.1.1.0/255.255.255.0/256/0,
+    remote_proxy= 10.2.2.0/255.255.255.0/256/0,
+    protocol= ESP, transform= esp-aes esp-sha-hmac  (Tunnel),
+    lifedur= 0s and 0kb,
+    spi= 0x0(0), conn_id= 0, keysize= 128, flags= 0x0
+(ipsec_process_proposal)Map Accepted: CMAP, 10
+ISAKMP: (1001):QM Responder gets spi
+ISAKMP-PAK: (1002):received packet from 198.51.100.3 dport 500 sport 500 Global (R) QM_IDLE
+ISAKMP: (1002):Checking IPSec proposal 1
+ISAKMP: (1002):transform 1, ESP_3DES
+ISAKMP: (1002):atts are acceptable.
+IPSEC(validate_proposal_request): proposal part #1,
+  (key eng. msg.) INBOUND local= 203.0.113.1:0, remote= 198.51.100.3:0,
+    local_proxy= 10.1.1.0/255.255.255.0/256/0,
+    remote_proxy= 10.3.3.0/255.255.255.0/256/0,
+    protocol= ESP, transform= esp-3des esp-sha-hmac  (Tunnel),
+    lifedur= 0s and 0kb,
+    spi= 0x0(0), conn_id= 0, keysize= 0, flags= 0x0
+IPSEC(ipsec_process_proposal): transform proposal not supported for identity: {esp-3des esp-sha-hmac }
+ISAKMP-ERROR: (1002):IPSec policy invalidated proposal with error 256
+ISAKMP-ERROR: (1002):phase 2 SA policy not acceptable! (local 203.0.113.1 remote 198.51.100.3)
+ISAKMP: (1002):Sending NOTIFY PROPOSAL_NOT_CHOSEN protocol 3
+ISAKMP: (1002):deleting node 77 error TRUE reason "QM rejected"
+IPSEC(key_engine): got a queue event with 1 KMI message(s)
+IPSEC(crypto_ipsec_create_ipsec_sas): Map found CMAP, 10
+IPSEC(create_sa): sa created,
+  (sa) sa_dest= 203.0.113.1, sa_proto= 50,
+    sa_spi= 0x11111111(286331153),
+    sa_trans= esp-aes esp-sha-hmac , sa_conn_id= 2005
+ISAKMP: (1001):Successfully installed IPSEC SA (SPI:0x11111111) on GigabitEthernet1
+ISAKMP: (1001):Old State = IKE_QM_R_QM2  New State = IKE_QM_PHASE2_COMPLETE
+)");
+  auto m = by_peer(a);
+  REQUIRE(m.count("198.51.100.2"));
+  REQUIRE(m.count("198.51.100.3"));
+  const Negotiation& up = *m["198.51.100.2"];
+  const Negotiation& refused = *m["198.51.100.3"];
+  CHECK(up.outcome == "established");
+  CHECK(up.has(EventKind::MapFound));
+  CHECK(refused.outcome == "failed");
+  CHECK(refused.failure == "transform-mismatch");
+  CHECK_FALSE(refused.has(EventKind::MapFound));
+}
+
+TEST_CASE("timeline: 15.x's bare map_db_find_best line is read and is part of the refused exchange") {
+  // 15.x prints "map_db_find_best did not find matching map" with no facility in front: a
+  // syslog stamp then plain text. It was taken for unrelated syslog and dropped.
+  auto a = run_text("map-db", R"(Nov 26 10:00:00.001: ISAKMP:(1001): received packet from 10.2.2.2 dport 500 sport 500 Global (R) QM_IDLE
+Nov 26 10:00:00.002: ISAKMP:(1001):Checking IPSec proposal 1
+Nov 26 10:00:00.003: ISAKMP: transform 1, ESP_AES
+Nov 26 10:00:00.004: ISAKMP:(1001):atts are acceptable.
+Nov 26 10:00:00.005: IPSEC(validate_proposal_request): proposal part #1,
+  (key eng. msg.) INBOUND local= 10.1.1.1:0, remote= 10.2.2.2:0,
+    local_proxy= 192.168.1.0/255.255.255.0/256/0,
+    remote_proxy= 192.168.9.0/255.255.255.0/256/0,
+    protocol= ESP, transform= esp-aes esp-sha-hmac  (Tunnel),
+    lifedur= 0s and 0kb,
+    spi= 0x0(0), conn_id= 0, keysize= 128, flags= 0x0
+Nov 26 10:00:00.006: map_db_find_best did not find matching map
+Nov 26 10:00:00.007: IPSEC(ipsec_process_proposal): proxy identities not supported
+Nov 26 10:00:00.008: ISAKMP:(1001): IPSec policy invalidated proposal with error 32
+Nov 26 10:00:00.009: ISAKMP:(1001): phase 2 SA policy not acceptable! (local 10.1.1.1 remote 10.2.2.2)
+Nov 26 10:00:00.010: ISAKMP:(1001):Sending NOTIFY PROPOSAL_NOT_CHOSEN protocol 3
+)");
+  REQUIRE(a.negotiations.size() == 1);
+  const Negotiation& n = a.negotiations[0];
+  CHECK(n.has(EventKind::MapDbNoMatch));
+  CHECK(lines(n) == std::vector<uint32_t>{1, 2, 3, 4, 5, 12, 13, 14, 15, 16});
+  CHECK(n.failure == "proxy-id-mismatch");
+  CHECK(a.unrecognized_total == 0);
+}
+
+TEST_CASE("timeline: a Main Mode offer received as \"(N) NEW SA\" starts the IKE SA this router answers") {
+  // 12.4T/15.x print the first Main Mode packet as "(N) NEW SA": the responder's first step.
+  auto a = run_text("new-sa", R"(Nov 26 10:00:00.001: ISAKMP (0): received packet from 192.0.2.1 dport 500 sport 500 Global (N) NEW SA
+Nov 26 10:00:00.002: ISAKMP:(0):found peer pre-shared key matching 192.0.2.1
+Nov 26 10:00:00.003: ISAKMP:(0):Checking ISAKMP transform 1 against priority 10 policy
+Nov 26 10:00:00.004: ISAKMP:(0):Encryption algorithm offered does not match policy!
+Nov 26 10:00:00.005: ISAKMP:(0):atts are not acceptable. Next payload is 0
+Nov 26 10:00:00.006: ISAKMP-ERROR: (0):phase 1 SA policy not acceptable! (local 192.0.2.2 remote 192.0.2.1)
+)");
+  REQUIRE(a.negotiations.size() == 1);
+  const Negotiation& n = a.negotiations[0];
+  CHECK(n.phase == 1);
+  CHECK(n.role == "responder");
+  CHECK(lines(n) == std::vector<uint32_t>{1, 2, 3, 4, 5, 6});
+  CHECK(n.failure == "phase1-policy-mismatch");
+  CHECK(a.unrecognized_total == 0);
+}
+
+TEST_CASE("timeline: 15.x's \"transform= NONE\" in an offer is no transform, the SAs name the one used") {
+  auto a = run_text("none", R"(Nov 26 10:00:00.001: ISAKMP:(1001): received packet from 192.0.2.1 dport 500 sport 500 Global (R) QM_IDLE
+Nov 26 10:00:00.002: ISAKMP:(1001):Checking IPSec proposal 1
+Nov 26 10:00:00.003: ISAKMP: transform 1, ESP_AES
+Nov 26 10:00:00.004: ISAKMP:(1001):atts are acceptable.
+Nov 26 10:00:00.005: IPSEC(validate_proposal_request): proposal part #1,
+  (key eng. msg.) INBOUND local= 192.0.2.2, remote= 192.0.2.1,
+    local_proxy= 10.2.2.0/255.255.255.0/0/0 (type=4),
+    remote_proxy= 10.1.1.0/255.255.255.0/0/0 (type=4),
+    protocol= ESP, transform= NONE  (Tunnel),
+    lifedur= 0s and 0kb,
+    spi= 0x0(0), conn_id= 0, keysize= 128, flags= 0x0
+Nov 26 10:00:00.006: ISAKMP:(1001):QM Responder gets spi
+Nov 26 10:00:00.007: IPSEC(create_sa): sa created,
+  (sa) sa_dest= 192.0.2.2, sa_proto= 50,
+    sa_spi= 0x2E3A5C71(775576689),
+    sa_trans= esp-aes esp-sha-hmac , sa_conn_id= 2001
+Nov 26 10:00:00.008: ISAKMP:(1001):Old State = IKE_QM_R_QM2  New State = IKE_QM_PHASE2_COMPLETE
+)");
+  REQUIRE(a.negotiations.size() == 1);
+  CHECK(a.negotiations[0].outcome == "established");
+  CHECK(a.negotiations[0].transforms == std::vector<std::string>{"esp-aes esp-sha-hmac"});
+}
+
+TEST_CASE("timeline: the time taken runs to the outcome, not to the SAs' deletion an hour later") {
+  auto a = run_text("duration", R"(Nov 26 10:00:00.100: ISAKMP (0): received packet from 192.0.2.1 dport 500 sport 500 Global (R) MM_KEY_EXCH
+Nov 26 10:00:00.200: ISAKMP:(1001):SA has been authenticated with 192.0.2.1
+Nov 26 10:00:00.300: ISAKMP:(1001):Old State = IKE_R_MM5  New State = IKE_P1_COMPLETE
+Nov 26 10:00:00.400: ISAKMP:(1001): received packet from 192.0.2.1 dport 500 sport 500 Global (R) QM_IDLE
+Nov 26 10:00:00.500: ISAKMP:(1001):Checking IPSec proposal 1
+Nov 26 10:00:00.600: ISAKMP:(1001):atts are acceptable.
+Nov 26 10:00:00.650: IPSEC(validate_proposal_request): proposal part #1,
+  (key eng. msg.) INBOUND local= 192.0.2.2, remote= 192.0.2.1,
+    local_proxy= 10.2.2.0/255.255.255.0/0/0 (type=4),
+    remote_proxy= 10.1.1.0/255.255.255.0/0/0 (type=4),
+    protocol= ESP, transform= esp-aes esp-sha-hmac (Tunnel),
+    lifedur= 0s and 0kb,
+    spi= 0x0(0), conn_id= 0, keysize= 128, flags= 0x0
+Nov 26 10:00:00.700: IPSEC(create_sa): sa created,
+  (sa) sa_dest= 192.0.2.2, sa_proto= 50,
+    sa_spi= 0x2E3A5C71(775576689),
+    sa_trans= esp-aes esp-sha-hmac , sa_conn_id= 2001
+Nov 26 10:00:00.900: ISAKMP:(1001):Old State = IKE_QM_R_QM2  New State = IKE_QM_PHASE2_COMPLETE
+Nov 26 10:00:01.000: IPSEC(key_engine): got a queue event with 1 KMI message(s)
+Nov 26 11:00:00.001: IPSEC(delete_sa): deleting SA,
+  (sa) sa_dest= 192.0.2.2, sa_proto= 50,
+    sa_spi= 0x2E3A5C71(775576689),
+    sa_trans= esp-aes esp-sha-hmac , sa_conn_id= 2001
+Nov 26 11:00:00.002: ISAKMP:(1001):deleting SA reason "No reason" state (R) QM_IDLE  (peer 192.0.2.1)
+Nov 26 11:00:00.003: ISAKMP:(1001):deleting node 1234567 error FALSE reason "Informational (in) state 1"
+)");
+  REQUIRE(a.negotiations.size() == 2);
+  for (const auto& n : a.negotiations) {
+    CHECK(n.outcome == "established");
+    CHECK(n.steps.back().event.where.line >= 24);  // the deletion is still a step of each
+  }
+  const Negotiation& ike = a.negotiations[0].phase == 1 ? a.negotiations[0] : a.negotiations[1];
+  const Negotiation& qm = a.negotiations[0].phase == 2 ? a.negotiations[0] : a.negotiations[1];
+  CHECK(ike.duration() == doctest::Approx(0.2));  // received MM5 .. P1_COMPLETE
+  CHECK(qm.duration() == doctest::Approx(0.5));   // received QM1 .. PHASE2_COMPLETE
+}
+
+TEST_CASE("timeline: a failed Informational exchange fails no negotiation and raises no finding") {
+  // %CRYPTO-6-IKMP_MODE_FAILURE names Main, Aggressive, Quick or Informational mode; the last is
+  // a delete or DPD about an SA the router no longer has (routine after a peer reboots).
+  auto a = run_text("informational", R"(Nov 26 10:05:00.001: %CRYPTO-6-IKMP_MODE_FAILURE: Processing of Informational mode failed with peer at 192.0.2.1
+Nov 26 10:05:00.002: %CRYPTO-6-IKMP_MODE_FAILURE: Processing of Main mode failed with peer at 192.0.2.9
+)");
+  auto m = by_peer(a);
+  REQUIRE(m.count("192.0.2.1"));
+  REQUIRE(m.count("192.0.2.9"));
+  CHECK(m["192.0.2.1"]->outcome == "incomplete");
+  CHECK(m["192.0.2.9"]->outcome == "failed");
+  REQUIRE(a.findings.size() == 1);
+  CHECK(a.findings[0].peer == "192.0.2.9");
+}

@@ -60,6 +60,33 @@ TEST_CASE("key-engine key=value fields") {
   CHECK(kv[3].second == "0s and 0kb");
 }
 
+TEST_CASE("a proposal's proxies keep their ID type (12.x/15.x print it, IOS-XE does not)") {
+  auto host = one({"IPSEC(validate_proposal_request): proposal part #1,",
+                   "  (key eng. msg.) INBOUND local= 192.1.1.40, remote= 192.1.1.42,",
+                   "  local_proxy= 192.168.2.5/255.255.255.255/0/0 (type=1),",
+                   "  remote_proxy= 192.168.3.0/255.255.255.0/0/0 (type=4),",
+                   "  protocol= ESP, transform= esp-aes esp-sha-hmac (Tunnel),"});
+  CHECK(host.get("local_proxy") == "192.168.2.5/255.255.255.255/0/0");
+  CHECK(host.get("local_id_type") == "ID_IPV4_ADDR");
+  CHECK(host.get("remote_id_type") == "ID_IPV4_ADDR_SUBNET");
+  for (int i = 0; i < 3; ++i) {  // the same skeleton with other addresses: the template's plan
+    auto again = one({"IPSEC(validate_proposal_request): proposal part #1,",
+                      "  (key eng. msg.) INBOUND local= 10.9.9." + std::to_string(100 + i) + ", remote= 192.1.1.42,",
+                      "  local_proxy= 172.16." + std::to_string(100 + i) + ".5/255.255.255.255/0/0 (type=1),",
+                      "  remote_proxy= 192.168.3.0/255.255.255.0/0/0 (type=4),",
+                      "  protocol= ESP, transform= esp-aes esp-sha-hmac (Tunnel),"});
+    CHECK(again.get("local_proxy") == "172.16." + std::to_string(100 + i) + ".5/255.255.255.255/0/0");
+    CHECK(again.get("local_id_type") == "ID_IPV4_ADDR");
+    CHECK(again.get("remote_id_type") == "ID_IPV4_ADDR_SUBNET");
+  }
+  auto xe = one({"IPSEC(validate_proposal_request): proposal part #1,",
+                 "  (key eng. msg.) INBOUND local= 203.0.113.200:0, remote= 203.0.113.100:0,",
+                 "    local_proxy= 192.168.102.0/255.255.255.0/256/0,",
+                 "    remote_proxy= 192.168.101.0/255.255.255.0/256/0,"});
+  CHECK_FALSE(xe.has("local_id_type"));
+  CHECK_FALSE(xe.has("remote_id_type"));
+}
+
 TEST_CASE("unrelated and unknown lines are not recognised") {
   Event e;
   CHECK_FALSE(tok().tokenize_lines({"%SYS-5-CONFIG_I: Configured from console by console"}, e));
