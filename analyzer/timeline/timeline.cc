@@ -132,6 +132,23 @@ bool contains(std::string_view s, std::string_view w) {
   return false;
 }
 
+// The ISAKMP message id a line names (0: none; Main Mode's is 0 too): "M-ID of N", "message
+// ID = N", "Node N, Input", "deleting node N".
+int64_t message_id(const Event& e) {
+  std::string_view t = e.get("mid");
+  if (t.empty()) t = e.get("node");
+  int64_t v = 0;
+  if (!t.empty()) std::from_chars(t.data(), t.data() + t.size(), v);
+  return v;
+}
+
+// A line that starts a Quick Mode exchange and says its message id: the initiator's "beginning
+// Quick Mode exchange, M-ID of N", the responder's "processing SA payload. message ID = N"
+// (Informational exchanges, DPD and deletes, carry no SA payload).
+bool names_new_qm(const Event& e) {
+  return e.kind == EventKind::QmBegin || (e.kind == EventKind::IsakmpOther && e.get("payload") == "SA"_is);
+}
+
 bool starts_qm(const Event& e) {
   return (e.kind == EventKind::ProposalRequest && (e.get("part") == "1"_is || e.get("part").empty())) ||
          e.kind == EventKind::SaRequest || e.kind == EventKind::QmBegin;
@@ -727,9 +744,12 @@ void TimelineBuilder::add(Event&& e) {
         } else {
           // Several SAs without an id: which one got it is said by a later line with the
           // peer's address; until then the id's lines are kept apart.
+          // (Not the SA a peer's message without one stood for, %CRYPTO-4-IKMP_NO_SA: it never
+          // becomes an SA of this router.)
           int n = 0;
           for (auto& o : d.open)
-            if (o->phase == 1 && o->conn_id <= 0 && o->outcome == "incomplete"_is) ++n, pending = o.get();
+            if (o->phase == 1 && o->conn_id <= 0 && o->outcome == "incomplete"_is && !o->has(EventKind::NoSa))
+              ++n, pending = o.get();
           if (n > 1) pending = nullptr;
           provisional = n > 1;
         }
@@ -757,8 +777,11 @@ void TimelineBuilder::add(Event&& e) {
       if (!starts && !target) target = find_pending(peer, false);
       if (target && target->conn_id < 0) target->conn_id = 0;  // lines without a conn id ("Created a peer struct") came first
       if (target && target->outcome != "incomplete"_is && e.kind == EventKind::MmBegin) target = nullptr;
-      // "beginning Main Mode exchange" starts an SA this router initiates: never one it answers.
-      if (target && e.kind == EventKind::MmBegin && target->role == "responder"_is) target = nullptr;
+      // "beginning Main Mode exchange" starts an SA this router initiates: never one it answers,
+      // nor the SA a peer's message without one stood for (%CRYPTO-4-IKMP_NO_SA: its peer is
+      // not the one this router now starts Main Mode with, seconds later).
+      if (target && e.kind == EventKind::MmBegin && (target->role == "responder"_is || target->has(EventKind::NoSa)))
+        target = nullptr;
     } else {
       target = find_ike_by_peer(peer);
     }
@@ -769,6 +792,30 @@ void TimelineBuilder::add(Event&& e) {
     }
   } else {
     Negotiation* qm = nullptr;
+    // Several Quick Mode exchanges of one IKE SA at once (two crypto ACL lines' traffic, say):
+    // a line that names its message id goes to the exchange with that id.
+    const int64_t mid = e.conn_id > 0 ? message_id(e) : 0;
+    if (mid) {
+      for (auto& n : d.open)
+        if (n->phase == 2 && n->mid == mid && (n->conn_id == e.conn_id || n->conn_id <= 0)) qm = n.get();
+      if (!qm && e.kind == EventKind::QmBegin) {
+        // IOS begins Quick Mode for the SA requests waiting on an IKE SA in the order they
+        // came: the oldest that has not begun (with the IKE SA's peer, when it is known).
+        Negotiation* ike = find_ike(e.conn_id);
+        std::string_view ike_peer = ike ? std::string_view(ike->peer) : std::string_view();
+        for (auto& n : d.open)
+          if (n->phase == 2 && n->mid == 0 && n->outcome == "incomplete"_is && n->has(EventKind::SaRequest) &&
+              !n->has(EventKind::QmBegin) && (n->conn_id == e.conn_id || n->conn_id <= 0) &&
+              (ike_peer.empty() || same_text(n->peer, ike_peer))) {
+            qm = n.get();
+            break;
+          }
+      }
+    }
+    const bool by_mid = qm != nullptr;
+    if (!qm && e.conn_id > 0 && focus && focus->phase == 2 && focus->mid && focus->conn_id == e.conn_id &&
+        focus->outcome == "incomplete"_is && !starts_qm(e))
+      qm = focus;  // a line without an id continues the exchange of the line before, when that one named its id
     if (e.conn_id > 0 && !starts_qm(e)) {  // the exchange of this IKE SA, even when another one has the focus
       for (auto it = d.open.rbegin(); it != d.open.rend() && !qm; ++it)
         if ((*it)->phase == 2 && (*it)->conn_id == e.conn_id && (peer.empty() || (*it)->peer.empty() || same_text((*it)->peer, peer)))
@@ -805,7 +852,12 @@ void TimelineBuilder::add(Event&& e) {
           break;
         }
     }
-    if (starts_qm(e) && qm) {
+    Negotiation* sibling = nullptr;  // an exchange of the same IKE SA (so of the same peer)
+    if (mid && !by_mid && qm && qm->mid && qm->mid != mid && names_new_qm(e)) {
+      sibling = qm;  // another exchange: a new one
+      qm = nullptr;
+    }
+    if (starts_qm(e) && qm && !by_mid) {
       // IOS-XE prints validate_proposal_request twice; several proposals share one exchange.
       // The initiator validates the proposal the responder chose, after checking it.
       bool same_offer = qm->outcome == "incomplete"_is && !qm->has(EventKind::InitializeSas) &&
@@ -827,6 +879,14 @@ void TimelineBuilder::add(Event&& e) {
         qm->conn_id = ike->conn_id;
         if (qm->peer.empty()) qm->peer = ike->peer;
       }
+      if (sibling && qm->peer.empty()) {
+        qm->peer = sibling->peer;
+        if (qm->local.empty()) qm->local = sibling->local;
+      }
+    }
+    if (mid && qm->mid == 0 && names_new_qm(e)) {
+      qm->mid = mid;
+      if (qm->conn_id <= 0) qm->conn_id = e.conn_id;
     }
     target = qm;
   }

@@ -53,6 +53,7 @@ struct Negotiation {
   bool block_open = false;                // a proposal is being checked: its attribute lines are still due
   uint8_t esp = 0;                        // IPsec DOI transform id of the ESP transform last offered (0 = unknown)
   uint64_t validate_at = 0;               // builder clock of its last IPSEC(validate_proposal_request)
+  int64_t mid = 0;                        // Quick Mode message id ("M-ID of", "message ID =", "Node"), 0 = not seen
 
   bool has(EventKind k) const {
     auto i = static_cast<unsigned>(k);
