@@ -6,6 +6,7 @@
 
 #include "config/acl.h"
 #include "core/ip.h"
+#include "core/transform.h"
 #include "core/text_hash.h"
 #include "rules/proposals.h"
 
@@ -159,7 +160,7 @@ bool signature_matches(const LogSignature& s, const Negotiation& n) {
 }
 
 // `{name}` placeholders of tpl replaced by value(name), a view valid until the next call, or
-// by `<name>` when that is empty. The text between placeholders is appended as a whole (a
+// by `<name>` when that is empty (`{name|text}`: by the text). The text between placeholders is appended as a whole (a
 // character at a time, the explanations of a capture's thousand distinct findings cost ~2.5 k
 // instructions a template).
 template <class Value>
@@ -173,8 +174,15 @@ std::string fill_with(std::string_view tpl, Value&& value) {
     if (close == std::string_view::npos) break;
     out.append(tpl.substr(i, open - i));
     std::string_view name = tpl.substr(open + 1, close - open - 1);
+    std::string_view fallback;
+    if (size_t bar = name.find('|'); bar != std::string_view::npos) {
+      fallback = name.substr(bar + 1);
+      name = name.substr(0, bar);
+    }
     if (std::string_view v = value(name); !v.empty()) {
       out.append(v);
+    } else if (fallback.data()) {
+      out.append(fallback);
     } else {
       out.push_back('<');
       out.append(name);
@@ -236,6 +244,27 @@ std::string placeholder(std::string_view name, const Negotiation& n, const std::
     for (const Event* e : evidence)
       if (std::string_view v = e->get(k); !v.empty()) return std::string(v);
     return name == "group" ? n.pfs_group : "";
+  }
+  if (name.substr(0, 9) == "p1_offer_") {
+    // The peer's first ISAKMP proposal as this router (the responder) logged it, in IOS
+    // keywords: an attribute line after the first "Checking ISAKMP transform", until the next
+    // transform's check. "" when the line is missing or not readable (AES without a `keylength`
+    // line is AES-128).
+    std::string_view want = name.substr(9);
+    std::string enc, bits;
+    int checks = 0;
+    for (const auto& st : n.steps) {
+      const Event& e = st.event;
+      if (e.kind == EventKind::P1PolicyCheck && ++checks > 1 && e.get("transform_no") != "1") break;
+      if (e.kind != EventKind::P1Attribute || checks == 0) continue;
+      if (want == "encryption" && enc.empty() && !e.get("encryption").empty()) enc = ike_encryption_of_debug_name(e.get("encryption"));
+      if (want == "encryption" && bits.empty() && !e.get("keylength").empty()) bits = std::string(e.get("keylength"));
+      if (want == "hash" && !e.get("hash").empty()) return ike_hash_of_debug_name(e.get("hash"));
+      if (want == "group" && !e.get("group").empty()) return std::string(e.get("group"));
+      if (want == "auth" && !e.get("auth").empty()) return ike_auth_of_debug_name(e.get("auth"));
+    }
+    if (enc == "aes" && !bits.empty() && bits != "128") return enc + " " + bits;
+    return enc;
   }
   if (name == "peer_tag") {
     std::string tag = n.peer;

@@ -130,6 +130,22 @@ TEST_CASE("fill: text between placeholders as is, a missing or empty value as <n
   CHECK(fill("}{a} {", ctx) == "}1 {");       // an unclosed brace is text
   CHECK(fill("{a{b} {a}", ctx) == "<a{b> 1");  // a name runs to the first closing brace
   CHECK(fill("", ctx).empty());
+  // {name|text}: the text when the value is missing or empty
+  CHECK(fill("{a|none} {b|none} {c|<as on the peer>} {c|}.", ctx) == "1 none <as on the peer> .");
+}
+
+TEST_CASE("phase1-policy-mismatch: the fix names the peer's first proposal as the responder logged it") {
+  auto a = run({corpus("logs/cases/ios15-p1-policy.log")});
+  const Finding* f = log_finding(a, "phase1-policy-mismatch");
+  REQUIRE(f);
+  REQUIRE(!f->fix.empty());
+  const auto& c = f->fix[0].commands;
+  CHECK(std::find(c.begin(), c.end(), " encryption 3des") != c.end());  // ISAKMP: encryption 3DES-CBC
+  CHECK(std::find(c.begin(), c.end(), " hash md5") != c.end());
+  CHECK(std::find(c.begin(), c.end(), " authentication pre-share") != c.end());
+  CHECK(std::find(c.begin(), c.end(), " group 2") != c.end());
+  // the replay still applies it and the tunnel comes up
+  CHECK(f->extra.at("replay").at("after") == "established");
 }
 
 TEST_CASE("standalone events: a kind no phase-0 signature names gives nothing, one that a rule names its finding") {
