@@ -394,47 +394,8 @@ TEST_CASE("timeline: two Quick Modes of one IKE SA at once are told apart by the
   // Traffic for two crypto ACL lines: two SA requests, two Quick Modes begun in that order; the
   // peer refuses the second (PROPOSAL_NOT_CHOSEN) and accepts the first. The lines without an id
   // follow the exchange of the line before that named one.
-  std::string log = R"(*Nov 26 10:00:00.001: IPSEC(sa_request): ,
-  (key eng. msg.) OUTBOUND local= 10.0.0.1:0, remote= 10.0.0.2:0,
-    local_proxy= 192.168.1.0/255.255.255.0/256/0,
-    remote_proxy= 192.168.2.0/255.255.255.0/256/0,
-    protocol= ESP, transform= esp-aes 256 esp-sha-hmac  (Tunnel),
-    lifedur= 3600s and 4608000kb,
-    spi= 0x0(0), conn_id= 0, keysize= 256, flags= 0x0
-*Nov 26 10:00:00.002: IPSEC(sa_request): ,
-  (key eng. msg.) OUTBOUND local= 10.0.0.1:0, remote= 10.0.0.2:0,
-    local_proxy= 192.168.5.0/255.255.255.0/256/0,
-    remote_proxy= 192.168.6.0/255.255.255.0/256/0,
-    protocol= ESP, transform= esp-aes 256 esp-sha-hmac  (Tunnel),
-    lifedur= 3600s and 4608000kb,
-    spi= 0x0(0), conn_id= 0, keysize= 256, flags= 0x0
-*Nov 26 10:00:00.010: ISAKMP:(1001):beginning Quick Mode exchange, M-ID of 111111
-*Nov 26 10:00:00.011: ISAKMP:(1001):QM Initiator gets spi
-*Nov 26 10:00:00.012: ISAKMP:(1001): sending packet to 10.0.0.2 my_port 500 peer_port 500 (I) QM_IDLE
-*Nov 26 10:00:00.013: ISAKMP:(1001):Node 111111, Input = IKE_MESG_INTERNAL, IKE_INIT_QM
-*Nov 26 10:00:00.014: ISAKMP:(1001):Old State = IKE_QM_READY  New State = IKE_QM_I_QM1
-*Nov 26 10:00:00.020: ISAKMP:(1001):beginning Quick Mode exchange, M-ID of -222222
-*Nov 26 10:00:00.021: ISAKMP:(1001):QM Initiator gets spi
-*Nov 26 10:00:00.022: ISAKMP:(1001): sending packet to 10.0.0.2 my_port 500 peer_port 500 (I) QM_IDLE
-*Nov 26 10:00:00.023: ISAKMP:(1001):Node -222222, Input = IKE_MESG_INTERNAL, IKE_INIT_QM
-*Nov 26 10:00:00.024: ISAKMP:(1001):Old State = IKE_QM_READY  New State = IKE_QM_I_QM1
-*Nov 26 10:00:00.050: ISAKMP (1001): received packet from 10.0.0.2 dport 500 sport 500 Global (I) QM_IDLE
-*Nov 26 10:00:00.051: ISAKMP:(1001): processing HASH payload. message ID = -222222
-*Nov 26 10:00:00.052: ISAKMP:(1001): processing NOTIFY PROPOSAL_NOT_CHOSEN protocol 3
-        spi 0, message ID = -222222, sa = 0x6A1B3C40
-*Nov 26 10:00:00.053: ISAKMP:(1001):deleting node -222222 error TRUE reason "Delete Larval"
-*Nov 26 10:00:00.060: ISAKMP (1001): received packet from 10.0.0.2 dport 500 sport 500 Global (I) QM_IDLE
-*Nov 26 10:00:00.061: ISAKMP:(1001): processing HASH payload. message ID = 111111
-*Nov 26 10:00:00.062: ISAKMP:(1001): processing SA payload. message ID = 111111
-*Nov 26 10:00:00.063: ISAKMP:(1001):Checking IPSec proposal 1
-*Nov 26 10:00:00.064: ISAKMP: transform 1, ESP_AES
-*Nov 26 10:00:00.065: ISAKMP:(1001):atts are acceptable.
-*Nov 26 10:00:00.066: ISAKMP:(1001):Creating IPSec SAs
-*Nov 26 10:00:00.067: ISAKMP:(1001): sending packet to 10.0.0.2 my_port 500 peer_port 500 (I) QM_IDLE
-*Nov 26 10:00:00.068: ISAKMP:(1001):Node 111111, Input = IKE_MESG_FROM_PEER, IKE_QM_EXCH
-*Nov 26 10:00:00.069: ISAKMP:(1001):Old State = IKE_QM_I_QM1  New State = IKE_QM_PHASE2_COMPLETE
-)";
-  auto a = run_text("two-qm", log);
+
+  auto a = run({corpus("logs/cases/two-qm-one-ike-sa-initiator.log")});
   REQUIRE(a.negotiations.size() == 2);
   std::map<std::string, const Negotiation*> by_proxy;
   for (const auto& n : a.negotiations) by_proxy[n.local_proxy] = &n;
@@ -457,40 +418,7 @@ TEST_CASE("timeline: two Quick Modes of one IKE SA at once are told apart by the
 TEST_CASE("timeline: a responder's second Quick Mode on one IKE SA starts at its SA payload") {
   // Two offers of one peer under IKE SA 1001, the second before the first is complete: the
   // "processing SA payload. message ID" of a new id starts a new exchange.
-  auto a = run_text("two-qm-responder", R"(*Nov 26 10:00:00.001: ISAKMP (1001): received packet from 10.0.0.2 dport 500 sport 500 Global (R) QM_IDLE
-*Nov 26 10:00:00.002: ISAKMP:(1001): processing HASH payload. message ID = 5001
-*Nov 26 10:00:00.003: ISAKMP:(1001): processing SA payload. message ID = 5001
-*Nov 26 10:00:00.004: ISAKMP:(1001):Checking IPSec proposal 1
-*Nov 26 10:00:00.005: ISAKMP: transform 1, ESP_AES
-*Nov 26 10:00:00.006: ISAKMP:(1001):atts are acceptable.
-*Nov 26 10:00:00.007: IPSEC(validate_proposal_request): proposal part #1,
-  (key eng. msg.) INBOUND local= 10.0.0.1:0, remote= 10.0.0.2:0,
-    local_proxy= 192.168.1.0/255.255.255.0/256/0,
-    remote_proxy= 192.168.2.0/255.255.255.0/256/0,
-    protocol= ESP, transform= esp-aes 256 esp-sha-hmac  (Tunnel),
-    lifedur= 0s and 0kb,
-    spi= 0x0(0), conn_id= 0, keysize= 256, flags= 0x0
-*Nov 26 10:00:00.008: ISAKMP:(1001):QM Responder gets spi
-*Nov 26 10:00:00.009: ISAKMP (1001): received packet from 10.0.0.2 dport 500 sport 500 Global (R) QM_IDLE
-*Nov 26 10:00:00.010: ISAKMP:(1001): processing HASH payload. message ID = 5002
-*Nov 26 10:00:00.011: ISAKMP:(1001): processing SA payload. message ID = 5002
-*Nov 26 10:00:00.012: ISAKMP:(1001):Checking IPSec proposal 1
-*Nov 26 10:00:00.013: ISAKMP: transform 1, ESP_AES
-*Nov 26 10:00:00.014: ISAKMP:(1001):atts are acceptable.
-*Nov 26 10:00:00.015: IPSEC(validate_proposal_request): proposal part #1,
-  (key eng. msg.) INBOUND local= 10.0.0.1:0, remote= 10.0.0.2:0,
-    local_proxy= 192.168.5.0/255.255.255.0/256/0,
-    remote_proxy= 192.168.7.0/255.255.255.0/256/0,
-    protocol= ESP, transform= esp-aes 256 esp-sha-hmac  (Tunnel),
-    lifedur= 0s and 0kb,
-    spi= 0x0(0), conn_id= 0, keysize= 256, flags= 0x0
-*Nov 26 10:00:00.016: IPSEC(validate_transform_proposal): proxy identities not supported
-*Nov 26 10:00:00.017: ISAKMP:(1001): IPSec policy invalidated proposal with error 32
-*Nov 26 10:00:00.018: ISAKMP:(1001): phase 2 SA policy not acceptable! (local 10.0.0.1 remote 10.0.0.2)
-*Nov 26 10:00:00.019: ISAKMP:(1001):deleting node 5002 error TRUE reason "QM rejected"
-*Nov 26 10:00:00.020: ISAKMP:(1001):Node 5001, Input = IKE_MESG_FROM_PEER, IKE_QM_EXCH
-*Nov 26 10:00:00.021: ISAKMP:(1001):Old State = IKE_QM_R_QM2  New State = IKE_QM_PHASE2_COMPLETE
-)");
+  auto a = run({corpus("logs/cases/two-qm-one-ike-sa-responder.log")});
   REQUIRE(a.negotiations.size() == 2);
   std::map<std::string, const Negotiation*> by_proxy;
   for (const auto& n : a.negotiations) by_proxy[n.local_proxy] = &n;
