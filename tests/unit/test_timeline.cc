@@ -30,6 +30,19 @@ std::map<std::string, const Negotiation*> by_peer(const Analysis& a) {
   return m;
 }
 
+// The negotiations with these local proxies (both must be there).
+std::pair<const Negotiation*, const Negotiation*> two_by_local_proxy(const Analysis& a, const std::string& p1,
+                                                                     const std::string& p2) {
+  const Negotiation *x = nullptr, *y = nullptr;
+  for (const auto& n : a.negotiations) {
+    if (n.local_proxy == p1) x = &n;
+    if (n.local_proxy == p2) y = &n;
+  }
+  REQUIRE(x);
+  REQUIRE(y);
+  return {x, y};
+}
+
 std::vector<uint32_t> lines(const Negotiation& n) {
   std::vector<uint32_t> v;
   for (const auto& s : n.steps) v.push_back(s.event.where.line);
@@ -394,15 +407,9 @@ TEST_CASE("timeline: two Quick Modes of one IKE SA at once are told apart by the
   // Traffic for two crypto ACL lines: two SA requests, two Quick Modes begun in that order; the
   // peer refuses the second (PROPOSAL_NOT_CHOSEN) and accepts the first. The lines without an id
   // follow the exchange of the line before that named one.
-
   auto a = run({corpus("logs/cases/two-qm-one-ike-sa-initiator.log")});
   REQUIRE(a.negotiations.size() == 2);
-  std::map<std::string, const Negotiation*> by_proxy;
-  for (const auto& n : a.negotiations) by_proxy[n.local_proxy] = &n;
-  const Negotiation* first = by_proxy["192.168.1.0/255.255.255.0/0/0"];
-  const Negotiation* second = by_proxy["192.168.5.0/255.255.255.0/0/0"];
-  REQUIRE(first);
-  REQUIRE(second);
+  auto [first, second] = two_by_local_proxy(a, "192.168.1.0/255.255.255.0/0/0", "192.168.5.0/255.255.255.0/0/0");
   CHECK(first->outcome == "established");
   CHECK(first->mid == 111111);
   CHECK(lines(*first) == std::vector<uint32_t>{1, 15, 16, 17, 18, 19, 31, 32, 33, 34, 35, 36, 37, 38, 39});
@@ -420,12 +427,7 @@ TEST_CASE("timeline: a responder's second Quick Mode on one IKE SA starts at its
   // "processing SA payload. message ID" of a new id starts a new exchange.
   auto a = run({corpus("logs/cases/two-qm-one-ike-sa-responder.log")});
   REQUIRE(a.negotiations.size() == 2);
-  std::map<std::string, const Negotiation*> by_proxy;
-  for (const auto& n : a.negotiations) by_proxy[n.local_proxy] = &n;
-  const Negotiation* first = by_proxy["192.168.1.0/255.255.255.0/0/0"];
-  const Negotiation* second = by_proxy["192.168.5.0/255.255.255.0/0/0"];
-  REQUIRE(first);
-  REQUIRE(second);
+  auto [first, second] = two_by_local_proxy(a, "192.168.1.0/255.255.255.0/0/0", "192.168.5.0/255.255.255.0/0/0");
   CHECK(first->mid == 5001);
   CHECK(first->outcome == "established");
   CHECK(second->mid == 5002);
