@@ -29,7 +29,9 @@ struct Output {
   bool tty = false;
   bool open(const std::string& path) {
     if (path.empty() || path == "-") {
-      tty = ::isatty(1) && !std::getenv("NO_COLOR");
+      // (NO_COLOR: no-color.org, any value; TERM=dumb: a terminal without escape sequences)
+      const char* term = std::getenv("TERM");
+      tty = ::isatty(1) && !std::getenv("NO_COLOR") && !(term && std::string_view(term) == "dumb");
       return true;
     }
     file = std::make_unique<std::ofstream>(path);

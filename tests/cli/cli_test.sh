@@ -76,6 +76,15 @@ done
 "$BIN" analyze "$EX" >"$TMP/text" 2>/dev/null
 grep -q $'\e\[' "$TMP/text" && fail "colour escapes in redirected text output"
 contains "$TMP/text" "Findings" "text report sections"
+# ... and colour on one (script(1) gives the command a terminal), unless NO_COLOR or TERM=dumb
+if command -v script >/dev/null 2>&1; then
+  TERM=xterm script -qec "$BIN analyze $EX" /dev/null >"$TMP/tty" 2>&1
+  grep -q $'\e\[' "$TMP/tty" || fail "no colour on a terminal"
+  TERM=xterm NO_COLOR=1 script -qec "$BIN analyze $EX" /dev/null >"$TMP/tty" 2>&1
+  grep -q $'\e\[' "$TMP/tty" && fail "colour on a terminal with NO_COLOR"
+  TERM=dumb script -qec "$BIN analyze $EX" /dev/null >"$TMP/tty" 2>&1
+  grep -q $'\e\[' "$TMP/tty" && fail "colour on a terminal with TERM=dumb"
+fi
 
 # --- the text timeline names each exchange's SPIs in its header line
 "$BIN" timeline "$ROOT/corpus/logs/seed/example-19-10.log" >"$TMP/tl" 2>/dev/null
