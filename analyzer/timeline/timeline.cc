@@ -470,7 +470,12 @@ void TimelineBuilder::learn(Negotiation& n, const Event& e) {
 }
 
 void TimelineBuilder::attach(DeviceState& d, Negotiation& n, Event&& e) {
+  const bool had_local = !n.local.empty();
   learn(n, e);
+  if (!had_local && !n.local.empty() && n.phase == 2 && n.ike) {
+    // The IKE SA's own lines rarely name this router's address; its Quick Modes' do.
+    if (Negotiation* ike = d.find(n.ike); ike && ike->local.empty()) ike->local = n.local;
+  }
   if (n.steps.capacity() == 0) {
     if (!spare_steps_.empty()) {
       n.steps = std::move(spare_steps_.back());
@@ -878,6 +883,7 @@ void TimelineBuilder::add(Event&& e) {
         qm->ike = ike->id;
         qm->conn_id = ike->conn_id;
         if (qm->peer.empty()) qm->peer = ike->peer;
+        if (qm->local.empty()) qm->local = ike->local;
       }
       if (sibling && qm->peer.empty()) {
         qm->peer = sibling->peer;

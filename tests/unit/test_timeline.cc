@@ -453,3 +453,28 @@ TEST_CASE("timeline: %CRYPTO-4-IKMP_NO_SA does not become the IKE SA a later Mai
   REQUIRE(m.count("203.0.113.9"));
   CHECK(lines(*m["203.0.113.9"]) == std::vector<uint32_t>{1});
 }
+
+TEST_CASE("timeline: an IKE SA takes this router's address from its Quick Mode when its own lines do not name it") {
+  auto a = run_text("ike-local", R"(ISAKMP (0:3605): beginning Main Mode exchange
+ISAKMP: Created a peer struct for 104.20.97.95, peer port 500
+ISAKMP (0:3605): sending packet to 104.20.97.95 my_port 500 peer_port 500 (I) MM_NO_STATE
+ISAKMP (0:3605): received packet from 104.20.97.95 dport 500 sport 500 Global (I) MM_KEY_EXCH
+ISAKMP (0:3605): SA has been authenticated with 104.20.97.95
+ISAKMP (0:3605): Old State = IKE_I_MM6  New State = IKE_P1_COMPLETE
+ISAKMP (0:3605): beginning Quick Mode exchange, M-ID of 1100012462
+IPSEC(sa_request): ,
+  (key eng. msg.) OUTBOUND local= 135.94.61.225, remote= 104.20.97.95,
+    local_proxy= 192.168.221.0/255.255.255.0/0/0 (type=4),
+    remote_proxy= 10.154.107.0/255.255.255.0/0/0 (type=4),
+    protocol= ESP, transform= esp-aes esp-sha-hmac (Tunnel),
+    lifedur= 3600s and 4608000kb,
+    spi= 0x0(0), conn_id= 0, keysize= 128, flags= 0x0
+ISAKMP (0:3605): sending packet to 104.20.97.95 my_port 500 peer_port 500 (I) QM_IDLE
+)");
+  REQUIRE(a.negotiations.size() == 2);
+  for (const auto& n : a.negotiations) {
+    CAPTURE(n.phase);
+    CHECK(n.peer == "104.20.97.95");
+    CHECK(n.local == "135.94.61.225");
+  }
+}
