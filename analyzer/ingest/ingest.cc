@@ -567,7 +567,9 @@ InputSummary ingest_input(const std::string& path, uint32_t input_index, IngestS
     }
   }
   ing.finish();
-  if (!reader.ok()) sum.error = reader.error();
+  // A read that failed before anything was read leaves nothing to use; after, the lines read
+  // are analysed and the input says where it stopped.
+  if (!reader.ok()) (reader.bytes_read() == 0 ? sum.error : sum.read_error) = reader.error();
   sum.binary = reader.looks_binary();
   sum.bytes = reader.bytes_read();
   sum.lines = reader.line_number();

@@ -33,6 +33,8 @@ enum class SectionKind { Config, Show };
 struct InputSummary {
   std::string path;
   std::string error;             // why the input could not be read (then nothing else is set)
+  std::string read_error;        // why reading stopped before the end (a corrupt or truncated .gz):
+                                 // what was read before is analysed
   bool binary = false;           // looked like binary data; read anyway, as text
   bool compressed = false;
   bool no_final_newline = false;

@@ -1,7 +1,16 @@
 // Ingest decisions that depend on more than one line.
+#include <unistd.h>
+#include <zlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "ingest/ingest.h"
+#include "ingest/line_reader.h"
 #include "test_analysis_helpers.h"
 
 using namespace ipsecdoc;
@@ -37,5 +46,64 @@ TEST_CASE("mentions_crypto: a keyword, or part of one, at the very end of the te
       CAPTURE(text);
       CHECK(mentions_crypto(std::string_view(exact.data(), exact.size())) == whole);
     }
+  }
+}
+
+namespace {
+
+// `text` gzip-compressed, as gzip(1) writes it.
+std::string gzipped(const std::string& text) {
+  std::string p = write_temp("ingest-gz", "plain.gz", "");
+  gzFile g = gzopen(p.c_str(), "wb");
+  gzwrite(g, text.data(), static_cast<unsigned>(text.size()));
+  gzclose(g);
+  std::ifstream in(p, std::ios::binary);
+  std::string out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  remove_temp(p);
+  return out;
+}
+
+// Many unrelated syslog lines, then one crypto record: what a reader stopped early never sees.
+std::string archive(int lines) {
+  std::string s;
+  for (int i = 0; i < lines; ++i)
+    s += fmt::format("Nov 26 10:00:00 10.0.0.1 {}: %SYS-5-CONFIG_I: Configured from console by vty{} ({})\n", i, i % 7,
+                     i * 7919 % 65521);
+  return s + "Nov 26 10:00:01 10.0.0.1 %CRYPTO-4-IKMP_NO_SA: IKE message from 10.8.8.8 has no SA\n";
+}
+
+}  // namespace
+
+TEST_CASE("ingest: a truncated or corrupt .gz keeps what was read before and says where it stopped") {
+  std::string gz = gzipped(archive(60000));
+  REQUIRE(gz.size() > 4096);
+  SUBCASE("truncated") {
+    std::string p = write_temp("ingest", "cut.log.gz", gz.substr(0, gz.size() - 300));
+    RecordSink rs;
+    InputSummary s = ingest_input(p, 0, rs, IngestOptions{});
+    remove_temp(p);
+    CHECK(s.error.empty());  // not unusable: most of it was read
+    CHECK(s.read_error.find("truncated") != std::string::npos);
+    CHECK(s.lines > 50000);
+    CHECK(s.compressed);
+  }
+  SUBCASE("corrupt near the end") {
+    for (size_t i = gz.size() - 2000; i < gz.size() - 1900; ++i) gz[i] = static_cast<char>(gz[i] ^ 0x55);
+    std::string p = write_temp("ingest", "bad.log.gz", gz);
+    RecordSink rs;
+    InputSummary s = ingest_input(p, 0, rs, IngestOptions{});
+    remove_temp(p);
+    CHECK(s.error.empty());
+    CHECK(s.read_error.rfind("gzip: ", 0) == 0);
+    CHECK(s.read_error.find("<fd:") == std::string::npos);  // zlib's name for the descriptor
+    CHECK(s.lines > 40000);
+  }
+  SUBCASE("nothing but the magic bytes: unusable") {
+    std::string p = write_temp("ingest", "magic.gz", "\x1f\x8b");
+    RecordSink rs;
+    InputSummary s = ingest_input(p, 0, rs, IngestOptions{});
+    remove_temp(p);
+    CHECK(s.error.find("truncated") != std::string::npos);
+    CHECK(s.read_error.empty());
   }
 }
