@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+
+#include <fmt/format.h>
 #if defined(__SSE2__)
 #include <immintrin.h>
 #endif
@@ -281,6 +283,7 @@ ExpandedPaths expand_paths(const std::vector<std::string>& paths) {
     }
     if (fs::is_directory(st)) {
       std::vector<std::string> found;
+      size_t hidden = 0;
       fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end;
       if (ec) {
         out.errors.emplace_back(p, ec.message());
@@ -294,10 +297,23 @@ ExpandedPaths expand_paths(const std::vector<std::string>& paths) {
         auto name = it->path().filename().string();
         if (!name.empty() && name[0] == '.') {
           if (it->is_directory()) it.disable_recursion_pending();
+          ++hidden;
           continue;
         }
-        if (it->is_regular_file(ec)) found.push_back(it->path().string());
+        // A subdirectory that cannot be listed is skipped by the iterator without a word
+        // (skip_permission_denied): say so, as for a file that cannot be read.
+        std::error_code fe;  // (a dangling link is no file: skipped)
+        if (it->is_directory(fe) && ::access(it->path().c_str(), R_OK | X_OK) != 0) {
+          out.errors.emplace_back(it->path().string(), std::strerror(errno));
+          it.disable_recursion_pending();
+          continue;
+        }
+        if (it->is_regular_file(fe)) found.push_back(it->path().string());
       }
+      if (found.empty() && !ec)
+        out.errors.emplace_back(p, hidden ? fmt::format("directory holds no file to read ({} hidden entr{} skipped)", hidden,
+                                                        hidden == 1 ? "y" : "ies")
+                                          : std::string("directory holds no file to read"));
       std::sort(found.begin(), found.end());
       out.files.insert(out.files.end(), found.begin(), found.end());
     } else {

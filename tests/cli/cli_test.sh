@@ -67,6 +67,9 @@ f_gzstdin=$(grep -c '"rule":' "$TMP/gzstdin.json")
 [[ $f_file == "$f_gzstdin" ]] || fail ".gz on stdin: $f_gzstdin findings, file $f_file"
 contains "$TMP/gzstdin.json" '"compressed": true' "gz on stdin flagged"
 contains "$TMP/stdin.json" '"compressed": false' "plain stdin not flagged compressed"
+mkdir -p "$TMP/nofiles/sub"
+expect_rc 2 "a directory with no file" -- "$BIN" analyze "$TMP/nofiles"
+contains "$TMP/err" "directory holds no file to read" "empty directory message"
 
 # --- --threads 1 and 2 give the same report, byte for byte
 for cmd in analyze timeline parse; do

@@ -107,3 +107,29 @@ TEST_CASE("ingest: a truncated or corrupt .gz keeps what was read before and say
     CHECK(s.read_error.empty());
   }
 }
+
+TEST_CASE("expand_paths: a directory with nothing to read, and a subdirectory that cannot be listed, are reported") {
+  namespace fs = std::filesystem;
+  fs::path root = fs::temp_directory_path() / ("ipsecdoc-expand-" + std::to_string(::getpid()));
+  fs::create_directories(root / "empty" / "sub");
+  fs::create_directories(root / "hidden" / ".git");
+  std::ofstream(root / "hidden" / ".git" / "x.log") << "ISAKMP (0:1): SA not acceptable!\n";
+  ExpandedPaths e = expand_paths({(root / "empty").string(), (root / "hidden").string()});
+  CHECK(e.files.empty());
+  REQUIRE(e.errors.size() == 2);
+  CHECK(e.errors[0].second == "directory holds no file to read");
+  CHECK(e.errors[1].second == "directory holds no file to read (1 hidden entry skipped)");
+  if (::geteuid() != 0) {  // (root lists any directory)
+    fs::create_directories(root / "closed" / "inner");
+    std::ofstream(root / "closed" / "inner" / "a.log") << "ISAKMP (0:1): SA not acceptable!\n";
+    std::ofstream(root / "closed" / "b.log") << "ISAKMP (0:1): SA not acceptable!\n";
+    fs::permissions(root / "closed" / "inner", fs::perms::none);
+    ExpandedPaths c = expand_paths({(root / "closed").string()});
+    fs::permissions(root / "closed" / "inner", fs::perms::owner_all);
+    CHECK(c.files.size() == 1);
+    REQUIRE(c.errors.size() == 1);
+    CHECK(c.errors[0].first == (root / "closed" / "inner").string());
+  }
+  std::error_code ec;
+  fs::remove_all(root, ec);
+}
