@@ -133,3 +133,51 @@ TEST_CASE("expand_paths: a directory with nothing to read, and a subdirectory th
   std::error_code ec;
   fs::remove_all(root, ec);
 }
+
+TEST_CASE("ingest: a debug record wrapped by an 80-column terminal or by a mail client is folded back whole") {
+  const std::string body =
+      "IPSEC(validate_proposal_request): proposal part #1, (key eng. msg.) INBOUND local= 192.1.1.40, remote= "
+      "192.1.1.42, local_proxy= 192.168.2.0/255.255.255.0/0/0 (type=4), remote_proxy= "
+      "192.168.3.0/255.255.255.0/0/0 (type=4), protocol= ESP, transform= esp-aes esp-sha-hmac (Tunnel), lifedur= 0s "
+      "and 0kb, spi= 0x0(0), conn_id= 0, keysize= 128, flags= 0x2";
+  const std::string line = "*Mar  1 00:42:09.431: " + body;
+  const std::string next = "*Mar  1 00:42:09.435: ISAKMP (0:2): atts not acceptable. Next payload is 0\n";
+  SUBCASE("terminal: cut every 80 characters, mid-word") {
+    std::string text;
+    for (size_t i = 0; i < line.size(); i += 80) text += line.substr(i, 80) + "\n";
+    REQUIRE(text.find("(key e\nng. msg.)") != std::string::npos);  // a piece that starts with a plain word
+    std::string p = write_temp("ingest", "term.log", text + next);
+    RecordSink rs;
+    ingest_input(p, 0, rs, IngestOptions{});
+    remove_temp(p);
+    CHECK(rs.unrecognized == 0);
+    REQUIRE(rs.records.size() == 2);
+    CHECK(rs.records[0].body == body);
+    CHECK(rs.records[0].where.last_line == (line.size() + 79) / 80);
+  }
+  SUBCASE("mail client: wrapped at spaces, at several widths") {
+    for (size_t width : {60, 66, 72, 76}) {
+      std::string text, cur;
+      for (size_t b = 0, e; b < line.size(); b = e + 1) {
+        e = std::min(line.find(' ', b), line.size());
+        std::string_view word(line.data() + b, e - b);
+        if (!cur.empty() && cur.size() + 1 + word.size() > width) {
+          text += cur + "\n";
+          cur.clear();
+        }
+        if (!cur.empty()) cur += ' ';
+        cur += word;
+      }
+      text += cur + "\n";
+      CAPTURE(width);
+      CAPTURE(text);
+      std::string p = write_temp("ingest", "mail.log", text + next);
+      RecordSink rs;
+      ingest_input(p, 0, rs, IngestOptions{});
+      remove_temp(p);
+      CHECK(rs.unrecognized == 0);
+      REQUIRE(rs.records.size() == 2);
+      CHECK(rs.records[0].body == body);
+    }
+  }
+}
