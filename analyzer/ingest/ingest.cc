@@ -320,7 +320,10 @@ class Ingestor {
     rec_.seq = pre.seq;
     rec_.body.assign(body.data(), body.size());
     rec_.notes.clear();
-    if (!note.empty()) rec_.notes.emplace_back(note);
+    if (!note.empty()) {
+      rec_.notes.emplace_back(note);
+      ++sum_.notes;
+    }
     rec_.physical_lines = 1;
     have_record_ = true;
   }
@@ -339,7 +342,10 @@ class Ingestor {
       if (!hard_wrap && !rec_.body.empty()) rec_.body.push_back(' ');
       rec_.body.append(body.data(), body.size());
     }
-    if (!note.empty()) rec_.notes.emplace_back(note);
+    if (!note.empty()) {
+      rec_.notes.emplace_back(note);
+      ++sum_.notes;
+    }
     rec_.where.last_line = no;
     ++rec_.physical_lines;
   }

@@ -47,6 +47,7 @@ struct InputSummary {
   uint32_t show_lines = 0;
   uint32_t overlong = 0;
   uint64_t nul_bytes = 0;
+  uint32_t notes = 0;            // pasted notes ("<-- this is the error", "(3)") cut from log records
   CleanStats clean;
   std::vector<std::string> devices;   // device names seen in this input
   std::vector<std::string> sections;  // "config R1 (lines 3-120)", "show crypto ipsec sa R1 (...)"

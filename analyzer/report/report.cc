@@ -206,6 +206,7 @@ nlohmann::json report_frame(const Analysis& a, const ReportOptions& opt) {
       i["cleaned"] = clean;
       if (s.nul_bytes) i["nul_bytes"] = s.nul_bytes;
       if (s.overlong) i["overlong_lines"] = s.overlong;
+      if (s.notes) i["pasted_notes"] = s.notes;
       if (s.no_final_newline) i["no_final_newline"] = true;
       if (!s.read_error.empty()) i["read_error"] = s.read_error;
     }

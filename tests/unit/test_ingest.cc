@@ -181,3 +181,18 @@ TEST_CASE("ingest: a debug record wrapped by an 80-column terminal or by a mail 
     }
   }
 }
+
+TEST_CASE("ingest: pasted notes are cut from the records and counted, never dropped silently") {
+  std::string p = write_temp("ingest", "notes.log",
+                             "*Mar  1 00:42:09.431: ISAKMP (0:2): atts not acceptable. Next payload is 0   <-- this is the error\n"
+                             "IPSEC(spi_response): getting spi 3754627978 for SA (3)\n"
+                             "  from 192.1.1.40 to 192.1.1.42 for prot 3 <== here\n"
+                             "*Mar  1 00:42:09.435: ISAKMP (0:2): SA not acceptable!\n");
+  RecordSink rs;
+  InputSummary s = ingest_input(p, 0, rs, IngestOptions{});
+  remove_temp(p);
+  REQUIRE(rs.records.size() == 3);
+  CHECK(rs.records[0].body == "ISAKMP (0:2): atts not acceptable. Next payload is 0");
+  CHECK(rs.records[1].notes.size() == 2);
+  CHECK(s.notes == 3);
+}
