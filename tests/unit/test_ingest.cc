@@ -196,3 +196,23 @@ TEST_CASE("ingest: pasted notes are cut from the records and counted, never drop
   CHECK(rs.records[1].notes.size() == 2);
   CHECK(s.notes == 3);
 }
+
+TEST_CASE("ingest: lines that end in CR CR LF (a CRLF file converted once more) keep their text") {
+  std::string text;
+  for (const char* l : {"*Mar  1 00:42:09.431: ISAKMP (0:2): atts not acceptable. Next payload is 0",
+                        "IPSEC(spi_response): getting spi 3754627978 for SA", "  from 192.1.1.40 to 192.1.1.42 for prot 3",
+                        "*Mar  1 00:42:09.435: ISAKMP (0:2): SA not acceptable!"})
+    text += std::string(l) + "\r\r\n";
+  std::string p = write_temp("ingest", "crcr.log", text);
+  RecordSink rs;
+  InputSummary s = ingest_input(p, 0, rs, IngestOptions{});
+  remove_temp(p);
+  REQUIRE(rs.records.size() == 3);
+  CHECK(rs.records[0].body == "ISAKMP (0:2): atts not acceptable. Next payload is 0");
+  CHECK(rs.records[1].body == "IPSEC(spi_response): getting spi 3754627978 for SA from 192.1.1.40 to 192.1.1.42 for prot 3");
+  CHECK(s.clean.cr == 8);
+  // A CR inside a line is still a return to column 0.
+  std::string scratch;
+  CleanStats st;
+  CHECK(clean_line("R1#sh\rISAKMP: x\r\r", scratch, st) == "ISAKMP: x");
+}
