@@ -188,6 +188,8 @@ int main(int argc, char** argv) {
   Analysis& a = *kept;
   for (const auto& s : a.inputs)
     if (!s.error.empty()) std::cerr << "ipsec-doctor: cannot read " << s.path << ": " << s.error << "\n";
+    else if (!s.read_error.empty())
+      std::cerr << "ipsec-doctor: " << s.path << ": reading stopped after line " << s.lines << ": " << s.read_error << "\n";
   if (a.had_unusable_input) {
     std::cerr << "ipsec-doctor: no usable input\n";
     return kExitUsage;

@@ -57,14 +57,16 @@ bool is_debug_echo(std::string_view b) {
 }
 
 // The rest of a line a mail client or terminal wrapped: starts with a digit or punctuation
-// ("#1, (key eng. msg.)", "3, trans 2, hmac_alg 1) not supported") or with a key= token.
+// ("#1, (key eng. msg.)", "3, trans 2, hmac_alg 1) not supported") or with a key= token, or
+// holds a key-engine "key= value" further on ("aes esp-sha-hmac (Tunnel), lifedur= 0s").
 bool looks_like_soft_wrap(std::string_view b) {
   if (b.empty()) return false;
   char c = b[0];
   if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return true;
   size_t sp = b.find(' ');
   std::string_view w = b.substr(0, sp);
-  return w.find('=') != std::string_view::npos || w.find('_') != std::string_view::npos;
+  return w.find('=') != std::string_view::npos || w.find('_') != std::string_view::npos ||
+         (sp != std::string_view::npos && b.find("= ", sp) != std::string_view::npos);
 }
 
 enum class CliKind { Config, Show, Other };
@@ -206,7 +208,10 @@ class Ingestor {
         return;
       }
       begin_record(no, pre, body, note);
-    } else if (is_space(text[0]) || looks_like_continuation(body) || (have_record_ && prev_len_ >= 60 && looks_like_soft_wrap(body))) {
+    } else if (is_space(text[0]) || looks_like_continuation(body) ||
+               (have_record_ && (prev_len_ == 80 || (wrapped_word(body) && looks_like_soft_wrap(body))))) {
+      // (A record line of exactly 80 characters was cut by an 80-column terminal, wherever
+      // the cut fell: "(key e" / "ng. msg.) INBOUND ...".)
       if (have_record_ && rec_.physical_lines < opt_.max_record_lines) {
         append(no, body, note, prev_len_ == 80 && !is_space(text[0]));
       } else if (mentions_crypto(body) || looks_like_continuation(body)) {
@@ -322,9 +327,20 @@ class Ingestor {
     }
     rec_.body.assign(body.data(), body.size());
     rec_.notes.clear();
-    if (!note.empty()) rec_.notes.emplace_back(note);
+    if (!note.empty()) {
+      rec_.notes.emplace_back(note);
+      ++sum_.notes;
+    }
     rec_.physical_lines = 1;
     have_record_ = true;
+  }
+
+  // Would this line's first word have made the line before longer than 60 characters? Then
+  // a mail client wrapping at 60 columns or more may have moved it down: a line ending before
+  // a long proxy ("remote_proxy=" / "192.168.3.0/255.255.255.0/0/0 (type=4), ...") is short.
+  bool wrapped_word(std::string_view body) const {
+    size_t word = std::min(body.find(' '), body.size());
+    return prev_len_ + 1 + word > 60;
   }
 
   void append(uint32_t no, std::string_view body, std::string_view note, bool hard_wrap) {
@@ -342,7 +358,10 @@ class Ingestor {
         rec_.body.append(body.data(), body.size());
       }
     }
-    if (!note.empty()) rec_.notes.emplace_back(note);
+    if (!note.empty()) {
+      rec_.notes.emplace_back(note);
+      ++sum_.notes;
+    }
     rec_.where.last_line = no;
     ++rec_.physical_lines;
   }
@@ -586,7 +605,9 @@ InputSummary ingest_input(const std::string& path, uint32_t input_index, IngestS
     }
   }
   ing.finish();
-  if (!reader.ok()) sum.error = reader.error();
+  // A read that failed before anything was read leaves nothing to use; after, the lines read
+  // are analysed and the input says where it stopped.
+  if (!reader.ok()) (reader.bytes_read() == 0 ? sum.error : sum.read_error) = reader.error();
   sum.binary = reader.looks_binary();
   sum.bytes = reader.bytes_read();
   sum.lines = reader.line_number();

@@ -33,6 +33,8 @@ enum class SectionKind { Config, Show };
 struct InputSummary {
   std::string path;
   std::string error;             // why the input could not be read (then nothing else is set)
+  std::string read_error;        // why reading stopped before the end (a corrupt or truncated .gz):
+                                 // what was read before is analysed
   bool binary = false;           // looked like binary data; read anyway, as text
   bool compressed = false;
   bool no_final_newline = false;
@@ -46,6 +48,7 @@ struct InputSummary {
   uint32_t overlong = 0;
   uint32_t long_records = 0;     // log records cut to IngestOptions::max_record_bytes
   uint64_t nul_bytes = 0;
+  uint32_t notes = 0;            // pasted notes ("<-- this is the error", "(3)") cut from log records
   CleanStats clean;
   std::vector<std::string> devices;   // device names seen in this input
   std::vector<std::string> sections;  // "config R1 (lines 3-120)", "show crypto ipsec sa R1 (...)"

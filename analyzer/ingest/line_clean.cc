@@ -71,7 +71,9 @@ bool needs_cleaning(const char* b, size_t n) {
 }  // namespace
 
 std::string_view clean_line(std::string_view in, std::string& scratch, CleanStats& stats) {
-  if (!in.empty() && in.back() == '\r') {
+  // Every CR before the line's end: "\r\r\n" (a CRLF file whose line ends were converted
+  // once more) is a line end too, not a return to column 0 that erases the line.
+  while (!in.empty() && in.back() == '\r') {
     in.remove_suffix(1);
     ++stats.cr;
   }

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+
+#include <fmt/format.h>
 #if defined(__SSE2__)
 #include <immintrin.h>
 #endif
@@ -31,18 +33,43 @@ LineReader::LineReader(const std::string& path, size_t buffer_size)
       return;
     }
   }
-  // Sniff gzip magic without consuming input we cannot give back (stdin): read the first
-  // block ourselves and, if it is gzip, hand the descriptor to zlib after rewinding.
+  // Sniff gzip magic without consuming input: a file is peeked at with pread. Stdin cannot
+  // give back what was read, so it always goes through zlib, which reads data that is not
+  // gzip as it is (`cat capture.log.gz | ipsec-doctor analyze -` is decompressed too).
+  bool gzip = fd_ == 0;
   if (fd_ != 0) {
     unsigned char magic[2] = {0, 0};
     ssize_t n = ::pread(fd_, magic, 2, 0);
-    if (n == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
-      gz_ = gzdopen(dup(fd_), "rb");
-      if (!gz_) error_ = "cannot open gzip stream";
-      else gzbuffer(static_cast<gzFile>(gz_), 256 * 1024);
+    gzip = n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+  }
+  if (gzip) {
+    gz_ = gzdopen(dup(fd_), "rb");
+    if (!gz_) {
+      error_ = "cannot open gzip stream";
+    } else {
+      gzbuffer(static_cast<gzFile>(gz_), 256 * 1024);
+      // (stdin: waits for its first bytes, to tell gzip from plain text)
+      gz_plain_ = fd_ == 0 && gzdirect(static_cast<gzFile>(gz_)) == 1;
     }
   }
 }
+
+namespace {
+
+// zlib's message without the "<fd:N>: " it puts in front (the caller names the file).
+std::string gzip_error(void* gz, const char* fallback) {
+  int errnum = 0;
+  const char* msg = gzerror(static_cast<gzFile>(gz), &errnum);
+  std::string m = msg && *msg ? msg : fallback;
+  if (m.rfind("<fd:", 0) == 0) {
+    size_t colon = m.find(": ");
+    if (colon != std::string::npos) m.erase(0, colon + 2);
+  }
+  if (errnum == Z_BUF_ERROR) m += " (the .gz file is truncated)";
+  return "gzip: " + m;
+}
+
+}  // namespace
 
 LineReader::~LineReader() {
   if (gz_) gzclose(static_cast<gzFile>(gz_));
@@ -66,10 +93,12 @@ bool LineReader::fill() {
   long n;
   if (gz_) {
     n = gzread(static_cast<gzFile>(gz_), data() + end_, static_cast<unsigned>(cap_ - end_));
-    if (n < 0) {
-      int errnum = 0;
-      const char* msg = gzerror(static_cast<gzFile>(gz_), &errnum);
-      error_ = std::string("gzip: ") + (msg ? msg : "read error");
+    // A corrupt stream fails (n < 0); a truncated one ends early with Z_BUF_ERROR set, which
+    // only gzerror tells. Either way what was decompressed before is kept.
+    int errnum = Z_OK;
+    if (n <= 0) gzerror(static_cast<gzFile>(gz_), &errnum);
+    if (n < 0 || errnum == Z_BUF_ERROR) {
+      error_ = gzip_error(gz_, "read error");
       eof_ = true;
       return false;
     }
@@ -254,6 +283,7 @@ ExpandedPaths expand_paths(const std::vector<std::string>& paths) {
     }
     if (fs::is_directory(st)) {
       std::vector<std::string> found;
+      size_t hidden = 0;
       fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end;
       if (ec) {
         out.errors.emplace_back(p, ec.message());
@@ -267,10 +297,23 @@ ExpandedPaths expand_paths(const std::vector<std::string>& paths) {
         auto name = it->path().filename().string();
         if (!name.empty() && name[0] == '.') {
           if (it->is_directory()) it.disable_recursion_pending();
+          ++hidden;
           continue;
         }
-        if (it->is_regular_file(ec)) found.push_back(it->path().string());
+        // A subdirectory that cannot be listed is skipped by the iterator without a word
+        // (skip_permission_denied): say so, as for a file that cannot be read.
+        std::error_code fe;  // (a dangling link is no file: skipped)
+        if (it->is_directory(fe) && ::access(it->path().c_str(), R_OK | X_OK) != 0) {
+          out.errors.emplace_back(it->path().string(), std::strerror(errno));
+          it.disable_recursion_pending();
+          continue;
+        }
+        if (it->is_regular_file(fe)) found.push_back(it->path().string());
       }
+      if (found.empty() && !ec)
+        out.errors.emplace_back(p, hidden ? fmt::format("directory holds no file to read ({} hidden entr{} skipped)", hidden,
+                                                        hidden == 1 ? "y" : "ies")
+                                          : std::string("directory holds no file to read"));
       std::sort(found.begin(), found.end());
       out.files.insert(out.files.end(), found.begin(), found.end());
     } else {

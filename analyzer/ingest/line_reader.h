@@ -14,7 +14,8 @@ namespace ipsecdoc {
 class LineReader {
  public:
   // Opens `path` ("-" = stdin). .gz files (by magic bytes) are decompressed on the fly.
-  // On failure, ok() is false and error() says why.
+  // On failure, ok() is false and error() says why. A failure while reading (a corrupt or
+  // truncated .gz, an I/O error) ends the input there; the lines read before stay valid.
   explicit LineReader(const std::string& path, size_t buffer_size = 1 << 20);
   ~LineReader();
   LineReader(const LineReader&) = delete;
@@ -22,7 +23,7 @@ class LineReader {
 
   bool ok() const { return error_.empty(); }
   const std::string& error() const { return error_; }
-  bool compressed() const { return gz_ != nullptr; }
+  bool compressed() const { return gz_ != nullptr && !gz_plain_; }
 
   // Next line without its terminator ('\n'; a trailing '\r' is left for the cleaner).
   // The view is valid until the next call (see on_reuse for longer). Returns false at end of
@@ -71,6 +72,7 @@ class LineReader {
   friend void line_reader_use_avx2_for_tests(bool on);
   int fd_ = -1;
   void* gz_ = nullptr;  // gzFile
+  bool gz_plain_ = false;  // stdin read through zlib that is not gzip
   char* data() { return cur_; }
   std::vector<char> bufs_[2];  // cap_ characters each, and 64 more that vector reads may look at
   char* cur_ = bufs_[0].data();  // bufs_[gen_ & 1].data()

@@ -379,6 +379,22 @@ inline bool may_start_origin(const char* p, const char* e) {
   return e - p < 3 || month_index(p) < 0;
 }
 
+// `logging origin-id ip`: an IPv4 address followed by ": " at p ("10.9.9.9: "); the
+// address's length, or 0.
+inline size_t ipv4_origin(const char* p, const char* e) {
+  const char* q = p;
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (q >= e || *q != '.') return 0;
+      ++q;
+    }
+    const char* d = q;
+    while (q < e && q - d < 4 && digit(*q)) ++q;
+    if (q == d || q - d > 3) return 0;
+  }
+  return e - q >= 2 && q[0] == ':' && q[1] == ' ' ? static_cast<size_t>(q - p) : 0;
+}
+
 // Body starts after the spaces at k.
 inline size_t skip_spaces(std::string_view line, size_t k) {
   while (k < line.size() && line[k] == ' ') ++k;
@@ -515,8 +531,17 @@ void scan_prefix_t(std::string_view line, LinePrefix& p, StampMemo* memo = nullp
     p.seq = seq;
     k += sn;
   }
-  // origin-id "R1: " (a word that is not a facility and not a timestamp)
-  if (k < len && may_start_origin(b + k, e)) {
+  // origin-id "R1: " (a word that is not a facility and not a timestamp), or an address
+  size_t ipo;
+  if (k < len && digit(b[k]) && (ipo = ipv4_origin(b + k, e)) > 0) {
+    p.origin = std::string_view(b + k, ipo);
+    k += ipo + 2;
+    sn = read_seq(b + k, e, seq);
+    if (sn > 0) {
+      p.seq = seq;
+      k += sn;
+    }
+  } else if (k < len && may_start_origin(b + k, e)) {
     // The word ends at ' ' or ':', and has no '(' ("IPSEC(f):" is a message, not a host): ends
     // at '(' is ruled out like ends at ' '.
     size_t oe = static_cast<size_t>(find_space_colon_paren(b + k, e) - b);

@@ -207,7 +207,9 @@ nlohmann::json report_frame(const Analysis& a, const ReportOptions& opt) {
       if (s.nul_bytes) i["nul_bytes"] = s.nul_bytes;
       if (s.overlong) i["overlong_lines"] = s.overlong;
       if (s.long_records) i["long_records_cut"] = s.long_records;
+      if (s.notes) i["pasted_notes"] = s.notes;
       if (s.no_final_newline) i["no_final_newline"] = true;
+      if (!s.read_error.empty()) i["read_error"] = s.read_error;
     }
     j["inputs"].push_back(i);
   }
@@ -406,7 +408,10 @@ void write_text(std::ostream& out, const Analysis& a, const ReportOptions& opt) 
     if (!s.error.empty()) out << p(kRed, "  cannot read ") << s.path << ": " << s.error << "\n";
     else if (s.binary) out << p(kYellow, "  note: ") << s.path << " looks like binary data; read as text anyway\n";
     else if (s.lines == 0) out << p(kYellow, "  note: ") << s.path << " is empty\n";
-    if (s.error.empty() && s.no_final_newline && s.lines > 0)
+    if (!s.read_error.empty())
+      out << p(kRed, "  read stopped ") << s.path << " after line " << s.lines << ": " << s.read_error
+          << " (what was read before is analysed)\n";
+    else if (s.error.empty() && s.no_final_newline && s.lines > 0)
       out << p(kYellow, "  note: ") << s.path << ": the last line has no newline (truncated capture?)\n";
     if (s.overlong) out << p(kYellow, "  note: ") << s.path << ": " << s.overlong << " line(s) longer than 1 MiB were cut into pieces\n";
     if (s.long_records)

@@ -62,6 +62,14 @@ gzip -c "$LOG" >"$TMP/archive.log.gz"
 f_file=$(grep -c '"rule":' "$TMP/file.json"); f_stdin=$(grep -c '"rule":' "$TMP/stdin.json"); f_gz=$(grep -c '"rule":' "$TMP/gz.json")
 [[ $f_file -gt 0 && $f_file == "$f_stdin" && $f_file == "$f_gz" ]] || fail "stdin/.gz findings differ: file $f_file stdin $f_stdin gz $f_gz"
 contains "$TMP/gz.json" '"compressed": true' "gz input flagged"
+gzip -c "$LOG" | "$BIN" analyze --format json - >"$TMP/gzstdin.json" 2>/dev/null
+f_gzstdin=$(grep -c '"rule":' "$TMP/gzstdin.json")
+[[ $f_file == "$f_gzstdin" ]] || fail ".gz on stdin: $f_gzstdin findings, file $f_file"
+contains "$TMP/gzstdin.json" '"compressed": true' "gz on stdin flagged"
+contains "$TMP/stdin.json" '"compressed": false' "plain stdin not flagged compressed"
+mkdir -p "$TMP/nofiles/sub"
+expect_rc 2 "a directory with no file" -- "$BIN" analyze "$TMP/nofiles"
+contains "$TMP/err" "directory holds no file to read" "empty directory message"
 
 # --- --threads 1 and 2 give the same report, byte for byte
 for cmd in analyze timeline parse; do

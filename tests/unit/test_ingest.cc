@@ -1,7 +1,16 @@
 // Ingest decisions that depend on more than one line.
+#include <unistd.h>
+#include <zlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "ingest/ingest.h"
+#include "ingest/line_reader.h"
 #include "test_analysis_helpers.h"
 
 using namespace ipsecdoc;
@@ -93,4 +102,172 @@ TEST_CASE("ingest: a log record keeps at most max_record_bytes, counted once per
   CHECK(rs.records[1].where.last_line == 5);  // the cut lines still belong to the record
   CHECK(rs.records[2].body.size() < 100);
   CHECK(sum.long_records == 2);
+}
+
+namespace {
+
+// `text` gzip-compressed, as gzip(1) writes it.
+std::string gzipped(const std::string& text) {
+  std::string p = write_temp("ingest-gz", "plain.gz", "");
+  gzFile g = gzopen(p.c_str(), "wb");
+  gzwrite(g, text.data(), static_cast<unsigned>(text.size()));
+  gzclose(g);
+  std::ifstream in(p, std::ios::binary);
+  std::string out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  remove_temp(p);
+  return out;
+}
+
+// Many unrelated syslog lines, then one crypto record: what a reader stopped early never sees.
+std::string archive(int lines) {
+  std::string s;
+  for (int i = 0; i < lines; ++i)
+    s += fmt::format("Nov 26 10:00:00 10.0.0.1 {}: %SYS-5-CONFIG_I: Configured from console by vty{} ({})\n", i, i % 7,
+                     i * 7919 % 65521);
+  return s + "Nov 26 10:00:01 10.0.0.1 %CRYPTO-4-IKMP_NO_SA: IKE message from 10.8.8.8 has no SA\n";
+}
+
+}  // namespace
+
+TEST_CASE("ingest: a truncated or corrupt .gz keeps what was read before and says where it stopped") {
+  std::string gz = gzipped(archive(60000));
+  REQUIRE(gz.size() > 4096);
+  SUBCASE("truncated") {
+    std::string p = write_temp("ingest", "cut.log.gz", gz.substr(0, gz.size() - 300));
+    RecordSink rs;
+    InputSummary s = ingest_input(p, 0, rs, IngestOptions{});
+    remove_temp(p);
+    CHECK(s.error.empty());  // not unusable: most of it was read
+    CHECK(s.read_error.find("truncated") != std::string::npos);
+    CHECK(s.lines > 50000);
+    CHECK(s.compressed);
+  }
+  SUBCASE("corrupt near the end") {
+    for (size_t i = gz.size() - 2000; i < gz.size() - 1900; ++i) gz[i] = static_cast<char>(gz[i] ^ 0x55);
+    std::string p = write_temp("ingest", "bad.log.gz", gz);
+    RecordSink rs;
+    InputSummary s = ingest_input(p, 0, rs, IngestOptions{});
+    remove_temp(p);
+    CHECK(s.error.empty());
+    CHECK(s.read_error.rfind("gzip: ", 0) == 0);
+    CHECK(s.read_error.find("<fd:") == std::string::npos);  // zlib's name for the descriptor
+    CHECK(s.lines > 40000);
+  }
+  SUBCASE("nothing but the magic bytes: unusable") {
+    std::string p = write_temp("ingest", "magic.gz", "\x1f\x8b");
+    RecordSink rs;
+    InputSummary s = ingest_input(p, 0, rs, IngestOptions{});
+    remove_temp(p);
+    CHECK(s.error.find("truncated") != std::string::npos);
+    CHECK(s.read_error.empty());
+  }
+}
+
+TEST_CASE("expand_paths: a directory with nothing to read, and a subdirectory that cannot be listed, are reported") {
+  namespace fs = std::filesystem;
+  fs::path root = fs::temp_directory_path() / ("ipsecdoc-expand-" + std::to_string(::getpid()));
+  fs::create_directories(root / "empty" / "sub");
+  fs::create_directories(root / "hidden" / ".git");
+  std::ofstream(root / "hidden" / ".git" / "x.log") << "ISAKMP (0:1): SA not acceptable!\n";
+  ExpandedPaths e = expand_paths({(root / "empty").string(), (root / "hidden").string()});
+  CHECK(e.files.empty());
+  REQUIRE(e.errors.size() == 2);
+  CHECK(e.errors[0].second == "directory holds no file to read");
+  CHECK(e.errors[1].second == "directory holds no file to read (1 hidden entry skipped)");
+  if (::geteuid() != 0) {  // (root lists any directory)
+    fs::create_directories(root / "closed" / "inner");
+    std::ofstream(root / "closed" / "inner" / "a.log") << "ISAKMP (0:1): SA not acceptable!\n";
+    std::ofstream(root / "closed" / "b.log") << "ISAKMP (0:1): SA not acceptable!\n";
+    fs::permissions(root / "closed" / "inner", fs::perms::none);
+    ExpandedPaths c = expand_paths({(root / "closed").string()});
+    fs::permissions(root / "closed" / "inner", fs::perms::owner_all);
+    CHECK(c.files.size() == 1);
+    REQUIRE(c.errors.size() == 1);
+    CHECK(c.errors[0].first == (root / "closed" / "inner").string());
+  }
+  std::error_code ec;
+  fs::remove_all(root, ec);
+}
+
+TEST_CASE("ingest: a debug record wrapped by an 80-column terminal or by a mail client is folded back whole") {
+  const std::string body =
+      "IPSEC(validate_proposal_request): proposal part #1, (key eng. msg.) INBOUND local= 192.1.1.40, remote= "
+      "192.1.1.42, local_proxy= 192.168.2.0/255.255.255.0/0/0 (type=4), remote_proxy= "
+      "192.168.3.0/255.255.255.0/0/0 (type=4), protocol= ESP, transform= esp-aes esp-sha-hmac (Tunnel), lifedur= 0s "
+      "and 0kb, spi= 0x0(0), conn_id= 0, keysize= 128, flags= 0x2";
+  const std::string line = "*Mar  1 00:42:09.431: " + body;
+  const std::string next = "*Mar  1 00:42:09.435: ISAKMP (0:2): atts not acceptable. Next payload is 0\n";
+  SUBCASE("terminal: cut every 80 characters, mid-word") {
+    std::string text;
+    for (size_t i = 0; i < line.size(); i += 80) text += line.substr(i, 80) + "\n";
+    REQUIRE(text.find("(key e\nng. msg.)") != std::string::npos);  // a piece that starts with a plain word
+    std::string p = write_temp("ingest", "term.log", text + next);
+    RecordSink rs;
+    ingest_input(p, 0, rs, IngestOptions{});
+    remove_temp(p);
+    CHECK(rs.unrecognized == 0);
+    REQUIRE(rs.records.size() == 2);
+    CHECK(rs.records[0].body == body);
+    CHECK(rs.records[0].where.last_line == (line.size() + 79) / 80);
+  }
+  SUBCASE("mail client: wrapped at spaces, at several widths") {
+    for (size_t width : {60, 66, 72, 76}) {
+      std::string text, cur;
+      for (size_t b = 0, e; b < line.size(); b = e + 1) {
+        e = std::min(line.find(' ', b), line.size());
+        std::string_view word(line.data() + b, e - b);
+        if (!cur.empty() && cur.size() + 1 + word.size() > width) {
+          text += cur + "\n";
+          cur.clear();
+        }
+        if (!cur.empty()) cur += ' ';
+        cur += word;
+      }
+      text += cur + "\n";
+      CAPTURE(width);
+      CAPTURE(text);
+      std::string p = write_temp("ingest", "mail.log", text + next);
+      RecordSink rs;
+      ingest_input(p, 0, rs, IngestOptions{});
+      remove_temp(p);
+      CHECK(rs.unrecognized == 0);
+      REQUIRE(rs.records.size() == 2);
+      CHECK(rs.records[0].body == body);
+    }
+  }
+}
+
+TEST_CASE("ingest: pasted notes are cut from the records and counted, never dropped silently") {
+  std::string p = write_temp("ingest", "notes.log",
+                             "*Mar  1 00:42:09.431: ISAKMP (0:2): atts not acceptable. Next payload is 0   <-- this is the error\n"
+                             "IPSEC(spi_response): getting spi 3754627978 for SA (3)\n"
+                             "  from 192.1.1.40 to 192.1.1.42 for prot 3 <== here\n"
+                             "*Mar  1 00:42:09.435: ISAKMP (0:2): SA not acceptable!\n");
+  RecordSink rs;
+  InputSummary s = ingest_input(p, 0, rs, IngestOptions{});
+  remove_temp(p);
+  REQUIRE(rs.records.size() == 3);
+  CHECK(rs.records[0].body == "ISAKMP (0:2): atts not acceptable. Next payload is 0");
+  CHECK(rs.records[1].notes.size() == 2);
+  CHECK(s.notes == 3);
+}
+
+TEST_CASE("ingest: lines that end in CR CR LF (a CRLF file converted once more) keep their text") {
+  std::string text;
+  for (const char* l : {"*Mar  1 00:42:09.431: ISAKMP (0:2): atts not acceptable. Next payload is 0",
+                        "IPSEC(spi_response): getting spi 3754627978 for SA", "  from 192.1.1.40 to 192.1.1.42 for prot 3",
+                        "*Mar  1 00:42:09.435: ISAKMP (0:2): SA not acceptable!"})
+    text += std::string(l) + "\r\r\n";
+  std::string p = write_temp("ingest", "crcr.log", text);
+  RecordSink rs;
+  InputSummary s = ingest_input(p, 0, rs, IngestOptions{});
+  remove_temp(p);
+  REQUIRE(rs.records.size() == 3);
+  CHECK(rs.records[0].body == "ISAKMP (0:2): atts not acceptable. Next payload is 0");
+  CHECK(rs.records[1].body == "IPSEC(spi_response): getting spi 3754627978 for SA from 192.1.1.40 to 192.1.1.42 for prot 3");
+  CHECK(s.clean.cr == 8);
+  // A CR inside a line is still a return to column 0.
+  std::string scratch;
+  CleanStats st;
+  CHECK(clean_line("R1#sh\rISAKMP: x\r\r", scratch, st) == "ISAKMP: x");
 }

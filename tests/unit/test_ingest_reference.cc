@@ -301,6 +301,25 @@ LinePrefix old_parse_prefix(std::string_view line) {
       p.seq = seq;
       k += sn;
     }
+  } else if (oe > k && oe + 1 < line.size() && line[oe] == ':' && line[oe + 1] == ' ') {
+    // `logging origin-id ip`: four groups of 1-3 digits ("10.9.9.9: ")
+    std::string_view w = line.substr(k, oe - k);
+    int groups = 0;
+    bool ok = true;
+    for (size_t a = 0; ok && a <= w.size(); ++groups) {
+      size_t dot = std::min(w.find('.', a), w.size());
+      ok = dot > a && dot - a <= 3 && std::all_of(w.begin() + a, w.begin() + dot, digit);
+      a = dot + 1;
+    }
+    if (ok && groups == 4) {
+      p.origin = w;
+      k = oe + 2;
+      sn = read_seq(line, k, seq);
+      if (sn > 0) {
+        p.seq = seq;
+        k += sn;
+      }
+    }
   }
   Stamp dev;
   size_t m = old_parse_stamp(line.substr(k), dev);
@@ -352,7 +371,9 @@ bool needs_cleaning(const char* b, size_t n) {
 }  // namespace
 
 std::string_view old_clean_line(std::string_view in, std::string& scratch, CleanStats& stats) {
-  if (!in.empty() && in.back() == '\r') {
+  // Every CR before the line's end: "\r\r\n" (a CRLF file whose line ends were converted
+  // once more) is a line end too, not a return to column 0 that erases the line.
+  while (!in.empty() && in.back() == '\r') {
     in.remove_suffix(1);
     ++stats.cr;
   }
@@ -598,7 +619,9 @@ std::string server_line(std::mt19937& rng) {
   static const char* const kSender[] = {"10.0.59.38", "edge-nyc-rtr22.corp.example.net", "r1:", "ISAKMP", "%LINK",
                                         "hq-1", "IPSEC(validate):", "a"};
   static const char* const kSeq[] = {"", "", "084810: ", "1: ", "1234567890: ", "12345678901: ", "00000000: ", "123:"};
-  static const char* const kOrigin[] = {"", "", "wan-lon-rtr17: ", "R1: ", "IPSEC(f): ", "Nov: ", "ISAKMP: ", "x(y: "};
+  static const char* const kOrigin[] = {"",        "",           "wan-lon-rtr17: ", "R1: ",     "IPSEC(f): ", "Nov: ",
+                                        "ISAKMP: ", "x(y: ",      "10.9.9.9: ",      "1.2.3: ", "1.2.3.4.5: ",
+                                        "1234.1.1.1: "};
   static const char* const kDevice[] = {"", ".Nov 26 00:59:58.716 EDT: ", "*Mar  1 00:42:09.431: ",
                                         "Nov 26 2026 00:00:02.241 UTC: ", "00:27:07: ", "2w3d: ", "Nov 26 10:00:00 ISAKMP: ",
                                         "Nov 26 10:00:00.1234567 CHADT: ", "1y2w: ", "9:07:07.: "};
