@@ -63,6 +63,11 @@ struct IngestOptions {
   // Recognises the first line of a show output when no prompt precedes it (supplied by
   // the show part, so ingest does not depend on it). Returns the command name or "".
   std::function<std::string(std::string_view)> show_sniffer;
+  // Inside a show section, a line the sniffer recognises starts a new section unless it is
+  // part of the open section's output: `show_same_output(section command as typed, sniffed
+  // name)` says so ("sh cry isa sa det" prints an "IPv4 Crypto ISAKMP SA" line). Unset: the
+  // two names must be equal.
+  std::function<bool(std::string_view, std::string_view)> show_same_output;
   size_t max_record_lines = 64;  // fold at most this many physical lines into one record
   // When set, lines pass through these blocks so that another thread can clean and parse
   // them (line_blocks.h); the result is the same.

@@ -40,6 +40,11 @@ Command command_from_cli(std::string_view cli);
 // Session and SessionDetail cannot be told apart from the first line; Session is returned.
 Command command_from_content(std::string_view line);
 
+// Can the output of `a` contain a line that command_from_content takes for `b`? The same
+// command, or its plain/detail twin: "show crypto isakmp sa detail" prints the "IPv4 Crypto
+// ISAKMP SA" line of the plain form, "show crypto session detail" the same banner.
+bool same_output(Command a, Command b);
+
 struct Parsed {
   Command command = Command::Unknown;
   nlohmann::json data = nlohmann::json::object();

@@ -39,3 +39,60 @@ TEST_CASE("mentions_crypto: a keyword, or part of one, at the very end of the te
     }
   }
 }
+
+TEST_CASE("ingest: a show output stays one section when its own lines look like another command's first line") {
+  // `show crypto isakmp sa detail` prints the "IPv4 Crypto ISAKMP SA" line of the plain form;
+  // the typed command is abbreviated. Was: four sections, one holding only the family line,
+  // read as "No IKE (ISAKMP) SA at all" although two SAs are listed.
+  std::string p = write_temp("ingest", "isakmp-detail.txt",
+                             "R1#sh cry isa sa det\n"
+                             "Codes: C - IKE configuration mode, D - Dead Peer Detection\n"
+                             "       K - Keepalives, N - NAT-traversal\n"
+                             "IPv4 Crypto ISAKMP SA\n"
+                             "\n"
+                             "C-id  Local           Remote          I-VRF  Status Encr Hash   Auth DH Lifetime Cap.\n"
+                             "\n"
+                             "1001  203.0.113.1     198.51.100.2           ACTIVE aes  sha    psk  14 23:58:12 D\n"
+                             "       Engine-id:Conn-id =  SW:1\n"
+                             "\n"
+                             "IPv6 Crypto ISAKMP SA\n"
+                             "\n"
+                             "R1#\n");
+  auto a = run({p});
+  remove_temp(p);
+  REQUIRE(a.shows.size() == 1);
+  CHECK(a.shows[0].section.command == "sh cry isa sa det");
+  CHECK(a.shows[0].parsed.command == show::Command::IsakmpSaDetail);
+  CHECK(a.shows[0].parsed.data["sas"].size() == 1);
+  CHECK(a.unrecognized_total == 0);
+  CHECK(!has_rule(a, "no-ike-sa"));
+}
+
+TEST_CASE("ingest: show outputs recognised without a prompt, or whose first line starts like a debug record") {
+  // The typed engine layout starts with a title line; the isakmp detail output with its legend;
+  // `show crypto ipsec sa count` with "IPsec SA total", which also starts a debug record.
+  std::string p = write_temp("ingest", "no-prompt.txt",
+                             "Crypto Engine Connections\n"
+                             "\n"
+                             "   ID  Type    Algorithm           Encrypt  Decrypt LastSeqN IP-Address\n"
+                             "    1  IPsec   AES+SHA                   0       57       57 203.0.113.1\n"
+                             "    2  IPsec   AES+SHA                  57        0        0 203.0.113.1\n"
+                             "Codes: C - IKE configuration mode, D - Dead Peer Detection\n"
+                             "       K - Keepalives, N - NAT-traversal\n"
+                             "IPv4 Crypto ISAKMP SA\n"
+                             "C-id  Local           Remote          I-VRF  Status Encr Hash   Auth DH Lifetime Cap.\n"
+                             "1001  203.0.113.1     198.51.100.2           ACTIVE aes  sha    psk  14 23:58:12 D\n"
+                             "R1#show crypto ipsec sa count\n"
+                             "IPsec SA total: 8, active: 8, rekeying: 0, unused: 0, invalid: 0\n"
+                             "R1#\n");
+  auto a = run({p});
+  remove_temp(p);
+  REQUIRE(a.shows.size() == 3);
+  CHECK(a.shows[0].parsed.command == show::Command::EngineConnections);
+  CHECK(a.shows[0].parsed.data["connections"].size() == 2);
+  CHECK(a.shows[1].parsed.command == show::Command::IsakmpSaDetail);
+  CHECK(a.shows[1].parsed.data["sas"].size() == 1);
+  CHECK(a.shows[2].parsed.command == show::Command::IpsecSaCount);
+  CHECK(a.shows[2].parsed.data["total"] == 8);
+  CHECK(a.unrecognized_total == 0);
+}
