@@ -103,8 +103,9 @@ void read_ipsec_sa(const json& d, const Reader& r) {
       const long long no_sa_send = geti(c, "no_sa_send", 0);
       const bool peer_set = !peer.empty() && peer != "0.0.0.0" && peer != "::";
 
-      // --- no-data-sa
-      if (peer_set && sas.empty() && out_spi <= 0) {
+      // --- no-data-sa (only once "current outbound spi" was read as 0: a capture cut before
+      // it, and before the SA lists, shows no SA without saying there is none)
+      if (peer_set && sas.empty() && out_spi == 0) {
         const bool traffic = no_sa_send > 0;
         Severity sev = traffic || tunnel_protection ? Severity::Warning : Severity::Info;
         Finding f = r.make("no-data-sa", sev, peer, ifname + "|" + label);

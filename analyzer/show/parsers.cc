@@ -153,7 +153,8 @@ void parse_ipsec_sa(const TextSection& s, Parsed& out) {
   static const RE2 re_endpt(R"(^(local|remote) crypto endpt\.?: ([^,]+?)(?:,\s*(?:remote crypto endpt\.?: (\S+))?)?$)");
   static const RE2 re_mtu(R"(^(plaintext mtu|path mtu|ip mtu|ipv6 mtu|media mtu) (\d+)$)");
   static const RE2 re_mtu_idb(R"(^(?:ip|ipv6) mtu idb (\S+)$)");
-  static const RE2 re_outspi(R"(^current outbound spi: (0x[0-9A-Fa-f]+)(?:\((\d+)\))?$)");
+  // 12.2 prints the hex digits without "0x" ("current outbound spi: 20890A6F", "...: 0").
+  static const RE2 re_outspi(R"(^current outbound spi: (?:0x)?([0-9A-Fa-f]+)(?:\((\d+)\))?$)");
   static const RE2 re_pfs(R"(^PFS \(Y/N\): ([YN])$)");
   static const RE2 re_kv(R"(^([A-Za-z][A-Za-z ]*?) ?: ?(.+)$)");
   static const RE2 re_sect(R"(^(inbound|outbound) (esp|ah|pcp) sas:?$)");
@@ -257,7 +258,7 @@ void parse_ipsec_sa(const TextSection& s, Parsed& out) {
         else ok = false;
       }
     } else if (ident && RE2::FullMatch(t, re_outspi, &a, &b)) {
-      (*ident)["current_outbound_spi"] = spi_json(a, b);
+      (*ident)["current_outbound_spi"] = spi_json("0x" + a, b);
       (*ident)["lines"]["current_outbound_spi"] = ln;
     } else if (ident && t.rfind("PFS (Y/N):", 0) == 0) {
       for (auto item : split_items(t)) {
@@ -388,8 +389,9 @@ void parse_engine_connections(const TextSection& s, Parsed& out) {
       }
       if (ok) {
         // Which connections are IKE (management) and which IPsec (data): the Type column when
-        // printed; otherwise the 12.x convention - IKE rows name the hash first as HMAC_x+ENC_CBC,
-        // software IPsec rows are numbered from 2000 up and print ENC+HASH.
+        // printed; otherwise the 12.x convention - software IPsec rows are numbered from 2000 up
+        // (the number decides: 12.2 prints HMAC_MD5+DES_56_CB on IPsec rows too), IKE rows below
+        // that name the hash first as HMAC_x+ENC_CBC; the seed's IPsec rows print ENC+HASH.
         std::string role = "unknown";
         if (row.contains("type")) {
           std::string ty = row["type"];
@@ -397,8 +399,8 @@ void parse_engine_connections(const TextSection& s, Parsed& out) {
           else if (ty.find("IPsec") != std::string::npos || ty.find("IPSEC") != std::string::npos) role = "ipsec";
         } else {
           std::string alg = row.value("algorithm", "");
-          if (alg.rfind("HMAC_", 0) == 0) role = "ike";
-          else if (row["id"].get<long long>() >= 2000) role = "ipsec";
+          if (row["id"].get<long long>() >= 2000) role = "ipsec";
+          else if (alg.rfind("HMAC_", 0) == 0) role = "ike";
         }
         row["role"] = role;
         out.data["connections"].push_back(std::move(row));

@@ -213,6 +213,45 @@ TEST_CASE("show rule one-way-traffic: ipsec sa both directions and engine connec
   CHECK(typed.empty());  // 57 decrypted, 57 encrypted
 }
 
+TEST_CASE("show 12.2 layouts: outbound spi without 0x, IPsec engine rows that print HMAC_ first") {
+  Parsed p;
+  auto f = run("show/cases/ipsec-sa-122-1.txt", Command::IpsecSa, &p);  // run() checks: no line unrecognized
+  const auto& ids = p.data["interfaces"][0]["idents"];
+  REQUIRE(ids.size() == 2);
+  CHECK(ids[0]["current_outbound_spi"]["hex"] == "0x20890A6F");
+  CHECK(ids[0]["current_outbound_spi"]["value"] == 545852015);  // the outbound SA's spi, printed in decimal there
+  CHECK(ids[1]["current_outbound_spi"]["value"] == 0);
+  REQUIRE(find(f, "no-data-sa"));
+  CHECK(find(f, "no-data-sa")->message.find("10.1.1.0/24 <-> 10.2.2.0/24") != std::string::npos);
+  CHECK(serious(f).empty());  // the second ident is idle (no '#pkts no sa'): info only
+
+  // Rows 2000+ are the IPsec connections whatever their algorithm text; Tunnel0's pair decrypts only.
+  Parsed e;
+  auto g = run("show/cases/engine-122-hmac-1.txt", Command::EngineConnections, &e);
+  const auto& c = e.data["connections"];
+  REQUIRE(c.size() == 5);
+  CHECK(c[0]["role"] == "ike");
+  for (size_t i = 1; i < 5; ++i) CHECK(c[i]["role"] == "ipsec");
+  CHECK(!find(g, "no-data-sa"));  // was: "IKE connections exist but no IPsec data connection"
+  auto* w = find(g, "one-way-traffic");
+  REQUIRE(w);
+  CHECK(w->message.find("Tunnel0") != std::string::npos);
+  CHECK(w->extra["decrypt"] == 6);
+  CHECK(w->extra["encrypt"] == 0);
+  CHECK(g.size() == 1);  // Ethernet0 carries both directions
+}
+
+TEST_CASE("show rule no-data-sa: not on a capture cut before the outbound spi and the SA lists") {
+  // Example 19-9 cut after its counters: nothing says the SA lists are empty.
+  auto full = show_test::read_file(std::string(CORPUS_DIR) + "/show/seed/example-19-9.txt");
+  std::string cut = full.substr(0, full.find("  local crypto endpt."));
+  auto sec = show_test::section_from_text(cut);
+  auto p = parse(Command::IpsecSa, sec);
+  CHECK(p.unrecognized.empty());
+  CHECK(p.data["interfaces"][0]["idents"][0]["counters"]["encaps"] == 5);
+  CHECK(!find(read(p, sec), "no-data-sa"));
+}
+
 TEST_CASE("show rule packet-errors and sa-lifetime-low") {
   auto f = run("show/cases/packet-errors-1.txt", Command::IpsecSa);
   auto* x = find(f, "packet-errors");
