@@ -1,5 +1,6 @@
 #include "show/parsers.h"
 
+#include <algorithm>
 #include <charconv>
 #include <string>
 
@@ -505,6 +506,8 @@ void parse_crypto_map(const TextSection& s, Parsed& out) {
   static const RE2 re_cur(R"(^Current peer: (\S+)$)");
   static const RE2 re_life(R"(^Security association lifetime: (\d+) kilobytes/(\d+) seconds$)");
   static const RE2 re_yn(R"(^(Dualstack|Responder-Only|PFS) \(Y/N\): ([YN])(?:,? DH group: (\S+))?$)");
+  static const RE2 re_dh(R"(^DH group:\s+(\S+)$)");  // the line after "PFS (Y/N): Y"
+  static const RE2 re_dyn(R"(^Dynamic map template tag: (\S+)$)");  // "set ... dynamic DYN" entry
   static const RE2 re_prof(R"(^(IKEv2 Profile|ISAKMP Profile|Mixed-mode|Access-List SS dynamic) ?: ?(.*)$)");
   static const RE2 re_ts_open(R"(^Transform sets\s*=\s*\{\s*(.*?)\s*$)");
   static const RE2 re_ts_entry(R"(^([^:{}]+):\s*\{\s*(.*?)\s*\}\s*,?$)");
@@ -560,6 +563,10 @@ void parse_crypto_map(const TextSection& s, Parsed& out) {
     } else if (cur && RE2::FullMatch(t, re_yn, &a, &b, &c)) {
       (*cur)[counter_key(a)] = b == "Y";
       if (!c.empty()) (*cur)["pfs_group"] = c;
+    } else if (cur && RE2::FullMatch(t, re_dh, &a)) {
+      (*cur)["pfs_group"] = a;
+    } else if (cur && RE2::FullMatch(t, re_dyn, &a)) {
+      (*cur)["dynamic_map"] = a;
     } else if (cur && RE2::FullMatch(t, re_prof, &a, &b)) {
       (*cur)[counter_key(a)] = b;
     } else if (RE2::FullMatch(t, re_ifs, &a)) {
@@ -569,7 +576,9 @@ void parse_crypto_map(const TextSection& s, Parsed& out) {
       (*cur)["incomplete"] = true;
     } else if (RE2::FullMatch(t, re_misc)) {
     } else if (!ifs_for.empty() && RE2::FullMatch(t, R"([A-Za-z][A-Za-z0-9\-]*[0-9][0-9/.:]*)")) {
-      interfaces_by_tag[ifs_for].push_back(std::string(t));
+      // Printed after every entry of the map: listed once.
+      json& ifs = interfaces_by_tag[ifs_for];
+      if (std::find(ifs.begin(), ifs.end(), std::string(t)) == ifs.end()) ifs.push_back(std::string(t));
     } else {
       ok = false;
     }

@@ -312,6 +312,18 @@ TEST_CASE("show transform-set and 12.x crypto map") {
   CHECK(mp["transform_sets"][0]["name"] == "myset");
   CHECK(mp["interfaces"] == json::array({"Ethernet0/0"}));
   CHECK(mp["pfs"] == false);
+  // PFS group on its own line, a map of three entries on one interface, a dynamic-map entry.
+  Parsed q;
+  run("show/cases/crypto-map-pfs-1.txt", Command::CryptoMap, &q);  // run() checks: no line unrecognized
+  const auto& ms = q.data["maps"];
+  REQUIRE(ms.size() == 3);
+  CHECK(ms[0]["pfs"] == true);
+  CHECK(ms[0]["pfs_group"] == "group14");
+  CHECK(ms[1]["pfs"] == false);
+  CHECK(!ms[1].contains("pfs_group"));
+  CHECK(ms[2]["seq"] == 65535);
+  CHECK(ms[2]["dynamic_map"] == "DYN");
+  for (const auto& e : ms) CHECK(e["interfaces"] == json::array({"GigabitEthernet0/1"}));
 }
 
 TEST_CASE("show conformance findings: healthy captures give no warning, the broken ones the right rule") {
