@@ -42,6 +42,9 @@ struct Reader {
   }
 };
 
+// A value the output did not print (filtered with "| include"): a placeholder, not "".
+std::string or_else(const std::string& v, const char* placeholder) { return v.empty() ? placeholder : v; }
+
 std::string ident_label(const json& id) {
   auto side = [&](const char* k) {
     auto it = id.find(k);
@@ -139,10 +142,13 @@ void read_ipsec_sa(const json& d, const Reader& r) {
 
       // --- one-way-traffic
       const long long enc = geti(c, "encaps"), dec = geti(c, "decaps");
+      const std::string peer_text = or_else(peer, "<peer not printed>");
+      const std::string local_net = or_else(gets(id.value("local_ident", json::object()), "prefix"), "<local network>");
+      const std::string remote_net = or_else(gets(id.value("remote_ident", json::object()), "prefix"), "<remote network>");
       if (enc >= 0 && dec >= 0 && ((enc > 0) != (dec > 0))) {
         Finding f = r.make("one-way-traffic", Severity::Warning, peer, ifname + "|" + label);
         if (enc > 0) {
-          f.message = fmt::format("One-way IPsec traffic to {}: {} packets encapsulated, 0 decapsulated ({})", peer,
+          f.message = fmt::format("One-way IPsec traffic to {}: {} packets encapsulated, 0 decapsulated ({})", peer_text,
                                   enc, label);
           f.explanation =
               "This router encrypts and sends traffic for this proxy pair but nothing comes back through the SA. "
@@ -151,15 +157,14 @@ void read_ipsec_sa(const json& d, const Reader& r) {
               "of ours so replies leave unencrypted, or NAT on the peer translates the return traffic before crypto "
               "so it no longer matches the ACL. An ISP/firewall dropping ESP (IP 50) or UDP 4500 towards us gives "
               "the same picture.";
-          f.next = {"on the peer " + peer + ": show crypto ipsec sa peer <this router> - do its #pkts decaps grow "
-                                            "while ours encaps grow?",
-                    "on the peer: show ip route for " + gets(id.value("local_ident", json::object()), "prefix") +
-                        " (return route must point out the crypto interface)",
+          f.next = {"on the peer " + peer_text + ": show crypto ipsec sa peer <this router> - do its #pkts decaps "
+                                                 "grow while ours encaps grow?",
+                    "on the peer: show ip route for " + local_net + " (return route must point out the crypto interface)",
                     "on the peer: show ip nat translations / NAT exemption (deny) for the VPN traffic",
                     "on the peer: show access-lists <crypto ACL> - must mirror ours",
                     "check that ESP (protocol 50) or UDP 4500 from the peer reaches this router"};
         } else {
-          f.message = fmt::format("One-way IPsec traffic from {}: {} packets decapsulated, 0 encapsulated ({})", peer,
+          f.message = fmt::format("One-way IPsec traffic from {}: {} packets decapsulated, 0 encapsulated ({})", peer_text,
                                   dec, label);
           f.explanation =
               "The peer encrypts traffic to us and we decrypt it, but nothing is sent back through the SA. The "
@@ -167,8 +172,8 @@ void read_ipsec_sa(const json& d, const Reader& r) {
               "translates them before crypto (add a NAT exemption), the crypto ACL is not the mirror of the "
               "peer's, or the return route does not point out the interface carrying the crypto map.";
           f.next = {"show ip nat translations and the NAT ACL on this router (deny the VPN traffic before the permit)",
-                    "show access-lists <crypto ACL of map " + map + ">",
-                    "show ip route for " + gets(id.value("remote_ident", json::object()), "prefix"),
+                    "show access-lists <crypto ACL of map " + or_else(map, "<map>") + ">",
+                    "show ip route for " + remote_net,
                     "show crypto map interface " + (ifname.empty() ? std::string("<if>") : ifname)};
         }
         r.add_ev(f, line_of("encaps"));

@@ -230,20 +230,25 @@ void parse_ipsec_sa(const TextSection& s, Parsed& out) {
       if (a == "local" || !ident) new_ident(ln);
       (*ident)[a + "_ident"] = ident_json(b);
       (*ident)["lines"][a + "_ident"] = ln;
-    } else if (ident && (RE2::FullMatch(t, re_peer_port, &a, &b) || RE2::FullMatch(t, re_peer_colon, &a, &b))) {
+    } else if (RE2::FullMatch(t, re_peer_port, &a, &b) || RE2::FullMatch(t, re_peer_colon, &a, &b)) {
+      // Output filtered with "| include peer|pkts" has no ident lines: a peer without an open
+      // ident, or a second peer in one, starts the next block.
+      if (!ident || ident->contains("current_peer")) new_ident(ln);
       (*ident)["current_peer"] = a;
       if (!b.empty()) (*ident)["peer_port"] = num(b);
       (*ident)["lines"]["current_peer"] = ln;
     } else if (ident && RE2::FullMatch(t, re_flags, &a, &b)) {
       (*ident)["action"] = a;
       (*ident)["flags"] = b;
-    } else if (ident && !t.empty() && t[0] == '#') {
+    } else if (!t.empty() && t[0] == '#') {
       // "#pkts encaps: 5, #pkts encrypt: 5", "#send errors 0", "##pkts replay failed (rcv): 0"
       re2::StringPiece rest(t.data(), t.size());
       std::string whole, label, value;
       size_t consumed_items = 0;
       while (RE2::FindAndConsume(&rest, re_counter, &whole, &label, &value)) {
         std::string key = counter_key(label);
+        // Filtered output ("| include pkts"): a counter printed again belongs to the next block.
+        if (consumed_items == 0 && (!ident || (*ident)["counters"].contains(key))) new_ident(ln);
         (*ident)["counters"][key] = num(value);
         (*ident)["lines"][key] = ln;
         ++consumed_items;

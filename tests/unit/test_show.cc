@@ -252,6 +252,37 @@ TEST_CASE("show rule no-data-sa: not on a capture cut before the outbound spi an
   CHECK(!find(read(p, sec), "no-data-sa"));
 }
 
+TEST_CASE("show ipsec sa filtered with '| include peer|pkts': one block per peer, read like the full output") {
+  auto sec = show_test::section_from_text(
+      "R2#show crypto ipsec sa | i pkts|peer\n"
+      "current_peer 192.1.1.42 port 500\n"
+      "#pkts encaps: 48, #pkts encrypt: 48, #pkts digest: 48\n"
+      "#pkts decaps: 0, #pkts decrypt: 0, #pkts verify: 0\n"
+      "current_peer 10.9.9.9 port 500\n"
+      "#pkts encaps: 7, #pkts encrypt: 7, #pkts digest: 7\n"
+      "#pkts decaps: 7, #pkts decrypt: 7, #pkts verify: 7\n");
+  REQUIRE(command_from_cli(sec.command) == Command::IpsecSa);
+  auto p = parse(Command::IpsecSa, sec);
+  CHECK(p.unrecognized.empty());
+  const auto& ids = p.data["interfaces"][0]["idents"];
+  REQUIRE(ids.size() == 2);
+  CHECK(ids[0]["current_peer"] == "192.1.1.42");
+  CHECK(ids[0]["counters"]["decaps"] == 0);
+  CHECK(ids[1]["current_peer"] == "10.9.9.9");
+  CHECK(ids[1]["counters"]["decaps"] == 7);
+  auto f = read(p, sec);
+  REQUIRE(f.size() == 1);  // one-way to 192.1.1.42 only; no no-data-sa (no spi line was printed)
+  CHECK(f[0].rule == "one-way-traffic");
+  CHECK(f[0].peer == "192.1.1.42");
+  // "| include pkts": a counter printed again starts the next block.
+  auto only = parse(Command::IpsecSa, show_test::section_from_text(
+      "#pkts encaps: 5, #pkts encrypt: 5, #pkts digest: 5\n#pkts decaps: 5, #pkts decrypt: 5, #pkts verify: 5\n"
+      "#pkts encaps: 0, #pkts encrypt: 0, #pkts digest: 0\n#pkts decaps: 9, #pkts decrypt: 9, #pkts verify: 9\n"));
+  CHECK(only.unrecognized.empty());
+  REQUIRE(only.data["interfaces"][0]["idents"].size() == 2);
+  CHECK(only.data["interfaces"][0]["idents"][1]["counters"]["decaps"] == 9);
+}
+
 TEST_CASE("show rule packet-errors and sa-lifetime-low") {
   auto f = run("show/cases/packet-errors-1.txt", Command::IpsecSa);
   auto* x = find(f, "packet-errors");
