@@ -216,6 +216,18 @@ void read_ipsec_sa(const json& d, const Reader& r) {
           f.next = {"show crypto ipsec sa peer " + peer + " detail again after a minute - are the counters growing?",
                     "show crypto engine connections active (per-SA encrypt/decrypt counts)",
                     "debug crypto ipsec error (if available on this release) while the counter grows"};
+          // Two counters have a configuration answer on this router; the others point at the peer,
+          // the path or the engine (explanation and next).
+          if (f.severity == Severity::Warning) {
+            if (counts.contains("invalid_sa_rcv"))
+              f.fix.push_back({r.s.device, {"crypto isakmp invalid-spi-recovery"},
+                               "re-creates the IKE SA when packets arrive for an SPI this router no longer has, so "
+                               "the peer learns of the stale SA (INVALID_SPI notify)"});
+            if (counts.contains("replay_failed_rcv"))
+              f.fix.push_back({r.s.device, {"crypto ipsec security-association replay window-size 1024"},
+                               "a wider anti-replay window for traffic re-ordered after encryption (QoS, several "
+                               "paths); applies to new SAs"});
+          }
           f.extra = {{"interface", ifname}, {"ident", label}, {"counters", counts}};
           r.out.push_back(std::move(f));
         }

@@ -297,6 +297,33 @@ TEST_CASE("show rule packet-errors and sa-lifetime-low") {
   CHECK(serious(l).empty());
 }
 
+TEST_CASE("show rule packet-errors: invalid SPI and replay drops come with the command that answers them") {
+  auto base = show_test::read_file(std::string(CORPUS_DIR) + "/show/seed/example-19-9.txt");
+  const std::string at = "#send errors 0, #recv errors 0\n";
+  REQUIRE(base.find(at) != std::string::npos);
+  auto with = [&](const std::string& lines) {
+    std::string t = base;
+    t.insert(t.find(at) + at.size(), lines);
+    auto sec = show_test::section_from_text(t);
+    auto p = parse(Command::IpsecSa, sec);
+    CHECK(p.unrecognized.empty());
+    return read(p, sec);
+  };
+  auto f = with("#pkts no sa (send) 0, #pkts invalid sa (rcv) 12\n##pkts replay failed (rcv): 3\n");
+  auto* x = find(f, "packet-errors");
+  REQUIRE(x);
+  CHECK(x->severity == Severity::Warning);  // 15 of 5 packets
+  REQUIRE(x->fix.size() == 2);
+  CHECK(x->fix[0].device == "r3640a");
+  CHECK(x->fix[0].commands == std::vector<std::string>{"crypto isakmp invalid-spi-recovery"});
+  CHECK(x->fix[1].commands == std::vector<std::string>{"crypto ipsec security-association replay window-size 1024"});
+  CHECK(x->evidence.size() == 2);
+  // Other counters have no configuration answer on this router: no fix, the next steps say what to check.
+  auto g = with("#pkts invalid identity (recv) 4, #pkts invalid len (rcv) 0\n");
+  REQUIRE(find(g, "packet-errors"));
+  CHECK(find(g, "packet-errors")->fix.empty());
+}
+
 TEST_CASE("show rule no-ike-sa: Main Mode states point at the phase-1 diagnosis") {
   auto a = run("show/cases/no-ike-sa-mm-no-state-1.txt", Command::IsakmpSa);
   REQUIRE(find(a, "no-ike-sa"));
