@@ -581,6 +581,7 @@ Analysis analyze(const std::vector<std::string>& paths, const RuleData& rules, c
     auto c = show::command_from_content(line);
     return c == show::Command::Unknown ? std::string() : std::string(show::command_name(c));
   };
+  io.show_body_line = [](std::string_view line) { return show::is_body_line(line); };
   io.show_same_output = [](std::string_view typed, std::string_view sniffed) {
     return show::same_output(show::command_from_cli(typed), show::command_from_cli(sniffed));
   };

@@ -149,10 +149,11 @@ class Ingestor {
     } else if (mode_ == Mode::Show) {
       if (!pre.present) {
         // A show line may start like a debug record ("IPsec SA total: 8, ..." of `show crypto
-        // ipsec sa count`): the sniffer decides (it runs once when a debug capture follows).
+        // ipsec sa count`, a flush-left "IPSEC FLOW: ..."): the show part decides (it runs once
+        // when a debug capture follows).
         const bool head = is_crypto_head(text);
         std::string sniffed = (!blank && text[0] != ' ' && opt_.show_sniffer) ? opt_.show_sniffer(text) : "";
-        if (!head || !sniffed.empty()) {
+        if (!head || !sniffed.empty() || (opt_.show_body_line && opt_.show_body_line(text))) {
           if (!sniffed.empty() && sniffed != section_.command &&
               !(opt_.show_same_output && opt_.show_same_output(section_.command, sniffed))) {
             end_section();

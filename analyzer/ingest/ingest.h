@@ -68,6 +68,9 @@ struct IngestOptions {
   // name)` says so ("sh cry isa sa det" prints an "IPv4 Crypto ISAKMP SA" line). Unset: the
   // two names must be equal.
   std::function<bool(std::string_view, std::string_view)> show_same_output;
+  // A show line that starts like a crypto debug record when its indentation was lost
+  // ("IPSEC FLOW: ..." of show crypto session): it does not end the show section.
+  std::function<bool(std::string_view)> show_body_line;
   size_t max_record_lines = 64;  // fold at most this many physical lines into one record
   // When set, lines pass through these blocks so that another thread can clean and parse
   // them (line_blocks.h); the result is the same.

@@ -132,6 +132,11 @@ bool same_output(Command a, Command b) {
   return a != Command::Unknown && plain(a) == plain(b);
 }
 
+bool is_body_line(std::string_view line) {
+  static const RE2 re(R"(^(?:IPSEC FLOW: |ISAKMP Profile ?: ?|IPsecv6 policy name: ).*$)");
+  return RE2::FullMatch(line, re);
+}
+
 Parsed parse(Command c, const TextSection& section) {
   Parsed p;
   p.command = c;

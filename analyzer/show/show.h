@@ -45,6 +45,11 @@ Command command_from_content(std::string_view line);
 // ISAKMP SA" line of the plain form, "show crypto session detail" the same banner.
 bool same_output(Command a, Command b);
 
+// A line inside an output that starts like a crypto debug record once its indentation is
+// lost (mail clients, published fixtures): "IPSEC FLOW: ..." (session), "ISAKMP Profile: ..."
+// (crypto map), "IPsecv6 policy name: ..." (ipsec sa).
+bool is_body_line(std::string_view line);
+
 struct Parsed {
   Command command = Command::Unknown;
   nlohmann::json data = nlohmann::json::object();

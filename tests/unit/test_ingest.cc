@@ -96,3 +96,34 @@ TEST_CASE("ingest: show outputs recognised without a prompt, or whose first line
   CHECK(a.shows[2].parsed.data["total"] == 8);
   CHECK(a.unrecognized_total == 0);
 }
+
+TEST_CASE("ingest: a flush-left show line that starts like a debug record stays in its show section") {
+  // Indentation lost (pasted through a mail client): "IPSEC FLOW:" and "ISAKMP Profile:" start
+  // like debug records. Was: the section ended there and the flow and its drops were lost.
+  std::string p = write_temp("ingest", "flush.txt",
+                             "R1#show crypto session detail\n"
+                             "Crypto session current status\n"
+                             "Interface: Tunnel11\n"
+                             "Session status: UP-ACTIVE\n"
+                             "Peer: 21.16.95.23 port 4500 fvrf: INET ivrf: (none)\n"
+                             "IKEv2 SA: local 18.81.19.19/4500 remote 21.61.95.23/4500 Active\n"
+                             "IPSEC FLOW: permit ip 0.0.0.0/0.0.0.0 0.0.0.0/0.0.0.0\n"
+                             "Active SAs: 2, origin: crypto map\n"
+                             "Inbound:  #pkts dec'ed 4033 drop 33 life (KB/Sec) 4607363/2513\n"
+                             "Outbound: #pkts enc'ed 1326 drop 0 life (KB/Sec) 4606628/2513\n"
+                             "R1#show crypto map\n"
+                             "Crypto Map IPv4 \"CMAP\" 10 ipsec-isakmp\n"
+                             "Peer = 198.51.100.2\n"
+                             "ISAKMP Profile: PROF\n"
+                             "Extended IP access list VPN-ACL\n"
+                             "R1#\n");
+  auto a = run({p});
+  remove_temp(p);
+  REQUIRE(a.shows.size() == 2);
+  CHECK(a.unrecognized_total == 0);
+  REQUIRE(a.shows[0].parsed.data["sessions"][0]["flows"].size() == 1);
+  CHECK(a.shows[0].parsed.data["sessions"][0]["flows"][0]["in_drop"] == 33);
+  CHECK(has_rule(a, "packet-errors"));
+  CHECK(a.shows[1].parsed.data["maps"][0]["isakmp_profile"] == "PROF");
+  CHECK(a.shows[1].parsed.data["maps"][0]["acl"] == "VPN-ACL");
+}
