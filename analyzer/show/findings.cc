@@ -287,7 +287,9 @@ void read_engine(const json& d, const Reader& r) {
     if (role == "ike") ++ike;
     if (role != "ipsec") continue;
     ++ipsec;
-    std::string k = gets(row, "interface") + " " + gets(row, "ip");
+    // The typed layout has no Interface column: the local address alone.
+    std::string k = gets(row, "interface");
+    k += (k.empty() ? "" : " ") + gets(row, "ip");
     auto& g = groups[k];
     g.enc += geti(row, "encrypt", 0);
     g.dec += geti(row, "decrypt", 0);

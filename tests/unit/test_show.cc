@@ -211,6 +211,16 @@ TEST_CASE("show rule one-way-traffic: ipsec sa both directions and engine connec
   CHECK(find(e, "one-way-traffic")->extra["encrypt"] == 23);
   auto typed = run("show/cases/engine-typed-1.txt", Command::EngineConnections);
   CHECK(typed.empty());  // 57 decrypted, 57 encrypted
+  // The same with connection 1 decrypting nothing: named by the local address (no Interface column).
+  auto text = show_test::read_file(std::string(CORPUS_DIR) + "/show/cases/engine-typed-1.txt");
+  const std::string row1 = "    1  IPsec   AES+SHA                   0       57       57 203.0.113.1";
+  REQUIRE(text.find(row1) != std::string::npos);
+  text.replace(text.find(row1), row1.size(), "    1  IPsec   AES+SHA                   0        0        0 203.0.113.1");
+  auto sec = show_test::section_from_text(text);
+  auto one = read(parse(Command::EngineConnections, sec), sec);
+  REQUIRE(find(one, "one-way-traffic"));
+  CHECK(find(one, "one-way-traffic")->message.find("on 203.0.113.1: IPsec connections encrypted 57 and decrypted 0") !=
+        std::string::npos);
 }
 
 TEST_CASE("show 12.2 layouts: outbound spi without 0x, IPsec engine rows that print HMAC_ first") {
