@@ -603,6 +603,10 @@ Analysis analyze(const std::vector<std::string>& paths, const RuleData& rules, c
     auto c = show::command_from_content(line);
     return c == show::Command::Unknown ? std::string() : std::string(show::command_name(c));
   };
+  io.show_body_line = [](std::string_view line) { return show::is_body_line(line); };
+  io.show_same_output = [](std::string_view typed, std::string_view sniffed) {
+    return show::same_output(show::command_from_cli(typed), show::command_from_cli(sniffed));
+  };
   // Up to 256 replays wait (each a negotiation's copy, ~10 KB: +1 MB peak): with 32, the
   // analysis thread, the busier one during a debug capture, ran half of them itself (~245 M
   // instructions of 100 MB) when the queue was full; now mostly the ingest thread runs them

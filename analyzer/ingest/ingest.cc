@@ -151,14 +151,21 @@ class Ingestor {
       }
       end_section();
     } else if (mode_ == Mode::Show) {
-      if (!pre.present && !is_crypto_head(text)) {
+      if (!pre.present) {
+        // A show line may start like a debug record ("IPsec SA total: 8, ..." of `show crypto
+        // ipsec sa count`, a flush-left "IPSEC FLOW: ..."): the show part decides (it runs once
+        // when a debug capture follows).
+        const bool head = is_crypto_head(text);
         std::string sniffed = (!blank && text[0] != ' ' && opt_.show_sniffer) ? opt_.show_sniffer(text) : "";
-        if (!sniffed.empty() && sniffed != section_.command) {
-          end_section();
-          start_section(Mode::Show, sniffed);
+        if (!head || !sniffed.empty() || (opt_.show_body_line && opt_.show_body_line(text))) {
+          if (!sniffed.empty() && sniffed != section_.command &&
+              !(opt_.show_same_output && opt_.show_same_output(section_.command, sniffed))) {
+            end_section();
+            start_section(Mode::Show, sniffed);
+          }
+          add_to_section(no, text);
+          return;
         }
-        add_to_section(no, text);
-        return;
       }
       end_section();
     }

@@ -67,6 +67,14 @@ struct IngestOptions {
   // Recognises the first line of a show output when no prompt precedes it (supplied by
   // the show part, so ingest does not depend on it). Returns the command name or "".
   std::function<std::string(std::string_view)> show_sniffer;
+  // Inside a show section, a line the sniffer recognises starts a new section unless it is
+  // part of the open section's output: `show_same_output(section command as typed, sniffed
+  // name)` says so ("sh cry isa sa det" prints an "IPv4 Crypto ISAKMP SA" line). Unset: the
+  // two names must be equal.
+  std::function<bool(std::string_view, std::string_view)> show_same_output;
+  // A show line that starts like a crypto debug record when its indentation was lost
+  // ("IPSEC FLOW: ..." of show crypto session): it does not end the show section.
+  std::function<bool(std::string_view)> show_body_line;
   size_t max_record_lines = 64;  // fold at most this many physical lines into one record
   // ... and keep at most this many bytes of one (an IOS record is under 1 KB; a megabyte
   // line of an export with every message on one line is kept whole in lists otherwise)

@@ -42,6 +42,9 @@ struct Reader {
   }
 };
 
+// A value the output did not print (filtered with "| include"): a placeholder, not "".
+std::string or_else(const std::string& v, const char* placeholder) { return v.empty() ? placeholder : v; }
+
 std::string ident_label(const json& id) {
   auto side = [&](const char* k) {
     auto it = id.find(k);
@@ -103,8 +106,9 @@ void read_ipsec_sa(const json& d, const Reader& r) {
       const long long no_sa_send = geti(c, "no_sa_send", 0);
       const bool peer_set = !peer.empty() && peer != "0.0.0.0" && peer != "::";
 
-      // --- no-data-sa
-      if (peer_set && sas.empty() && out_spi <= 0) {
+      // --- no-data-sa (only once "current outbound spi" was read as 0: a capture cut before
+      // it, and before the SA lists, shows no SA without saying there is none)
+      if (peer_set && sas.empty() && out_spi == 0) {
         const bool traffic = no_sa_send > 0;
         Severity sev = traffic || tunnel_protection ? Severity::Warning : Severity::Info;
         Finding f = r.make("no-data-sa", sev, peer, ifname + "|" + label);
@@ -138,10 +142,13 @@ void read_ipsec_sa(const json& d, const Reader& r) {
 
       // --- one-way-traffic
       const long long enc = geti(c, "encaps"), dec = geti(c, "decaps");
+      const std::string peer_text = or_else(peer, "<peer not printed>");
+      const std::string local_net = or_else(gets(id.value("local_ident", json::object()), "prefix"), "<local network>");
+      const std::string remote_net = or_else(gets(id.value("remote_ident", json::object()), "prefix"), "<remote network>");
       if (enc >= 0 && dec >= 0 && ((enc > 0) != (dec > 0))) {
         Finding f = r.make("one-way-traffic", Severity::Warning, peer, ifname + "|" + label);
         if (enc > 0) {
-          f.message = fmt::format("One-way IPsec traffic to {}: {} packets encapsulated, 0 decapsulated ({})", peer,
+          f.message = fmt::format("One-way IPsec traffic to {}: {} packets encapsulated, 0 decapsulated ({})", peer_text,
                                   enc, label);
           f.explanation =
               "This router encrypts and sends traffic for this proxy pair but nothing comes back through the SA. "
@@ -150,15 +157,14 @@ void read_ipsec_sa(const json& d, const Reader& r) {
               "of ours so replies leave unencrypted, or NAT on the peer translates the return traffic before crypto "
               "so it no longer matches the ACL. An ISP/firewall dropping ESP (IP 50) or UDP 4500 towards us gives "
               "the same picture.";
-          f.next = {"on the peer " + peer + ": show crypto ipsec sa peer <this router> - do its #pkts decaps grow "
-                                            "while ours encaps grow?",
-                    "on the peer: show ip route for " + gets(id.value("local_ident", json::object()), "prefix") +
-                        " (return route must point out the crypto interface)",
+          f.next = {"on the peer " + peer_text + ": show crypto ipsec sa peer <this router> - do its #pkts decaps "
+                                                 "grow while ours encaps grow?",
+                    "on the peer: show ip route for " + local_net + " (return route must point out the crypto interface)",
                     "on the peer: show ip nat translations / NAT exemption (deny) for the VPN traffic",
                     "on the peer: show access-lists <crypto ACL> - must mirror ours",
                     "check that ESP (protocol 50) or UDP 4500 from the peer reaches this router"};
         } else {
-          f.message = fmt::format("One-way IPsec traffic from {}: {} packets decapsulated, 0 encapsulated ({})", peer,
+          f.message = fmt::format("One-way IPsec traffic from {}: {} packets decapsulated, 0 encapsulated ({})", peer_text,
                                   dec, label);
           f.explanation =
               "The peer encrypts traffic to us and we decrypt it, but nothing is sent back through the SA. The "
@@ -166,8 +172,8 @@ void read_ipsec_sa(const json& d, const Reader& r) {
               "translates them before crypto (add a NAT exemption), the crypto ACL is not the mirror of the "
               "peer's, or the return route does not point out the interface carrying the crypto map.";
           f.next = {"show ip nat translations and the NAT ACL on this router (deny the VPN traffic before the permit)",
-                    "show access-lists <crypto ACL of map " + map + ">",
-                    "show ip route for " + gets(id.value("remote_ident", json::object()), "prefix"),
+                    "show access-lists <crypto ACL of map " + or_else(map, "<map>") + ">",
+                    "show ip route for " + remote_net,
                     "show crypto map interface " + (ifname.empty() ? std::string("<if>") : ifname)};
         }
         r.add_ev(f, line_of("encaps"));
@@ -210,6 +216,18 @@ void read_ipsec_sa(const json& d, const Reader& r) {
           f.next = {"show crypto ipsec sa peer " + peer + " detail again after a minute - are the counters growing?",
                     "show crypto engine connections active (per-SA encrypt/decrypt counts)",
                     "debug crypto ipsec error (if available on this release) while the counter grows"};
+          // Two counters have a configuration answer on this router; the others point at the peer,
+          // the path or the engine (explanation and next).
+          if (f.severity == Severity::Warning) {
+            if (counts.contains("invalid_sa_rcv"))
+              f.fix.push_back({r.s.device, {"crypto isakmp invalid-spi-recovery"},
+                               "re-creates the IKE SA when packets arrive for an SPI this router no longer has, so "
+                               "the peer learns of the stale SA (INVALID_SPI notify)"});
+            if (counts.contains("replay_failed_rcv"))
+              f.fix.push_back({r.s.device, {"crypto ipsec security-association replay window-size 1024"},
+                               "a wider anti-replay window for traffic re-ordered after encryption (QoS, several "
+                               "paths); applies to new SAs"});
+          }
           f.extra = {{"interface", ifname}, {"ident", label}, {"counters", counts}};
           r.out.push_back(std::move(f));
         }
@@ -269,7 +287,9 @@ void read_engine(const json& d, const Reader& r) {
     if (role == "ike") ++ike;
     if (role != "ipsec") continue;
     ++ipsec;
-    std::string k = gets(row, "interface") + " " + gets(row, "ip");
+    // The typed layout has no Interface column: the local address alone.
+    std::string k = gets(row, "interface");
+    k += (k.empty() ? "" : " ") + gets(row, "ip");
     auto& g = groups[k];
     g.enc += geti(row, "encrypt", 0);
     g.dec += geti(row, "decrypt", 0);
@@ -429,6 +449,11 @@ void read_session(const json& d, const Reader& r) {
         f.explanation = "The session counters show dropped packets. Inbound drops are packets that failed decryption, "
                         "integrity or replay checks; outbound drops are packets that could not be encrypted (often "
                         "no SA during a rekey). 'show crypto ipsec sa peer " + peer + " detail' breaks them down.";
+        // The same yardstick as the SA counters: under 0.01% of the packets carried is noise.
+        if ((din + dout) * 10000 < std::max(in, outp)) {
+          f.severity = Severity::Info;
+          f.explanation += " They are under 0.01% of the packets carried, so this is background noise unless it grows.";
+        }
         f.next = {"show crypto ipsec sa peer " + peer + " detail"};
         if (din > 0) r.add_ev(f, geti(fl, "in_line", 0));
         if (dout > 0) r.add_ev(f, geti(fl, "out_line", 0));

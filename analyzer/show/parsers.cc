@@ -1,5 +1,6 @@
 #include "show/parsers.h"
 
+#include <algorithm>
 #include <charconv>
 #include <string>
 
@@ -153,7 +154,8 @@ void parse_ipsec_sa(const TextSection& s, Parsed& out) {
   static const RE2 re_endpt(R"(^(local|remote) crypto endpt\.?: ([^,]+?)(?:,\s*(?:remote crypto endpt\.?: (\S+))?)?$)");
   static const RE2 re_mtu(R"(^(plaintext mtu|path mtu|ip mtu|ipv6 mtu|media mtu) (\d+)$)");
   static const RE2 re_mtu_idb(R"(^(?:ip|ipv6) mtu idb (\S+)$)");
-  static const RE2 re_outspi(R"(^current outbound spi: (0x[0-9A-Fa-f]+)(?:\((\d+)\))?$)");
+  // 12.2 prints the hex digits without "0x" ("current outbound spi: 20890A6F", "...: 0").
+  static const RE2 re_outspi(R"(^current outbound spi: (?:0x)?([0-9A-Fa-f]+)(?:\((\d+)\))?$)");
   static const RE2 re_pfs(R"(^PFS \(Y/N\): ([YN])$)");
   static const RE2 re_kv(R"(^([A-Za-z][A-Za-z ]*?) ?: ?(.+)$)");
   static const RE2 re_sect(R"(^(inbound|outbound) (esp|ah|pcp) sas:?$)");
@@ -228,20 +230,25 @@ void parse_ipsec_sa(const TextSection& s, Parsed& out) {
       if (a == "local" || !ident) new_ident(ln);
       (*ident)[a + "_ident"] = ident_json(b);
       (*ident)["lines"][a + "_ident"] = ln;
-    } else if (ident && (RE2::FullMatch(t, re_peer_port, &a, &b) || RE2::FullMatch(t, re_peer_colon, &a, &b))) {
+    } else if (RE2::FullMatch(t, re_peer_port, &a, &b) || RE2::FullMatch(t, re_peer_colon, &a, &b)) {
+      // Output filtered with "| include peer|pkts" has no ident lines: a peer without an open
+      // ident, or a second peer in one, starts the next block.
+      if (!ident || ident->contains("current_peer")) new_ident(ln);
       (*ident)["current_peer"] = a;
       if (!b.empty()) (*ident)["peer_port"] = num(b);
       (*ident)["lines"]["current_peer"] = ln;
     } else if (ident && RE2::FullMatch(t, re_flags, &a, &b)) {
       (*ident)["action"] = a;
       (*ident)["flags"] = b;
-    } else if (ident && !t.empty() && t[0] == '#') {
+    } else if (!t.empty() && t[0] == '#') {
       // "#pkts encaps: 5, #pkts encrypt: 5", "#send errors 0", "##pkts replay failed (rcv): 0"
       re2::StringPiece rest(t.data(), t.size());
       std::string whole, label, value;
       size_t consumed_items = 0;
       while (RE2::FindAndConsume(&rest, re_counter, &whole, &label, &value)) {
         std::string key = counter_key(label);
+        // Filtered output ("| include pkts"): a counter printed again belongs to the next block.
+        if (consumed_items == 0 && (!ident || (*ident)["counters"].contains(key))) new_ident(ln);
         (*ident)["counters"][key] = num(value);
         (*ident)["lines"][key] = ln;
         ++consumed_items;
@@ -257,7 +264,7 @@ void parse_ipsec_sa(const TextSection& s, Parsed& out) {
         else ok = false;
       }
     } else if (ident && RE2::FullMatch(t, re_outspi, &a, &b)) {
-      (*ident)["current_outbound_spi"] = spi_json(a, b);
+      (*ident)["current_outbound_spi"] = spi_json("0x" + a, b);
       (*ident)["lines"]["current_outbound_spi"] = ln;
     } else if (ident && t.rfind("PFS (Y/N):", 0) == 0) {
       for (auto item : split_items(t)) {
@@ -388,8 +395,9 @@ void parse_engine_connections(const TextSection& s, Parsed& out) {
       }
       if (ok) {
         // Which connections are IKE (management) and which IPsec (data): the Type column when
-        // printed; otherwise the 12.x convention - IKE rows name the hash first as HMAC_x+ENC_CBC,
-        // software IPsec rows are numbered from 2000 up and print ENC+HASH.
+        // printed; otherwise the 12.x convention - software IPsec rows are numbered from 2000 up
+        // (the number decides: 12.2 prints HMAC_MD5+DES_56_CB on IPsec rows too), IKE rows below
+        // that name the hash first as HMAC_x+ENC_CBC; the seed's IPsec rows print ENC+HASH.
         std::string role = "unknown";
         if (row.contains("type")) {
           std::string ty = row["type"];
@@ -397,8 +405,8 @@ void parse_engine_connections(const TextSection& s, Parsed& out) {
           else if (ty.find("IPsec") != std::string::npos || ty.find("IPSEC") != std::string::npos) role = "ipsec";
         } else {
           std::string alg = row.value("algorithm", "");
-          if (alg.rfind("HMAC_", 0) == 0) role = "ike";
-          else if (row["id"].get<long long>() >= 2000) role = "ipsec";
+          if (row["id"].get<long long>() >= 2000) role = "ipsec";
+          else if (alg.rfind("HMAC_", 0) == 0) role = "ike";
         }
         row["role"] = role;
         out.data["connections"].push_back(std::move(row));
@@ -503,6 +511,8 @@ void parse_crypto_map(const TextSection& s, Parsed& out) {
   static const RE2 re_cur(R"(^Current peer: (\S+)$)");
   static const RE2 re_life(R"(^Security association lifetime: (\d+) kilobytes/(\d+) seconds$)");
   static const RE2 re_yn(R"(^(Dualstack|Responder-Only|PFS) \(Y/N\): ([YN])(?:,? DH group: (\S+))?$)");
+  static const RE2 re_dh(R"(^DH group:\s+(\S+)$)");  // the line after "PFS (Y/N): Y"
+  static const RE2 re_dyn(R"(^Dynamic map template tag: (\S+)$)");  // "set ... dynamic DYN" entry
   static const RE2 re_prof(R"(^(IKEv2 Profile|ISAKMP Profile|Mixed-mode|Access-List SS dynamic) ?: ?(.*)$)");
   static const RE2 re_ts_open(R"(^Transform sets\s*=\s*\{\s*(.*?)\s*$)");
   static const RE2 re_ts_entry(R"(^([^:{}]+):\s*\{\s*(.*?)\s*\}\s*,?$)");
@@ -558,6 +568,10 @@ void parse_crypto_map(const TextSection& s, Parsed& out) {
     } else if (cur && RE2::FullMatch(t, re_yn, &a, &b, &c)) {
       (*cur)[counter_key(a)] = b == "Y";
       if (!c.empty()) (*cur)["pfs_group"] = c;
+    } else if (cur && RE2::FullMatch(t, re_dh, &a)) {
+      (*cur)["pfs_group"] = a;
+    } else if (cur && RE2::FullMatch(t, re_dyn, &a)) {
+      (*cur)["dynamic_map"] = a;
     } else if (cur && RE2::FullMatch(t, re_prof, &a, &b)) {
       (*cur)[counter_key(a)] = b;
     } else if (RE2::FullMatch(t, re_ifs, &a)) {
@@ -567,7 +581,9 @@ void parse_crypto_map(const TextSection& s, Parsed& out) {
       (*cur)["incomplete"] = true;
     } else if (RE2::FullMatch(t, re_misc)) {
     } else if (!ifs_for.empty() && RE2::FullMatch(t, R"([A-Za-z][A-Za-z0-9\-]*[0-9][0-9/.:]*)")) {
-      interfaces_by_tag[ifs_for].push_back(std::string(t));
+      // Printed after every entry of the map: listed once.
+      json& ifs = interfaces_by_tag[ifs_for];
+      if (std::find(ifs.begin(), ifs.end(), std::string(t)) == ifs.end()) ifs.push_back(std::string(t));
     } else {
       ok = false;
     }

@@ -108,16 +108,33 @@ Command command_from_content(std::string_view line) {
   static const RE2 re_map12(R"re(^Crypto Map: "[^"]+" idb: .*$)re");
   static const RE2 re_ts(R"(^Transform set \S+ \{.*\}$)");
   static const RE2 re_sess(R"(^Crypto session current status$)");
+  static const RE2 re_engine_title(R"(^Crypto Engine Connections$)");  // typed layout, first line
+  static const RE2 re_isakmp_codes(R"(^Codes: C - IKE configuration mode.*$)");  // isakmp sa detail
   if (RE2::FullMatch(t, re_ipsec) || RE2::FullMatch(t, re_maptag)) return Command::IpsecSa;
   if (RE2::FullMatch(t, re_sa_cnt)) return Command::IpsecSaCount;
   if (RE2::FullMatch(t, re_isakmp_det)) return Command::IsakmpSaDetail;
   if (RE2::FullMatch(t, re_isakmp_hdr) || RE2::FullMatch(t, re_isakmp_fam)) return Command::IsakmpSa;
   if (RE2::FullMatch(t, re_isakmp_cnt)) return Command::IsakmpSaCount;
-  if (RE2::FullMatch(t, re_engine)) return Command::EngineConnections;
+  if (RE2::FullMatch(t, re_engine) || RE2::FullMatch(t, re_engine_title)) return Command::EngineConnections;
+  if (RE2::FullMatch(t, re_isakmp_codes)) return Command::IsakmpSaDetail;
   if (RE2::FullMatch(t, re_map) || RE2::FullMatch(t, re_map12)) return Command::CryptoMap;
   if (RE2::FullMatch(t, re_ts)) return Command::TransformSet;
   if (RE2::FullMatch(t, re_sess)) return Command::Session;
   return Command::Unknown;
+}
+
+bool same_output(Command a, Command b) {
+  auto plain = [](Command c) {
+    if (c == Command::IsakmpSaDetail) return Command::IsakmpSa;
+    if (c == Command::SessionDetail) return Command::Session;
+    return c;
+  };
+  return a != Command::Unknown && plain(a) == plain(b);
+}
+
+bool is_body_line(std::string_view line) {
+  static const RE2 re(R"(^(?:IPSEC FLOW: |ISAKMP Profile ?: ?|IPsecv6 policy name: ).*$)");
+  return RE2::FullMatch(line, re);
 }
 
 Parsed parse(Command c, const TextSection& section) {

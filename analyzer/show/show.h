@@ -40,6 +40,16 @@ Command command_from_cli(std::string_view cli);
 // Session and SessionDetail cannot be told apart from the first line; Session is returned.
 Command command_from_content(std::string_view line);
 
+// Can the output of `a` contain a line that command_from_content takes for `b`? The same
+// command, or its plain/detail twin: "show crypto isakmp sa detail" prints the "IPv4 Crypto
+// ISAKMP SA" line of the plain form, "show crypto session detail" the same banner.
+bool same_output(Command a, Command b);
+
+// A line inside an output that starts like a crypto debug record once its indentation is
+// lost (mail clients, published fixtures): "IPSEC FLOW: ..." (session), "ISAKMP Profile: ..."
+// (crypto map), "IPsecv6 policy name: ..." (ipsec sa).
+bool is_body_line(std::string_view line);
+
 struct Parsed {
   Command command = Command::Unknown;
   nlohmann::json data = nlohmann::json::object();
