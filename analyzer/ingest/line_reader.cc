@@ -144,7 +144,8 @@ bool LineReader::next(std::string_view& line) {
     if (nl) {
       line = std::string_view(start, static_cast<size_t>(nl - start));
       begin_ += line.size() + 1;
-      ++line_no_;
+      line_no_ += step_;
+      step_ = 1;
       return true;
     }
     size_t before = end_ - begin_;
@@ -152,7 +153,8 @@ bool LineReader::next(std::string_view& line) {
       if (end_ > begin_) {  // last line without '\n'
         line = std::string_view(data() + begin_, end_ - begin_);
         begin_ = end_;
-        ++line_no_;
+        line_no_ += step_;
+        step_ = 1;
         no_final_newline_ = true;
         return true;
       }
@@ -162,8 +164,9 @@ bool LineReader::next(std::string_view& line) {
       // The buffer holds one line longer than itself: hand it out in pieces.
       line = std::string_view(data() + begin_, end_ - begin_);
       begin_ = end_;
-      ++line_no_;
-      ++overlong_;
+      overlong_ += step_;  // a line, counted at its first piece
+      line_no_ += step_;
+      step_ = 0;
       return true;
     }
   }

@@ -25,7 +25,8 @@ class LineReader {
   const std::string& error() const { return error_; }
   bool compressed() const { return gz_ != nullptr && !gz_plain_; }
 
-  // Next line without its terminator ('\n'; a trailing '\r' is left for the cleaner).
+  // Next line without its terminator ('\n'; a trailing '\r' is left for the cleaner); the
+  // pieces of a line longer than the buffer come one after the other with its line number.
   // The view is valid until the next call (see on_reuse for longer). Returns false at end of
   // input.
   bool next(std::string_view& line);
@@ -39,7 +40,7 @@ class LineReader {
     if (const char* nl = scan_(start, cur_ + end_, hints)) {
       line = std::string_view(start, static_cast<size_t>(nl - start));
       begin_ += line.size() + 1;
-      ++line_no_;
+      ++line_no_;  // (never the rest of a cut line: after a piece the buffer is empty, see next())
       return true;
     }
     return next_refilled(line, hints);
@@ -85,7 +86,8 @@ class LineReader {
   bool binary_ = false;
   bool no_final_newline_ = false;
   uint32_t line_no_ = 0;
-  uint32_t overlong_ = 0;
+  uint32_t step_ = 1;  // 0 after a piece of an overlong line: its next piece has its number
+  uint32_t overlong_ = 0;  // lines (not pieces) cut
   uint64_t total_ = 0;
   uint64_t nuls_ = 0;
   std::string error_;

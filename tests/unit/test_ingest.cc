@@ -359,3 +359,28 @@ TEST_CASE("ingest: a flush-left show line that starts like a debug record stays 
   CHECK(a.shows[1].parsed.data["maps"][0]["isakmp_profile"] == "PROF");
   CHECK(a.shows[1].parsed.data["maps"][0]["acl"] == "VPN-ACL");
 }
+
+TEST_CASE("LineReader: the pieces of an overlong line keep its line number; the lines after it theirs") {
+  std::string text = "first\n" + std::string(10000, 'x') + "\nthird\nlast without newline";
+  std::string p = write_temp("ingest", "overlong.log", text);
+  for (bool fast : {false, true}) {
+    LineReader r(p, 4096);
+    std::string_view line;
+    uint8_t hints = 0;
+    std::vector<std::pair<uint32_t, size_t>> got;  // line number, length
+    while (fast ? r.next(line, hints) : r.next(line)) got.emplace_back(r.line_number(), line.size());
+    CAPTURE(fast);
+    REQUIRE(got.size() >= 5);
+    CHECK(got.front() == std::pair<uint32_t, size_t>{1, 5});
+    size_t x = 0;
+    for (size_t i = 1; i + 2 < got.size(); ++i) {
+      CHECK(got[i].first == 2);
+      x += got[i].second;
+    }
+    CHECK(x == 10000);
+    CHECK(got[got.size() - 2] == std::pair<uint32_t, size_t>{3, 5});
+    CHECK(got.back() == std::pair<uint32_t, size_t>{4, 20});
+    CHECK(r.overlong() == 1);  // one line, however many pieces
+  }
+  remove_temp(p);
+}
