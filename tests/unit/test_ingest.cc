@@ -360,7 +360,7 @@ TEST_CASE("ingest: a flush-left show line that starts like a debug record stays 
   CHECK(a.shows[1].parsed.data["maps"][0]["acl"] == "VPN-ACL");
 }
 
-TEST_CASE("LineReader: the pieces of an overlong line keep its line number; the lines after it theirs") {
+TEST_CASE("LineReader: the pieces of an overlong line keep its line number, and the lines after it theirs") {
   std::string text = "first\n" + std::string(10000, 'x') + "\nthird\nlast without newline";
   std::string p = write_temp("ingest", "overlong.log", text);
   for (bool fast : {false, true}) {
