@@ -202,6 +202,7 @@ struct Event {
   Provenance where;
   std::string device;      // hostname when known
   Stamp stamp;
+  int64_t seq = -1;        // the line's `service sequence-numbers` number ("000123:"), -1 if none
   std::string text;        // folded record body without prefix (what the user reads)
   int conn_id = -1;        // ISAKMP connection id from the header ("ISAKMP:(1001):"), -1 if none
   int pattern = -1;        // index of the pattern that recognised it (-1: produced by the model)

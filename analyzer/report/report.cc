@@ -76,6 +76,7 @@ void emit_event(E& e, const Event& ev, const std::vector<std::string>& paths, st
   if (ev.where.last_line > ev.where.line) e.member("last_line", ev.where.last_line);
   e.member("line", ev.where.line);
   e.member("path", path_of(ev.where.input, paths));
+  if (ev.seq >= 0) e.member("seq", ev.seq);
   e.member("text", ev.text);
   if (ev.stamp.kind != Stamp::Kind::None) e.member("time", ev.stamp.text.view());
   e.end_object();

@@ -784,7 +784,7 @@ void start_event(const Pattern& p, int idx, Record&& r, int head_conn_id, Event&
   // each member per record); the fields are cleared, keeping their buffer for a reused
   // `out`. The binding lists all members: a new member of Event does not compile here
   // until it is reset too.
-  auto& [kind, where, device, stamp, text, conn_id, pattern, fields] = out;
+  auto& [kind, where, device, stamp, seq, text, conn_id, pattern, fields] = out;
   kind = p.event;
   where = r.where;
   // r keeps its device name, mostly the next record's too: ingest then need not write it
@@ -796,6 +796,7 @@ void start_event(const Pattern& p, int idx, Record&& r, int head_conn_id, Event&
     else device.swap(r.device);
   }
   stamp = r.stamp;
+  seq = r.seq;
   text = std::move(r.body);
   conn_id = head_conn_id;
   pattern = idx;

@@ -384,3 +384,21 @@ TEST_CASE("LineReader: the pieces of an overlong line keep its line number, and 
   }
   remove_temp(p);
 }
+
+TEST_CASE("analyze: an event keeps its line's sequence number (service sequence-numbers)") {
+  auto a = run({corpus("logs/cases/key-engine-after-refusal.log")});
+  REQUIRE(!a.negotiations.empty());
+  size_t with_seq = 0, checked = 0;
+  bool saw = false;
+  for (const auto& n : a.negotiations)
+    for (const auto& s : n.steps) {
+      ++checked;
+      if (s.event.seq >= 0) ++with_seq;
+      if (s.event.where.line == 33) {  // "000418: Nov 26 2026 09:02:11.213 UTC: ..."
+        saw = true;
+        CHECK(s.event.seq == 418);
+      }
+    }
+  CHECK(saw);
+  CHECK(with_seq == checked);
+}
