@@ -84,6 +84,15 @@ struct RecordSink : ipsecdoc::IngestSink {
   void on_unrecognized(uint32_t, uint32_t, std::string_view) override { ++unrecognized; }
 };
 
+// ingest_input on a temporary file holding `text` (removed again).
+inline ipsecdoc::InputSummary ingest_text(const std::string& name, const std::string& text, ipsecdoc::IngestSink& sink,
+                                          const ipsecdoc::IngestOptions& opt = {}) {
+  std::string p = write_temp("ingest", name, text);
+  ipsecdoc::InputSummary s = ipsecdoc::ingest_input(p, 0, sink, opt);
+  remove_temp(p);
+  return s;
+}
+
 // A fast path's event against the reference's (the tokenizer's caches and plans against
 // tokenize_uncached, a repeat against its first time): kind, pattern, connection id, text
 // and fields.

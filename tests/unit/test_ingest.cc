@@ -17,16 +17,13 @@ using namespace ipsecdoc;
 
 TEST_CASE("ingest: a syslog server's line belongs to its sender, never to the device of the line before") {
   // hub1 sends with `logging origin-id`; 10.0.0.2 without; hub1 again without.
-  std::string p = write_temp("ingest", "server.log",
-                             "Nov 26 10:00:00 10.0.0.1 hub1: %CRYPTO-6-IKMP_MODE_FAILURE: Processing of Quick mode "
-                             "failed with peer at 10.9.9.9\n"
-                             "Nov 26 10:00:01 10.0.0.2 %CRYPTO-4-IKMP_NO_SA: IKE message from 10.8.8.8 has no SA\n"
-                             "Nov 26 10:00:02 10.0.0.1 %CRYPTO-4-IKMP_NO_SA: IKE message from 10.9.9.9 has no SA\n"
-                             "Nov 26 10:00:03 10.0.0.3 %LINK-3-UPDOWN: Interface Gi0/1, changed state to up\n"
-                             "*Mar  1 00:00:01: %CRYPTO-4-IKMP_NO_SA: IKE message from 10.7.7.7 has no SA\n");
   RecordSink rs;
-  ingest_input(p, 0, rs, IngestOptions{});
-  remove_temp(p);
+  ingest_text("server.log", "Nov 26 10:00:00 10.0.0.1 hub1: %CRYPTO-6-IKMP_MODE_FAILURE: Processing of Quick mode "
+                            "failed with peer at 10.9.9.9\n"
+                            "Nov 26 10:00:01 10.0.0.2 %CRYPTO-4-IKMP_NO_SA: IKE message from 10.8.8.8 has no SA\n"
+                            "Nov 26 10:00:02 10.0.0.1 %CRYPTO-4-IKMP_NO_SA: IKE message from 10.9.9.9 has no SA\n"
+                            "Nov 26 10:00:03 10.0.0.3 %LINK-3-UPDOWN: Interface Gi0/1, changed state to up\n"
+                            "*Mar  1 00:00:01: %CRYPTO-4-IKMP_NO_SA: IKE message from 10.7.7.7 has no SA\n", rs);
   REQUIRE(rs.records.size() == 4);
   CHECK(rs.records[0].device == "hub1");
   CHECK(rs.records[1].device == "10.0.0.2");  // was "hub1": the device of the line before
@@ -35,18 +32,15 @@ TEST_CASE("ingest: a syslog server's line belongs to its sender, never to the de
 }
 
 TEST_CASE("ingest: the router's answers to debug and undebug are known lines, not unrecognized ones") {
-  std::string p = write_temp("ingest", "echo.log",
-                             "R1#debug crypto isakmp\n"
-                             "Crypto ISAKMP debugging is on\n"
-                             "*Mar  1 00:00:01: ISAKMP:(0): SA request profile is (NULL)\n"
-                             "R1#undebug all\n"
-                             "All possible debugging has been turned off\n"
-                             "R1#debug all\n"
-                             "This may severely impact network performance. Continue? (yes/[no]): yes\n"
-                             "All possible debugging has been turned on\n");
   RecordSink rs;
-  ingest_input(p, 0, rs, IngestOptions{});
-  remove_temp(p);
+  ingest_text("echo.log", "R1#debug crypto isakmp\n"
+                          "Crypto ISAKMP debugging is on\n"
+                          "*Mar  1 00:00:01: ISAKMP:(0): SA request profile is (NULL)\n"
+                          "R1#undebug all\n"
+                          "All possible debugging has been turned off\n"
+                          "R1#debug all\n"
+                          "This may severely impact network performance. Continue? (yes/[no]): yes\n"
+                          "All possible debugging has been turned on\n", rs);
   CHECK(rs.records.size() == 1);
   CHECK(rs.unrecognized == 1);  // only the confirmation question
 }
@@ -90,10 +84,8 @@ TEST_CASE("ingest: a log record keeps at most max_record_bytes, counted once per
                      "   " + std::string(30, 'd') + "\n" +     //  13 of the 'd's fit,
                      "   " + std::string(30, 'e') + "\n" +     //  then nothing more
                      head + std::string(50, 'f') + "\n";                       // a short one after
-  std::string p = write_temp("ingest", "records.log", text);
   RecordSink rs;
-  InputSummary sum = ingest_input(p, 0, rs, opt);
-  remove_temp(p);
+  InputSummary sum = ingest_text("records.log", text, rs, opt);
   REQUIRE(rs.records.size() == 3);
   CHECK(rs.records[0].body.size() == 100);
   CHECK(rs.records[1].body.size() == 100);
@@ -133,10 +125,8 @@ TEST_CASE("ingest: a truncated or corrupt .gz keeps what was read before and say
   std::string gz = gzipped(archive(60000));
   REQUIRE(gz.size() > 4096);
   SUBCASE("truncated") {
-    std::string p = write_temp("ingest", "cut.log.gz", gz.substr(0, gz.size() - 300));
     RecordSink rs;
-    InputSummary s = ingest_input(p, 0, rs, IngestOptions{});
-    remove_temp(p);
+    InputSummary s = ingest_text("cut.log.gz", gz.substr(0, gz.size() - 300), rs);
     CHECK(s.error.empty());  // not unusable: most of it was read
     CHECK(s.read_error.find("truncated") != std::string::npos);
     CHECK(s.lines > 50000);
@@ -144,20 +134,16 @@ TEST_CASE("ingest: a truncated or corrupt .gz keeps what was read before and say
   }
   SUBCASE("corrupt near the end") {
     for (size_t i = gz.size() - 2000; i < gz.size() - 1900; ++i) gz[i] = static_cast<char>(gz[i] ^ 0x55);
-    std::string p = write_temp("ingest", "bad.log.gz", gz);
     RecordSink rs;
-    InputSummary s = ingest_input(p, 0, rs, IngestOptions{});
-    remove_temp(p);
+    InputSummary s = ingest_text("bad.log.gz", gz, rs);
     CHECK(s.error.empty());
     CHECK(s.read_error.rfind("gzip: ", 0) == 0);
     CHECK(s.read_error.find("<fd:") == std::string::npos);  // zlib's name for the descriptor
     CHECK(s.lines > 40000);
   }
   SUBCASE("nothing but the magic bytes: unusable") {
-    std::string p = write_temp("ingest", "magic.gz", "\x1f\x8b");
     RecordSink rs;
-    InputSummary s = ingest_input(p, 0, rs, IngestOptions{});
-    remove_temp(p);
+    InputSummary s = ingest_text("magic.gz", "\x1f\x8b", rs);
     CHECK(s.error.find("truncated") != std::string::npos);
     CHECK(s.read_error.empty());
   }
@@ -201,10 +187,8 @@ TEST_CASE("ingest: a debug record wrapped by an 80-column terminal or by a mail 
     std::string text;
     for (size_t i = 0; i < line.size(); i += 80) text += line.substr(i, 80) + "\n";
     REQUIRE(text.find("(key e\nng. msg.)") != std::string::npos);  // a piece that starts with a plain word
-    std::string p = write_temp("ingest", "term.log", text + next);
     RecordSink rs;
-    ingest_input(p, 0, rs, IngestOptions{});
-    remove_temp(p);
+    ingest_text("term.log", text + next, rs);
     CHECK(rs.unrecognized == 0);
     REQUIRE(rs.records.size() == 2);
     CHECK(rs.records[0].body == body);
@@ -226,10 +210,8 @@ TEST_CASE("ingest: a debug record wrapped by an 80-column terminal or by a mail 
       text += cur + "\n";
       CAPTURE(width);
       CAPTURE(text);
-      std::string p = write_temp("ingest", "mail.log", text + next);
       RecordSink rs;
-      ingest_input(p, 0, rs, IngestOptions{});
-      remove_temp(p);
+      ingest_text("mail.log", text + next, rs);
       CHECK(rs.unrecognized == 0);
       REQUIRE(rs.records.size() == 2);
       CHECK(rs.records[0].body == body);
@@ -238,14 +220,11 @@ TEST_CASE("ingest: a debug record wrapped by an 80-column terminal or by a mail 
 }
 
 TEST_CASE("ingest: pasted notes are cut from the records and counted, never dropped silently") {
-  std::string p = write_temp("ingest", "notes.log",
-                             "*Mar  1 00:42:09.431: ISAKMP (0:2): atts not acceptable. Next payload is 0   <-- this is the error\n"
-                             "IPSEC(spi_response): getting spi 3754627978 for SA (3)\n"
-                             "  from 192.1.1.40 to 192.1.1.42 for prot 3 <== here\n"
-                             "*Mar  1 00:42:09.435: ISAKMP (0:2): SA not acceptable!\n");
   RecordSink rs;
-  InputSummary s = ingest_input(p, 0, rs, IngestOptions{});
-  remove_temp(p);
+  InputSummary s = ingest_text("notes.log", "*Mar  1 00:42:09.431: ISAKMP (0:2): atts not acceptable. Next payload is 0   <-- this is the error\n"
+                                            "IPSEC(spi_response): getting spi 3754627978 for SA (3)\n"
+                                            "  from 192.1.1.40 to 192.1.1.42 for prot 3 <== here\n"
+                                            "*Mar  1 00:42:09.435: ISAKMP (0:2): SA not acceptable!\n", rs);
   REQUIRE(rs.records.size() == 3);
   CHECK(rs.records[0].body == "ISAKMP (0:2): atts not acceptable. Next payload is 0");
   CHECK(rs.records[1].notes.size() == 2);
@@ -258,10 +237,8 @@ TEST_CASE("ingest: lines that end in CR CR LF (a CRLF file converted once more) 
                         "IPSEC(spi_response): getting spi 3754627978 for SA", "  from 192.1.1.40 to 192.1.1.42 for prot 3",
                         "*Mar  1 00:42:09.435: ISAKMP (0:2): SA not acceptable!"})
     text += std::string(l) + "\r\r\n";
-  std::string p = write_temp("ingest", "crcr.log", text);
   RecordSink rs;
-  InputSummary s = ingest_input(p, 0, rs, IngestOptions{});
-  remove_temp(p);
+  InputSummary s = ingest_text("crcr.log", text, rs);
   REQUIRE(rs.records.size() == 3);
   CHECK(rs.records[0].body == "ISAKMP (0:2): atts not acceptable. Next payload is 0");
   CHECK(rs.records[1].body == "IPSEC(spi_response): getting spi 3754627978 for SA from 192.1.1.40 to 192.1.1.42 for prot 3");
