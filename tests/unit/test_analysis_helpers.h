@@ -84,6 +84,14 @@ struct RecordSink : ipsecdoc::IngestSink {
   void on_unrecognized(uint32_t, uint32_t, std::string_view) override { ++unrecognized; }
 };
 
+// run() on a temporary file holding `text` (removed again).
+inline ipsecdoc::Analysis analyze_text(const std::string& tag, const std::string& name, const std::string& text) {
+  std::string p = write_temp(tag, name, text);
+  ipsecdoc::Analysis a = run({p});
+  remove_temp(p);
+  return a;
+}
+
 // ingest_input on a temporary file holding `text` (removed again).
 inline ipsecdoc::InputSummary ingest_text(const std::string& name, const std::string& text, ipsecdoc::IngestSink& sink,
                                           const ipsecdoc::IngestOptions& opt = {}) {

@@ -63,9 +63,7 @@ TEST_CASE("mentions_crypto: a keyword, or part of one, at the very end of the te
 TEST_CASE("analyze: a listed unrecognized line keeps its first bytes and its length, not all of it") {
   // 2,000 listed lines of a 1 MiB piece each would be 2 GB of report: the list keeps the start.
   std::string junk(5000, 'x');
-  std::string p = write_temp("ingest", "long.log", "short junk line\n" + junk + "\n");
-  auto a = run({p});
-  remove_temp(p);
+  auto a = analyze_text("ingest", "long.log", "short junk line\n" + junk + "\n");
   REQUIRE(a.unrecognized.size() == 2);
   CHECK(a.unrecognized[0].text == "short junk line");
   CHECK(a.unrecognized[0].bytes == 0);
@@ -253,22 +251,20 @@ TEST_CASE("ingest: a show output stays one section when its own lines look like 
   // `show crypto isakmp sa detail` prints the "IPv4 Crypto ISAKMP SA" line of the plain form;
   // the typed command is abbreviated. Was: four sections, one holding only the family line,
   // read as "No IKE (ISAKMP) SA at all" although two SAs are listed.
-  std::string p = write_temp("ingest", "isakmp-detail.txt",
-                             "R1#sh cry isa sa det\n"
-                             "Codes: C - IKE configuration mode, D - Dead Peer Detection\n"
-                             "       K - Keepalives, N - NAT-traversal\n"
-                             "IPv4 Crypto ISAKMP SA\n"
-                             "\n"
-                             "C-id  Local           Remote          I-VRF  Status Encr Hash   Auth DH Lifetime Cap.\n"
-                             "\n"
-                             "1001  203.0.113.1     198.51.100.2           ACTIVE aes  sha    psk  14 23:58:12 D\n"
-                             "       Engine-id:Conn-id =  SW:1\n"
-                             "\n"
-                             "IPv6 Crypto ISAKMP SA\n"
-                             "\n"
-                             "R1#\n");
-  auto a = run({p});
-  remove_temp(p);
+  auto a = analyze_text("ingest", "isakmp-detail.txt",
+                        "R1#sh cry isa sa det\n"
+                        "Codes: C - IKE configuration mode, D - Dead Peer Detection\n"
+                        "       K - Keepalives, N - NAT-traversal\n"
+                        "IPv4 Crypto ISAKMP SA\n"
+                        "\n"
+                        "C-id  Local           Remote          I-VRF  Status Encr Hash   Auth DH Lifetime Cap.\n"
+                        "\n"
+                        "1001  203.0.113.1     198.51.100.2           ACTIVE aes  sha    psk  14 23:58:12 D\n"
+                        "       Engine-id:Conn-id =  SW:1\n"
+                        "\n"
+                        "IPv6 Crypto ISAKMP SA\n"
+                        "\n"
+                        "R1#\n");
   REQUIRE(a.shows.size() == 1);
   CHECK(a.shows[0].section.command == "sh cry isa sa det");
   CHECK(a.shows[0].parsed.command == show::Command::IsakmpSaDetail);
@@ -280,22 +276,20 @@ TEST_CASE("ingest: a show output stays one section when its own lines look like 
 TEST_CASE("ingest: show outputs recognised without a prompt, or whose first line starts like a debug record") {
   // The typed engine layout starts with a title line; the isakmp detail output with its legend;
   // `show crypto ipsec sa count` with "IPsec SA total", which also starts a debug record.
-  std::string p = write_temp("ingest", "no-prompt.txt",
-                             "Crypto Engine Connections\n"
-                             "\n"
-                             "   ID  Type    Algorithm           Encrypt  Decrypt LastSeqN IP-Address\n"
-                             "    1  IPsec   AES+SHA                   0       57       57 203.0.113.1\n"
-                             "    2  IPsec   AES+SHA                  57        0        0 203.0.113.1\n"
-                             "Codes: C - IKE configuration mode, D - Dead Peer Detection\n"
-                             "       K - Keepalives, N - NAT-traversal\n"
-                             "IPv4 Crypto ISAKMP SA\n"
-                             "C-id  Local           Remote          I-VRF  Status Encr Hash   Auth DH Lifetime Cap.\n"
-                             "1001  203.0.113.1     198.51.100.2           ACTIVE aes  sha    psk  14 23:58:12 D\n"
-                             "R1#show crypto ipsec sa count\n"
-                             "IPsec SA total: 8, active: 8, rekeying: 0, unused: 0, invalid: 0\n"
-                             "R1#\n");
-  auto a = run({p});
-  remove_temp(p);
+  auto a = analyze_text("ingest", "no-prompt.txt",
+                        "Crypto Engine Connections\n"
+                        "\n"
+                        "   ID  Type    Algorithm           Encrypt  Decrypt LastSeqN IP-Address\n"
+                        "    1  IPsec   AES+SHA                   0       57       57 203.0.113.1\n"
+                        "    2  IPsec   AES+SHA                  57        0        0 203.0.113.1\n"
+                        "Codes: C - IKE configuration mode, D - Dead Peer Detection\n"
+                        "       K - Keepalives, N - NAT-traversal\n"
+                        "IPv4 Crypto ISAKMP SA\n"
+                        "C-id  Local           Remote          I-VRF  Status Encr Hash   Auth DH Lifetime Cap.\n"
+                        "1001  203.0.113.1     198.51.100.2           ACTIVE aes  sha    psk  14 23:58:12 D\n"
+                        "R1#show crypto ipsec sa count\n"
+                        "IPsec SA total: 8, active: 8, rekeying: 0, unused: 0, invalid: 0\n"
+                        "R1#\n");
   REQUIRE(a.shows.size() == 3);
   CHECK(a.shows[0].parsed.command == show::Command::EngineConnections);
   CHECK(a.shows[0].parsed.data["connections"].size() == 2);
@@ -309,25 +303,23 @@ TEST_CASE("ingest: show outputs recognised without a prompt, or whose first line
 TEST_CASE("ingest: a flush-left show line that starts like a debug record stays in its show section") {
   // Indentation lost (pasted through a mail client): "IPSEC FLOW:" and "ISAKMP Profile:" start
   // like debug records. Was: the section ended there and the flow and its drops were lost.
-  std::string p = write_temp("ingest", "flush.txt",
-                             "R1#show crypto session detail\n"
-                             "Crypto session current status\n"
-                             "Interface: Tunnel11\n"
-                             "Session status: UP-ACTIVE\n"
-                             "Peer: 21.16.95.23 port 4500 fvrf: INET ivrf: (none)\n"
-                             "IKEv2 SA: local 18.81.19.19/4500 remote 21.61.95.23/4500 Active\n"
-                             "IPSEC FLOW: permit ip 0.0.0.0/0.0.0.0 0.0.0.0/0.0.0.0\n"
-                             "Active SAs: 2, origin: crypto map\n"
-                             "Inbound:  #pkts dec'ed 4033 drop 33 life (KB/Sec) 4607363/2513\n"
-                             "Outbound: #pkts enc'ed 1326 drop 0 life (KB/Sec) 4606628/2513\n"
-                             "R1#show crypto map\n"
-                             "Crypto Map IPv4 \"CMAP\" 10 ipsec-isakmp\n"
-                             "Peer = 198.51.100.2\n"
-                             "ISAKMP Profile: PROF\n"
-                             "Extended IP access list VPN-ACL\n"
-                             "R1#\n");
-  auto a = run({p});
-  remove_temp(p);
+  auto a = analyze_text("ingest", "flush.txt",
+                        "R1#show crypto session detail\n"
+                        "Crypto session current status\n"
+                        "Interface: Tunnel11\n"
+                        "Session status: UP-ACTIVE\n"
+                        "Peer: 21.16.95.23 port 4500 fvrf: INET ivrf: (none)\n"
+                        "IKEv2 SA: local 18.81.19.19/4500 remote 21.61.95.23/4500 Active\n"
+                        "IPSEC FLOW: permit ip 0.0.0.0/0.0.0.0 0.0.0.0/0.0.0.0\n"
+                        "Active SAs: 2, origin: crypto map\n"
+                        "Inbound:  #pkts dec'ed 4033 drop 33 life (KB/Sec) 4607363/2513\n"
+                        "Outbound: #pkts enc'ed 1326 drop 0 life (KB/Sec) 4606628/2513\n"
+                        "R1#show crypto map\n"
+                        "Crypto Map IPv4 \"CMAP\" 10 ipsec-isakmp\n"
+                        "Peer = 198.51.100.2\n"
+                        "ISAKMP Profile: PROF\n"
+                        "Extended IP access list VPN-ACL\n"
+                        "R1#\n");
   REQUIRE(a.shows.size() == 2);
   CHECK(a.unrecognized_total == 0);
   REQUIRE(a.shows[0].parsed.data["sessions"][0]["flows"].size() == 1);

@@ -192,24 +192,22 @@ TEST_CASE("reconstruct: the initiator's side of a rejection is confirmed with ea
 TEST_CASE("reconstruct phase 1: contradictory policy checks are not replayable, with the reason") {
   // Hand-made: policy 10 differs from transform 1 in encryption, but its check against transform
   // 2 (same encryption as transform 1) names the hash: no policy says both.
-  std::string p = write_temp("reconstruct-p1", "contradictory-p1.log",
-                             "ISAKMP:(0):Checking ISAKMP transform 1 against priority 10 policy\n"
-                             "ISAKMP:      encryption 3DES-CBC\n"
-                             "ISAKMP:      hash MD5\n"
-                             "ISAKMP:      default group 2\n"
-                             "ISAKMP:      auth pre-share\n"
-                             "ISAKMP:(0):Encryption algorithm offered does not match policy!\n"
-                             "ISAKMP:(0):atts are not acceptable. Next payload is 3\n"
-                             "ISAKMP:(0):Checking ISAKMP transform 2 against priority 10 policy\n"
-                             "ISAKMP:      encryption 3DES-CBC\n"
-                             "ISAKMP:      hash SHA\n"
-                             "ISAKMP:      default group 2\n"
-                             "ISAKMP:      auth pre-share\n"
-                             "ISAKMP:(0):Hash algorithm offered does not match policy!\n"
-                             "ISAKMP:(0):atts are not acceptable. Next payload is 0\n"
-                             "ISAKMP:(0): phase 1 SA policy not acceptable! (local 10.1.1.1 remote 10.2.2.2)\n");
-  auto a = run({p});
-  remove_temp(p);
+  auto a = analyze_text("reconstruct-p1", "contradictory-p1.log",
+                        "ISAKMP:(0):Checking ISAKMP transform 1 against priority 10 policy\n"
+                        "ISAKMP:      encryption 3DES-CBC\n"
+                        "ISAKMP:      hash MD5\n"
+                        "ISAKMP:      default group 2\n"
+                        "ISAKMP:      auth pre-share\n"
+                        "ISAKMP:(0):Encryption algorithm offered does not match policy!\n"
+                        "ISAKMP:(0):atts are not acceptable. Next payload is 3\n"
+                        "ISAKMP:(0):Checking ISAKMP transform 2 against priority 10 policy\n"
+                        "ISAKMP:      encryption 3DES-CBC\n"
+                        "ISAKMP:      hash SHA\n"
+                        "ISAKMP:      default group 2\n"
+                        "ISAKMP:      auth pre-share\n"
+                        "ISAKMP:(0):Hash algorithm offered does not match policy!\n"
+                        "ISAKMP:(0):atts are not acceptable. Next payload is 0\n"
+                        "ISAKMP:(0): phase 1 SA policy not acceptable! (local 10.1.1.1 remote 10.2.2.2)\n");
   const Finding* f = log_finding(a, "phase1-policy-mismatch");
   REQUIRE(f != nullptr);
   const auto& r = f->extra["replay"];
@@ -221,16 +219,14 @@ TEST_CASE("reconstruct phase 1: contradictory policy checks are not replayable, 
 TEST_CASE("reconstruct phase 1: a capture the model cannot print is refuted, with the reason") {
   // Hand-made: the initiator resends MM5 (a key mismatch) but gives up "in MM_NO_STATE". An
   // initiator gives up in the state it was resending; no router prints this.
-  std::string p = write_temp("reconstruct-p1", "give-up-other-state.log",
-                             "ISAKMP:(0): beginning Main Mode exchange\n"
-                             "ISAKMP:(0): sending packet to 192.1.20.9 my_port 500 peer_port 500 (I) MM_NO_STATE\n"
-                             "ISAKMP:(1002): sending packet to 192.1.20.9 my_port 500 peer_port 500 (I) MM_KEY_EXCH\n"
-                             "ISAKMP:(1002): retransmitting phase 1 MM_KEY_EXCH...\n"
-                             "ISAKMP:(1002): retransmitting phase 1 MM_KEY_EXCH...\n"
-                             "ISAKMP:(1002):deleting SA reason \"Death by retransmission P1\" state (I) MM_NO_STATE "
-                             "(peer 192.1.20.9)\n");
-  auto a = run({p});
-  remove_temp(p);
+  auto a = analyze_text("reconstruct-p1", "give-up-other-state.log",
+                        "ISAKMP:(0): beginning Main Mode exchange\n"
+                        "ISAKMP:(0): sending packet to 192.1.20.9 my_port 500 peer_port 500 (I) MM_NO_STATE\n"
+                        "ISAKMP:(1002): sending packet to 192.1.20.9 my_port 500 peer_port 500 (I) MM_KEY_EXCH\n"
+                        "ISAKMP:(1002): retransmitting phase 1 MM_KEY_EXCH...\n"
+                        "ISAKMP:(1002): retransmitting phase 1 MM_KEY_EXCH...\n"
+                        "ISAKMP:(1002):deleting SA reason \"Death by retransmission P1\" state (I) MM_NO_STATE "
+                        "(peer 192.1.20.9)\n");
   const Finding* f = log_finding(a, "phase1-psk-mismatch");
   REQUIRE(f != nullptr);
   const auto& r = f->extra["replay"];
@@ -244,16 +240,14 @@ TEST_CASE("reconstruct phase 1: concurrent Main Modes at id 0 are told apart, an
   // Hand-made: two exchanges still at connection id 0 - one this router answers (and refuses
   // for its policy), one it starts. The policy check answers the proposal received from
   // 10.2.2.2; "beginning Main Mode exchange" starts the other one.
-  std::string p = write_temp("reconstruct-p1", "mixed-main-modes.log",
-                             "ISAKMP (0:0): received packet from 10.2.2.2 dport 500 sport 500 Global (R) MM_NO_STATE\n"
-                             "ISAKMP (0:0): beginning Main Mode exchange\n"
-                             "ISAKMP (0:0): sending packet to 10.9.9.9 my_port 500 peer_port 500 (I) MM_NO_STATE\n"
-                             "ISAKMP (0:0): Checking ISAKMP transform 1 against priority 10 policy\n"
-                             "ISAKMP (0:0): Encryption algorithm offered does not match policy!\n"
-                             "ISAKMP (0:0): atts are not acceptable. Next payload is 0\n"
-                             "ISAKMP (0:0): no offers accepted!\n");
-  auto a = run({p});
-  remove_temp(p);
+  auto a = analyze_text("reconstruct-p1", "mixed-main-modes.log",
+                        "ISAKMP (0:0): received packet from 10.2.2.2 dport 500 sport 500 Global (R) MM_NO_STATE\n"
+                        "ISAKMP (0:0): beginning Main Mode exchange\n"
+                        "ISAKMP (0:0): sending packet to 10.9.9.9 my_port 500 peer_port 500 (I) MM_NO_STATE\n"
+                        "ISAKMP (0:0): Checking ISAKMP transform 1 against priority 10 policy\n"
+                        "ISAKMP (0:0): Encryption algorithm offered does not match policy!\n"
+                        "ISAKMP (0:0): atts are not acceptable. Next payload is 0\n"
+                        "ISAKMP (0:0): no offers accepted!\n");
   REQUIRE(a.negotiations.size() == 2);
   CHECK(a.negotiations[0].role == "responder");
   CHECK(a.negotiations[0].peer == "10.2.2.2");
@@ -302,19 +296,17 @@ TEST_CASE("reconstruct phase 1: a negotiation holding both sides' Main Mode reco
 TEST_CASE("reconstruct phase 1: a responder refusing pre-shared keys at the policy check is not replayable, and says why") {
   // Hand-made, in the shape of the bench generator's responder without a key: IOS refuses the
   // pre-share proposals at the policy check; the model looks the key up after a policy matched.
-  std::string p = write_temp("reconstruct-p1", "no-key-at-policy.log",
-                             "ISAKMP:(0): received packet from 10.2.2.2 dport 500 sport 500 Global (R) MM_NO_STATE\n"
-                             "ISAKMP: No cert, and no keys (public or pre-shared) with remote peer 10.2.2.2\n"
-                             "ISAKMP:(0):Checking ISAKMP transform 1 against priority 10 policy\n"
-                             "ISAKMP:      encryption AES-CBC\n"
-                             "ISAKMP:      hash SHA\n"
-                             "ISAKMP:      default group 14\n"
-                             "ISAKMP:      auth pre-share\n"
-                             "ISAKMP:(0):Preshared authentication offered but does not match policy!\n"
-                             "ISAKMP:(0):atts are not acceptable. Next payload is 0\n"
-                             "ISAKMP:(0):phase 1 SA policy not acceptable! (local 10.1.1.1 remote 10.2.2.2)\n");
-  auto a = run({p});
-  remove_temp(p);
+  auto a = analyze_text("reconstruct-p1", "no-key-at-policy.log",
+                        "ISAKMP:(0): received packet from 10.2.2.2 dport 500 sport 500 Global (R) MM_NO_STATE\n"
+                        "ISAKMP: No cert, and no keys (public or pre-shared) with remote peer 10.2.2.2\n"
+                        "ISAKMP:(0):Checking ISAKMP transform 1 against priority 10 policy\n"
+                        "ISAKMP:      encryption AES-CBC\n"
+                        "ISAKMP:      hash SHA\n"
+                        "ISAKMP:      default group 14\n"
+                        "ISAKMP:      auth pre-share\n"
+                        "ISAKMP:(0):Preshared authentication offered but does not match policy!\n"
+                        "ISAKMP:(0):atts are not acceptable. Next payload is 0\n"
+                        "ISAKMP:(0):phase 1 SA policy not acceptable! (local 10.1.1.1 remote 10.2.2.2)\n");
   const Finding* f = log_finding(a, "phase1-no-key");
   REQUIRE(f != nullptr);
   const auto& r = f->extra["replay"];
@@ -346,9 +338,7 @@ TEST_CASE("reconstruct phase 1: property - the model's own Phase-1 logs are conf
         for (auto d : dialects) {
           std::string text;
           for (const auto& l : model::render(res, dev, d)) text += l + "\n";
-          std::string p = write_temp("reconstruct-p1", dev + ".log", text);
-          auto a = run({p});
-          remove_temp(p);
+          auto a = analyze_text("reconstruct-p1", dev + ".log", text);
           const Finding* f = log_finding(a, fault);
           if (!f) continue;  // the log rules are the e2e test's business
           ++checked[fs];
@@ -378,9 +368,7 @@ TEST_CASE("reconstruct: property - the initiator's log of a rejection is confirm
       auto d = static_cast<model::Dialect>(seed % 3);
       std::string text;
       for (const auto& l : model::render(res, sc.initiator, d)) text += l + "\n";
-      std::string p = write_temp("reconstruct-p1", sc.initiator + ".log", text);
-      auto a = run({p});
-      remove_temp(p);
+      auto a = analyze_text("reconstruct-p1", sc.initiator + ".log", text);
       const Finding* f = log_finding(a, "peer-rejected-proposal");
       if (!f) continue;
       ++checked;

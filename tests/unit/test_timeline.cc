@@ -5,8 +5,6 @@
 // are corpus logs (test_seed_logs.cc); each log here was mis-grouped before the fix it tests.
 #include <doctest/doctest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <map>
 
 #include "test_analysis_helpers.h"
@@ -16,12 +14,7 @@ using namespace ipsecdoc;
 namespace {
 
 Analysis run_text(const char* name, const std::string& text) {
-  namespace fs = std::filesystem;
-  fs::path p = fs::temp_directory_path() / (std::string("ipsecdoc-timeline-") + name + ".log");
-  std::ofstream(p) << text;
-  Analysis a = run({p.string()});
-  fs::remove(p);
-  return a;
+  return analyze_text("timeline", std::string(name) + ".log", text);
 }
 
 std::map<std::string, const Negotiation*> by_peer(const Analysis& a) {
