@@ -129,11 +129,6 @@ IkePolicy assumed_policy(int priority = 10) {
   return p;
 }
 
-// "aes 256" / "aes" / "3des": the keywords after `encryption` (and the fix's "as on the peer").
-std::string encryption_words(const IkePolicy& p) {
-  if (p.encryption == "aes" && p.key_bits && p.key_bits != 128) return fmt::format("aes {}", p.key_bits);
-  return p.encryption;
-}
 
 struct Router {
   std::string host, map = "VPN";
@@ -181,7 +176,7 @@ struct Router {
       o += "crypto isakmp policy ";
       num(p.priority);
       done();
-      line(" encr ", encryption_words(p));
+      line(" encr ", ike_encryption_words(p));
       line(" hash ", p.hash);
       line(" authentication ", p.auth);
       o += " group ";
@@ -324,75 +319,20 @@ int to_int(std::string_view s) {
 }
 
 // ---- Phase 1: what a responder's Main Mode log shows of both policy lists -----------------
-
-// One `Checking ISAKMP transform N against priority P policy` and its verdict.
-struct P1Check {
-  int transform_no = 0, priority = 0;
-  std::string attr;       // "Hash algorithm" ... ("" = not shown)
-  bool accepted = false;  // `atts are acceptable`
-};
-
-struct P1Capture {
-  std::map<int, IkePolicy> offered;             // transform number -> attributes shown
-  std::map<int, std::set<std::string>> shown;   // transform number -> which attributes the log printed
-  std::vector<P1Check> checks;
-  std::vector<int> priorities;                  // this router's, in the order the log checks them
-  std::string unreadable;                       // an attribute value the model does not know
-};
-
-// "0x0 0x1 0x51 0x80" -> 86400.
-int vpi_value(std::string_view s) {
-  std::istringstream in{std::string(s)};
-  uint64_t v = 0;
-  for (std::string b; in >> b;) v = v << 8 | std::strtoull(b.c_str(), nullptr, 16);
-  return v > 0 && v < (1ull << 31) ? static_cast<int>(v) : 0;
-}
-
+// (rules/proposals.h logged_phase1; a transform's attributes the log did not print are the
+// assumed policy's.)
 P1Capture read_phase1(const Negotiation& n) {
-  P1Capture c;
-  int cur = 0;
-  for (const auto& s : n.steps) {
-    const Event& e = s.event;
-    if (e.kind == EventKind::P1PolicyCheck) {
-      cur = to_int(e.get("transform_no"));
-      int prio = to_int(e.get("priority"));
-      c.checks.push_back({cur, prio, "", false});
-      if (std::find(c.priorities.begin(), c.priorities.end(), prio) == c.priorities.end()) c.priorities.push_back(prio);
-      if (!c.offered.count(cur)) c.offered[cur] = assumed_policy(10 * cur);
-      continue;
-    }
-    // One verdict per check, the first: a later one is a stray line of another exchange.
-    if (e.kind == EventKind::P1AttrMismatch && !c.checks.empty()) {
-      if (c.checks.back().attr.empty() && !c.checks.back().accepted) c.checks.back().attr = std::string(e.get("attr"));
-      continue;
-    }
-    if (e.kind == EventKind::AttsAcceptable && !c.checks.empty()) {
-      if (c.checks.back().attr.empty()) c.checks.back().accepted = true;
-      continue;
-    }
-    if (e.kind != EventKind::P1Attribute || !cur) continue;
-    IkePolicy& p = c.offered[cur];
-    auto& sh = c.shown[cur];
-    auto first = [&](const char* k) { return !e.get(k).empty() && sh.insert(k).second; };
-    if (first("encryption")) {
-      std::string_view v = e.get("encryption");
-      if (std::string k = ike_encryption_of_debug_name(v); !k.empty()) p.encryption = k;
-      else c.unreadable = fmt::format("encryption {}", v);
-      if (p.encryption != "aes") p.key_bits = 0;
-      else if (!sh.count("keylength")) p.key_bits = 0;  // AES without `keylength of` is AES-128
-    }
-    if (first("keylength")) p.key_bits = to_int(e.get("keylength")) == 128 ? 0 : to_int(e.get("keylength"));
-    if (first("hash")) {
-      if (std::string k = ike_hash_of_debug_name(e.get("hash")); !k.empty()) p.hash = k;
-      else c.unreadable = fmt::format("hash {}", e.get("hash"));
-    }
-    if (first("group")) p.group = to_int(e.get("group"));
-    if (first("auth")) {
-      if (std::string k = ike_auth_of_debug_name(e.get("auth")); !k.empty()) p.auth = k;
-      else c.unreadable = fmt::format("authentication {}", e.get("auth"));
-    }
-    if (first("life_vpi")) p.lifetime = vpi_value(e.get("life_vpi")) ? vpi_value(e.get("life_vpi")) : p.lifetime;
-    if (first("life_basic") && to_int(e.get("life_basic"))) p.lifetime = to_int(e.get("life_basic"));
+  P1Capture c = logged_phase1(n);
+  for (auto& [t, p] : c.offered) {
+    IkePolicy a = assumed_policy(10 * t);
+    const auto& sh = c.shown[t];
+    if (!sh.count("encryption")) p.encryption = a.encryption;
+    if (!sh.count("encryption") && !sh.count("keylength")) p.key_bits = a.key_bits;
+    if (!sh.count("hash")) p.hash = a.hash;
+    if (!sh.count("auth")) p.auth = a.auth;
+    if (!sh.count("group")) p.group = a.group;
+    if (!sh.count("life_vpi") && !sh.count("life_basic")) p.lifetime = a.lifetime;
+    p.priority = a.priority;
   }
   return c;
 }
@@ -1120,7 +1060,7 @@ std::vector<std::string> fill_fix_placeholders(const std::vector<std::string>& c
         std::vector<std::string_view> cw;
         split_words(cmd, cw);
         std::string_view verb = cw.empty() ? std::string_view() : cw[0];
-        if (verb == "encryption" || verb == "encr") return encryption_words(o);
+        if (verb == "encryption" || verb == "encr") return ike_encryption_words(o);
         if (verb == "hash") return o.hash;
         if (verb == "group") return std::to_string(o.group);
         if (verb == "authentication") return o.auth;

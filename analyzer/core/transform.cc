@@ -185,6 +185,10 @@ std::string ike_auth_debug_name(std::string_view a) {
   return "RSA sig";
 }
 
+std::string ike_encryption_words(const IkePolicy& p) {
+  if (p.encryption == "aes" && p.key_bits && p.key_bits != 128) return fmt::format("aes {}", p.key_bits);
+  return p.encryption;
+}
 std::string ike_encryption_of_debug_name(std::string_view name) {
   for (const char* k : {"des", "3des", "aes"}) {
     IkePolicy p;

@@ -58,6 +58,7 @@ struct IkePolicy {
   std::vector<std::string> weak_parts() const;
 };
 
+std::string ike_encryption_words(const IkePolicy& p);       // after `encryption`: "aes 256", "aes", "3des"
 std::string ike_encryption_debug_name(const IkePolicy& p);  // DES-CBC, 3DES-CBC, AES-CBC
 std::string ike_hash_debug_name(std::string_view h);          // SHA, MD5, SHA256
 std::string ike_auth_debug_name(std::string_view a);          // pre-share, RSA sig

@@ -247,24 +247,18 @@ std::string placeholder(std::string_view name, const Negotiation& n, const std::
   }
   if (name.substr(0, 9) == "p1_offer_") {
     // The peer's first ISAKMP proposal as this router (the responder) logged it, in IOS
-    // keywords: an attribute line after the first "Checking ISAKMP transform", until the next
-    // transform's check. "" when the line is missing or not readable (AES without a `keylength`
-    // line is AES-128).
+    // keywords; "" for an attribute the log did not print, and for all when a value is not
+    // one IOS keywords name (the fix then says what to fill in).
+    P1Capture c = logged_phase1(n);
+    if (c.offered.empty() || !c.unreadable.empty()) return "";
+    const auto& [t, p] = *c.offered.begin();
+    auto shown = [&, t = t](const char* k) { return c.shown[t].count(k) > 0; };
     std::string_view want = name.substr(9);
-    std::string enc, bits;
-    int checks = 0;
-    for (const auto& st : n.steps) {
-      const Event& e = st.event;
-      if (e.kind == EventKind::P1PolicyCheck && ++checks > 1 && e.get("transform_no") != "1") break;
-      if (e.kind != EventKind::P1Attribute || checks == 0) continue;
-      if (want == "encryption" && enc.empty() && !e.get("encryption").empty()) enc = ike_encryption_of_debug_name(e.get("encryption"));
-      if (want == "encryption" && bits.empty() && !e.get("keylength").empty()) bits = std::string(e.get("keylength"));
-      if (want == "hash" && !e.get("hash").empty()) return ike_hash_of_debug_name(e.get("hash"));
-      if (want == "group" && !e.get("group").empty()) return std::string(e.get("group"));
-      if (want == "auth" && !e.get("auth").empty()) return ike_auth_of_debug_name(e.get("auth"));
-    }
-    if (enc == "aes" && !bits.empty() && bits != "128") return enc + " " + bits;
-    return enc;
+    if (want == "encryption") return shown("encryption") ? ike_encryption_words(p) : "";
+    if (want == "hash") return shown("hash") ? p.hash : "";
+    if (want == "auth") return shown("auth") ? p.auth : "";
+    if (want == "group") return shown("group") ? std::to_string(p.group) : "";
+    return "";
   }
   if (name == "peer_tag") {
     std::string tag = n.peer;

@@ -1,9 +1,12 @@
 #include "rules/proposals.h"
 
 #include <charconv>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 namespace ipsecdoc {
 namespace {
@@ -14,6 +17,15 @@ int to_int(std::string_view s) {
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   return ec == std::errc() && end == s.data() + s.size() ? v : 0;
 }
+
+// "0x0 0x1 0x51 0x80" -> 86400.
+int vpi_value(std::string_view s) {
+  std::istringstream in{std::string(s)};
+  uint64_t v = 0;
+  for (std::string b; in >> b;) v = v << 8 | std::strtoull(b.c_str(), nullptr, 16);
+  return v > 0 && v < (1ull << 31) ? static_cast<int>(v) : 0;
+}
+
 
 // ESP_AES -> esp-aes, HMAC-SHA -> esp-sha-hmac (the debug names of reference §3.4), from
 // tables of the names built once: esp_id_name builds a string for every id it is asked for,
@@ -101,5 +113,54 @@ std::vector<LoggedProposal> logged_proposals(const Negotiation& n) {
   return out;
 }
 
+
+P1Capture logged_phase1(const Negotiation& n) {
+  P1Capture c;
+  int cur = 0;
+  for (const auto& s : n.steps) {
+    const Event& e = s.event;
+    if (e.kind == EventKind::P1PolicyCheck) {
+      cur = to_int(e.get("transform_no"));
+      int prio = to_int(e.get("priority"));
+      c.checks.push_back({cur, prio, "", false});
+      if (std::find(c.priorities.begin(), c.priorities.end(), prio) == c.priorities.end()) c.priorities.push_back(prio);
+      c.offered[cur];  // (attributes the log does not print keep IkePolicy's defaults)
+      continue;
+    }
+    // One verdict per check, the first: a later one is a stray line of another exchange.
+    if (e.kind == EventKind::P1AttrMismatch && !c.checks.empty()) {
+      if (c.checks.back().attr.empty() && !c.checks.back().accepted) c.checks.back().attr = std::string(e.get("attr"));
+      continue;
+    }
+    if (e.kind == EventKind::AttsAcceptable && !c.checks.empty()) {
+      if (c.checks.back().attr.empty()) c.checks.back().accepted = true;
+      continue;
+    }
+    if (e.kind != EventKind::P1Attribute || !cur) continue;
+    IkePolicy& p = c.offered[cur];
+    auto& sh = c.shown[cur];
+    auto first = [&](const char* k) { return !e.get(k).empty() && sh.insert(k).second; };
+    if (first("encryption")) {
+      std::string_view v = e.get("encryption");
+      if (std::string k = ike_encryption_of_debug_name(v); !k.empty()) p.encryption = k;
+      else c.unreadable = fmt::format("encryption {}", v);
+      if (p.encryption != "aes") p.key_bits = 0;
+      else if (!sh.count("keylength")) p.key_bits = 0;  // AES without `keylength of` is AES-128
+    }
+    if (first("keylength")) p.key_bits = to_int(e.get("keylength")) == 128 ? 0 : to_int(e.get("keylength"));
+    if (first("hash")) {
+      if (std::string k = ike_hash_of_debug_name(e.get("hash")); !k.empty()) p.hash = k;
+      else c.unreadable = fmt::format("hash {}", e.get("hash"));
+    }
+    if (first("group")) p.group = to_int(e.get("group"));
+    if (first("auth")) {
+      if (std::string k = ike_auth_of_debug_name(e.get("auth")); !k.empty()) p.auth = k;
+      else c.unreadable = fmt::format("authentication {}", e.get("auth"));
+    }
+    if (first("life_vpi")) p.lifetime = vpi_value(e.get("life_vpi")) ? vpi_value(e.get("life_vpi")) : p.lifetime;
+    if (first("life_basic") && to_int(e.get("life_basic"))) p.lifetime = to_int(e.get("life_basic"));
+  }
+  return c;
+}
 
 }  // namespace ipsecdoc

@@ -148,6 +148,25 @@ TEST_CASE("phase1-policy-mismatch: the fix names the peer's first proposal as th
   CHECK(f->extra.at("replay").at("after") == "established");
 }
 
+TEST_CASE("phase1-policy-mismatch: an offer the log prints in words IOS has no keyword for leaves the placeholders") {
+  auto a = analyze_text("rules", "p1-unknown.log",
+                        "00:31:10: ISAKMP (0): received packet from 10.2.2.2 dport 500 sport 500 Global (R) MM_NO_STATE\n"
+                        "00:31:10: ISAKMP:(0):Checking ISAKMP transform 1 against priority 10 policy\n"
+                        "00:31:10: ISAKMP:      encryption CAST-CBC\n"
+                        "00:31:10: ISAKMP:      hash MD5\n"
+                        "00:31:10: ISAKMP:      default group 2\n"
+                        "00:31:10: ISAKMP:(0):Encryption algorithm offered does not match policy!\n"
+                        "00:31:10: ISAKMP:(0):atts are not acceptable. Next payload is 0\n"
+                        "00:31:10: ISAKMP:(0): phase 1 SA policy not acceptable! (local 10.1.1.1 remote 10.2.2.2)\n");
+  const Finding* f = log_finding(a, "phase1-policy-mismatch");
+  REQUIRE(f);
+  REQUIRE(!f->fix.empty());
+  const auto& c = f->fix[0].commands;
+  CHECK(std::find(c.begin(), c.end(), " encryption <as on the peer, e.g. aes 256>") != c.end());
+  CHECK(std::find(c.begin(), c.end(), " hash <as on the peer, e.g. sha256>") != c.end());  // all or none
+  CHECK(std::find(c.begin(), c.end(), " authentication pre-share") != c.end());  // not printed: the fallback
+}
+
 TEST_CASE("standalone events: a kind no phase-0 signature names gives nothing, one that a rule names its finding") {
   const auto& rd = test_rules();
   REQUIRE(rd.ok());
