@@ -149,6 +149,11 @@ bool names_new_qm(const Event& e) {
   return e.kind == EventKind::QmBegin || (e.kind == EventKind::IsakmpOther && e.get("payload") == "SA"_is);
 }
 
+// An IKE SA of this router that has no connection id yet ("(0)" or none printed), which the
+// next id may be. Not the SA a peer's message without one stood for (%CRYPTO-4-IKMP_NO_SA):
+// that never becomes an SA of this router (adopting it gave a later Main Mode its peer).
+bool awaits_id(const Negotiation& n) { return n.phase == 1 && n.conn_id <= 0 && !n.has(EventKind::NoSa); }
+
 bool starts_qm(const Event& e) {
   return (e.kind == EventKind::ProposalRequest && (e.get("part") == "1"_is || e.get("part").empty())) ||
          e.kind == EventKind::SaRequest || e.kind == EventKind::QmBegin;
@@ -664,7 +669,7 @@ void TimelineBuilder::add(Event&& e) {
   // else the focus or the latest one still negotiating (strict: only the single one still
   // negotiating whose peer is not known).
   auto find_pending = [&](std::string_view p, bool strict) -> Negotiation* {
-    auto pending = [](const Negotiation& n) { return n.phase == 1 && n.conn_id <= 0; };
+    auto pending = [](const Negotiation& n) { return awaits_id(n); };
     if (!p.empty()) {
       if (focus && pending(*focus) && same_text(focus->peer, p)) return focus;
       for (auto it = d.open.rbegin(); it != d.open.rend(); ++it)
@@ -710,7 +715,7 @@ void TimelineBuilder::add(Event&& e) {
       phase = ike->outcome == "established"_is ? 2 : 1;
     } else if (e.conn_id > 0 && find_qm(e.conn_id)) {
       phase = 2;
-    } else if (e.conn_id > 0 && (find_ike(0) || find_ike(-1)) &&
+    } else if (e.conn_id > 0 && std::any_of(d.open.begin(), d.open.end(), [](auto& n) { return awaits_id(*n); }) &&
                !(focus && focus->phase == 2 && focus->conn_id == e.conn_id)) {
       phase = 1;  // a new id: the IKE SA that had none so far gets it (adopted below)
     } else {
@@ -749,12 +754,9 @@ void TimelineBuilder::add(Event&& e) {
         } else {
           // Several SAs without an id: which one got it is said by a later line with the
           // peer's address; until then the id's lines are kept apart.
-          // (Not the SA a peer's message without one stood for, %CRYPTO-4-IKMP_NO_SA: it never
-          // becomes an SA of this router.)
           int n = 0;
           for (auto& o : d.open)
-            if (o->phase == 1 && o->conn_id <= 0 && o->outcome == "incomplete"_is && !o->has(EventKind::NoSa))
-              ++n, pending = o.get();
+            if (awaits_id(*o) && o->outcome == "incomplete"_is) ++n, pending = o.get();
           if (n > 1) pending = nullptr;
           provisional = n > 1;
         }
@@ -782,11 +784,8 @@ void TimelineBuilder::add(Event&& e) {
       if (!starts && !target) target = find_pending(peer, false);
       if (target && target->conn_id < 0) target->conn_id = 0;  // lines without a conn id ("Created a peer struct") came first
       if (target && target->outcome != "incomplete"_is && e.kind == EventKind::MmBegin) target = nullptr;
-      // "beginning Main Mode exchange" starts an SA this router initiates: never one it answers,
-      // nor the SA a peer's message without one stood for (%CRYPTO-4-IKMP_NO_SA: its peer is
-      // not the one this router now starts Main Mode with, seconds later).
-      if (target && e.kind == EventKind::MmBegin && (target->role == "responder"_is || target->has(EventKind::NoSa)))
-        target = nullptr;
+      // "beginning Main Mode exchange" starts an SA this router initiates: never one it answers.
+      if (target && e.kind == EventKind::MmBegin && target->role == "responder"_is) target = nullptr;
     } else {
       target = find_ike_by_peer(peer);
     }

@@ -471,3 +471,58 @@ ISAKMP (0:3605): sending packet to 104.20.97.95 my_port 500 peer_port 500 (I) QM
     CHECK(n.local == "135.94.61.225");
   }
 }
+
+TEST_CASE("timeline: %CRYPTO-4-IKMP_NO_SA is not the id-less SA of a 15.x Main Mode either") {
+  // 15.x prints "(0)" until the SA has its id: the NO_SA entry is no SA of this router to adopt.
+  auto a = run_text("no-sa-15", R"(*Nov 26 10:00:00.000: %CRYPTO-4-IKMP_NO_SA: IKE message from 203.0.113.9 has no SA and is not an initialization offer.
+*Nov 26 10:00:02.000: ISAKMP:(0): SA request profile is (NULL)
+*Nov 26 10:00:02.001: ISAKMP:(0): beginning Main Mode exchange
+*Nov 26 10:00:02.002: ISAKMP:(0): sending packet to 198.51.100.4 my_port 500 peer_port 500 (I) MM_NO_STATE
+*Nov 26 10:00:02.050: ISAKMP (0): received packet from 198.51.100.4 dport 500 sport 500 Global (I) MM_NO_STATE
+*Nov 26 10:00:02.051: ISAKMP:(1001):Old State = IKE_I_MM1  New State = IKE_I_MM2
+)");
+  auto m = by_peer(a);
+  REQUIRE(m.count("198.51.100.4"));
+  CHECK(lines(*m["198.51.100.4"]) == std::vector<uint32_t>{2, 3, 4, 5, 6});
+  REQUIRE(m.count("203.0.113.9"));
+  CHECK(lines(*m["203.0.113.9"]) == std::vector<uint32_t>{1});
+  CHECK(m["203.0.113.9"]->conn_id < 0);  // untouched
+}
+
+TEST_CASE("timeline: a Quick Mode begun on an IKE SA takes that SA's peer's waiting request, not an older one") {
+  // 10.0.0.9's request waits for its Main Mode; 10.0.0.2's IKE SA (1002) is up and begins
+  // Quick Mode: the M-ID is 10.0.0.2's, though 10.0.0.9's request is older.
+  auto a = run_text("qm-begin-peer", R"(IPSEC(sa_request): ,
+  (key eng. msg.) OUTBOUND local= 10.0.0.1, remote= 10.0.0.9,
+    local_proxy= 192.168.1.0/255.255.255.0/0/0 (type=4),
+    remote_proxy= 192.168.9.0/255.255.255.0/0/0 (type=4),
+    protocol= ESP, transform= esp-aes esp-sha-hmac (Tunnel),
+    lifedur= 3600s and 4608000kb,
+    spi= 0x0(0), conn_id= 0, keysize= 128, flags= 0x0
+ISAKMP (0:1002): beginning Main Mode exchange
+ISAKMP: Created a peer struct for 10.0.0.2, peer port 500
+ISAKMP (0:1002): sending packet to 10.0.0.2 my_port 500 peer_port 500 (I) MM_NO_STATE
+ISAKMP (0:1002): SA has been authenticated with 10.0.0.2
+ISAKMP (0:1002): Old State = IKE_I_MM6  New State = IKE_P1_COMPLETE
+IPSEC(sa_request): ,
+  (key eng. msg.) OUTBOUND local= 10.0.0.1, remote= 10.0.0.2,
+    local_proxy= 192.168.1.0/255.255.255.0/0/0 (type=4),
+    remote_proxy= 192.168.2.0/255.255.255.0/0/0 (type=4),
+    protocol= ESP, transform= esp-aes esp-sha-hmac (Tunnel),
+    lifedur= 3600s and 4608000kb,
+    spi= 0x0(0), conn_id= 0, keysize= 128, flags= 0x0
+ISAKMP (0:1002): beginning Quick Mode exchange, M-ID of 777
+ISAKMP (0:1002): Node 777, Input = IKE_MESG_INTERNAL, IKE_INIT_QM
+)");
+  const Negotiation *waiting = nullptr, *begun = nullptr;
+  for (const auto& n : a.negotiations) {
+    if (n.phase == 2 && n.peer == "10.0.0.9") waiting = &n;
+    if (n.phase == 2 && n.peer == "10.0.0.2") begun = &n;
+  }
+  REQUIRE(waiting);
+  REQUIRE(begun);
+  CHECK(begun->mid == 777);
+  CHECK(lines(*begun) == std::vector<uint32_t>{13, 20, 21});
+  CHECK(waiting->mid == 0);
+  CHECK(lines(*waiting) == std::vector<uint32_t>{1});
+}
