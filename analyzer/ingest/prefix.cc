@@ -2,6 +2,8 @@
 
 #include "ingest/ingest.h"
 
+#include "core/ip.h"
+
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -382,17 +384,9 @@ inline bool may_start_origin(const char* p, const char* e) {
 // `logging origin-id ip`: an IPv4 address followed by ": " at p ("10.9.9.9: "); the
 // address's length, or 0.
 inline size_t ipv4_origin(const char* p, const char* e) {
-  const char* q = p;
-  for (int part = 0; part < 4; ++part) {
-    if (part > 0) {
-      if (q >= e || *q != '.') return 0;
-      ++q;
-    }
-    const char* d = q;
-    while (q < e && q - d < 4 && digit(*q)) ++q;
-    if (q == d || q - d > 3) return 0;
-  }
-  return e - q >= 2 && q[0] == ':' && q[1] == ' ' ? static_cast<size_t>(q - p) : 0;
+  const char* colon = static_cast<const char*>(std::memchr(p, ':', static_cast<size_t>(std::min<ptrdiff_t>(e - p, 16))));
+  if (colon == nullptr || e - colon < 2 || colon[1] != ' ') return 0;
+  return parse_ipv4(std::string_view(p, static_cast<size_t>(colon - p))) ? static_cast<size_t>(colon - p) : 0;
 }
 
 // Body starts after the spaces at k.

@@ -302,13 +302,14 @@ LinePrefix old_parse_prefix(std::string_view line) {
       k += sn;
     }
   } else if (oe > k && oe + 1 < line.size() && line[oe] == ':' && line[oe + 1] == ' ') {
-    // `logging origin-id ip`: four groups of 1-3 digits ("10.9.9.9: ")
+    // `logging origin-id ip`: four groups of 1-3 digits up to 255 ("10.9.9.9: ")
     std::string_view w = line.substr(k, oe - k);
     int groups = 0;
     bool ok = true;
     for (size_t a = 0; ok && a <= w.size(); ++groups) {
       size_t dot = std::min(w.find('.', a), w.size());
-      ok = dot > a && dot - a <= 3 && std::all_of(w.begin() + a, w.begin() + dot, digit);
+      ok = dot > a && dot - a <= 3 && std::all_of(w.begin() + a, w.begin() + dot, digit) &&
+           std::stoi(std::string(w.substr(a, dot - a))) <= 255;
       a = dot + 1;
     }
     if (ok && groups == 4) {
@@ -621,7 +622,7 @@ std::string server_line(std::mt19937& rng) {
   static const char* const kSeq[] = {"", "", "084810: ", "1: ", "1234567890: ", "12345678901: ", "00000000: ", "123:"};
   static const char* const kOrigin[] = {"",        "",           "wan-lon-rtr17: ", "R1: ",     "IPSEC(f): ", "Nov: ",
                                         "ISAKMP: ", "x(y: ",      "10.9.9.9: ",      "1.2.3: ", "1.2.3.4.5: ",
-                                        "1234.1.1.1: "};
+                                        "1234.1.1.1: ", "10.9.9.256: "};
   static const char* const kDevice[] = {"", ".Nov 26 00:59:58.716 EDT: ", "*Mar  1 00:42:09.431: ",
                                         "Nov 26 2026 00:00:02.241 UTC: ", "00:27:07: ", "2w3d: ", "Nov 26 10:00:00 ISAKMP: ",
                                         "Nov 26 10:00:00.1234567 CHADT: ", "1y2w: ", "9:07:07.: "};
